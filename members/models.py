@@ -1,0 +1,445 @@
+"""People, party membership and its events, qualifications, positions and
+discipline (DOMAIN.md §4).
+
+A transfer never rewrites where a member was: ``CellPeriod`` rows are dated,
+so last year's data stays with last year's cell. ``Membership.status`` and
+``Membership.current_cell`` are caches that only the services in
+``members/services.py`` write, from the events they record, so list filters
+stay one indexed query at national size (5.2 million members).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from members.ethnicities import ETHNICITIES, KINH
+from members.qualifications import LEVEL_CHOICES, Dimension
+from members.querysets import (
+    MembershipQuerySet,
+    PersonQuerySet,
+    PositionHoldingQuerySet,
+)
+from organizations.models import DateRange, Unit
+from partyquality.search import Unaccented
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class Person(models.Model):
+    """Anyone the reports count: member, cadre, both, or neither (a village head)."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    ethnicity = models.CharField(
+        _("dân tộc"), max_length=2, choices=ETHNICITIES, default=KINH
+    )
+    religion = models.CharField(_("tôn giáo"), max_length=60, blank=True)
+    home_village = models.CharField(_("quê quán"), max_length=200, blank=True)
+    # Sensitive (căn cước): optional, unique when present, never shown in lists.
+    national_id = models.CharField(
+        _("số căn cước"), max_length=12, null=True, blank=True, unique=True
+    )
+    search_name = models.GeneratedField(
+        expression=Unaccented("full_name"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("người")
+        verbose_name_plural = _("người")
+        ordering = ["full_name", "id"]
+        indexes = [
+            GinIndex(
+                OpClass(F("search_name"), name="gin_trgm_ops"),
+                name="person_search_trgm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_ethnic_minority(self) -> bool:
+        return self.ethnicity != KINH
+
+
+class MembershipStatus(models.TextChoices):
+    PROBATIONARY = "probationary", _("Dự bị")
+    FULL = "full", _("Chính thức")
+    EXEMPTED = "exempted", _("Miễn sinh hoạt")
+    RESIGNED = "resigned", _("Xin ra khỏi Đảng")
+    STRUCK_OFF = "struck_off", _("Xóa tên")
+    EXPELLED = "expelled", _("Khai trừ")
+    DECEASED = "deceased", _("Từ trần")
+
+
+ACTIVE_STATUSES = (
+    MembershipStatus.PROBATIONARY,
+    MembershipStatus.FULL,
+    MembershipStatus.EXEMPTED,
+)
+LEFT_STATUSES = (
+    MembershipStatus.RESIGNED,
+    MembershipStatus.STRUCK_OFF,
+    MembershipStatus.EXPELLED,
+    MembershipStatus.DECEASED,
+)
+
+
+class Membership(models.Model):
+    """One span of party membership, from admission to leaving."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships"
+    )
+    card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=20, null=True, blank=True, unique=True
+    )
+    admitted_on = models.DateField(_("ngày vào Đảng"))
+    full_member_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PROBATIONARY,
+    )
+    current_cell = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="current_memberships",
+        verbose_name=_("chi bộ hiện tại"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True)
+                | Q(full_member_on__gt=F("admitted_on")),
+                name="membership_full_after_admission",
+                violation_error_message=_("Ngày chính thức phải sau ngày vào Đảng."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("admitted_on")),
+                name="membership_ends_after_admission",
+                violation_error_message=_("Ngày ra khỏi Đảng phải sau ngày vào Đảng."),
+            ),
+            ExclusionConstraint(
+                name="membership_no_overlap",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    (DateRange("admitted_on", "ended_on"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "Người này đã là đảng viên trong khoảng thời gian đó."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["current_cell", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.card_number or '—'})"
+
+
+class CellPeriod(models.Model):
+    """The cell a member belonged to, for a period (official or temporary)."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="cell_periods"
+    )
+    cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="member_periods"
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    is_temporary = models.BooleanField(_("sinh hoạt tạm thời"), default=False)
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+        ordering = ["valid_from"]
+        constraints = [
+            # One official cell at a time; temporary attendance may overlap it.
+            ExclusionConstraint(
+                name="cellperiod_one_official_cell",
+                expressions=[
+                    ("membership", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(is_temporary=False),
+                violation_error_message=_(
+                    "Đảng viên chỉ sinh hoạt chính thức ở một chi bộ."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="cellperiod_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["cell", "valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership} @ {self.cell}"
+
+
+class MemberEventKind(models.TextChoices):
+    ADMISSION = "admission", _("Kết nạp")
+    FULL_MEMBER = "full_member", _("Công nhận chính thức")
+    TRANSFER_OFFICIAL = "transfer_official", _("Chuyển sinh hoạt chính thức")
+    TRANSFER_TEMPORARY = "transfer_temporary", _("Chuyển sinh hoạt tạm thời")
+    EXEMPTION = "exemption", _("Miễn sinh hoạt")
+    EXEMPTION_END = "exemption_end", _("Thôi miễn sinh hoạt")
+    RESIGNATION = "resignation", _("Xin ra khỏi Đảng")
+    STRUCK_OFF = "struck_off", _("Xóa tên")
+    EXPULSION = "expulsion", _("Khai trừ")
+    DEATH = "death", _("Từ trần")
+
+
+class MemberEvent(models.Model):
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(
+        _("sự kiện"), max_length=24, choices=MemberEventKind.choices
+    )
+    date = models.DateField(_("ngày"))
+    decision_number = models.CharField(_("số quyết định"), max_length=80, blank=True)
+    from_cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện đảng viên")
+        verbose_name_plural = _("sự kiện đảng viên")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class QualificationStatus(models.TextChoices):
+    COMPLETED = "completed", _("Đã có")
+    STUDYING = "studying", _("Đang học")
+
+
+class Qualification(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    dimension = models.CharField(
+        _("lĩnh vực"), max_length=20, choices=Dimension.choices
+    )
+    level = models.CharField(_("trình độ"), max_length=24, choices=LEVEL_CHOICES)
+    rank = models.PositiveSmallIntegerField(_("bậc"), editable=False)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=QualificationStatus.choices,
+        default=QualificationStatus.COMPLETED,
+    )
+    expected_year = models.PositiveSmallIntegerField(
+        _("năm dự kiến xong"), null=True, blank=True
+    )
+    field = models.CharField(_("chuyên ngành"), max_length=120, blank=True)
+    institution = models.CharField(_("cơ sở đào tạo"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm tốt nghiệp"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trình độ")
+        verbose_name_plural = _("trình độ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="completed") | Q(expected_year__isnull=False),
+                name="qualification_studying_has_expected_year",
+                violation_error_message=_("Đang học thì cần năm dự kiến hoàn thành."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "dimension", "level", "status"],
+                name="qualification_unique_per_level",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "dimension", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()}: {self.get_level_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from members.qualifications import LEVEL_RANK
+
+        self.rank = LEVEL_RANK[self.level]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class PositionGroup(models.TextChoices):
+    ELECTED = "elected", _("Cán bộ chuyên trách cấp xã")
+    CIVIL_SERVANT = "civil_servant", _("Công chức cấp xã")
+    PART_TIME = "part_time", _("Người hoạt động không chuyên trách")
+    VILLAGE = "village", _("Thôn, tổ dân phố")
+    OTHER = "other", _("Khác")
+
+
+class Position(models.Model):
+    """A catalogue entry: Party secretary, chair of the People's Committee, village head…"""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên chức vụ"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    group = models.CharField(_("nhóm"), max_length=16, choices=PositionGroup.choices)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("chức vụ")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Origin(models.TextChoices):
+    LOCAL = "local", _("Tại chỗ")
+    ROTATED_DOWN = "rotated_down", _("Luân chuyển từ cấp trên về")
+    ROTATED_HORIZONTAL = "rotated_horizontal", _("Luân chuyển ngang")
+    ROTATED_UP = "rotated_up", _("Luân chuyển lên cấp trên")
+    ARMED_FORCES = "armed_forces", _("Tăng cường từ lực lượng vũ trang")
+    GRADUATES = "graduates", _("Đề án trí thức trẻ, sinh viên tốt nghiệp")
+
+
+class PositionHolding(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="holdings"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="holdings")
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="holdings"
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    is_concurrent = models.BooleanField(_("kiêm nhiệm"), default=False)
+    origin = models.CharField(
+        _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
+    )
+
+    objects = PositionHoldingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chức vụ đảm nhiệm")
+        verbose_name_plural = _("chức vụ đảm nhiệm")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="holding_ends_after_start",
+                violation_error_message=_(
+                    "Ngày thôi giữ chức vụ phải sau ngày bắt đầu."
+                ),
+            ),
+            ExclusionConstraint(
+                name="holding_no_overlap_same_post",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    ("unit", RangeOperators.EQUAL),
+                    ("position", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "Người này đã giữ chức vụ này trong khoảng thời gian đó."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "position", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.position} — {self.unit}"
+
+
+class DisciplineForm(models.TextChoices):
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    REMOVAL = "removal", _("Cách chức")
+    EXPULSION = "expulsion", _("Khai trừ")
+    DISSOLUTION = "dissolution", _("Giải tán")
+
+
+# Party Charter: probationary members may only be reprimanded or warned;
+# organizations are reprimanded, warned or dissolved.
+PROBATIONARY_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING)
+MEMBER_FORMS = (
+    DisciplineForm.REPRIMAND,
+    DisciplineForm.WARNING,
+    DisciplineForm.REMOVAL,
+    DisciplineForm.EXPULSION,
+)
+ORGANIZATION_FORMS = (
+    DisciplineForm.REPRIMAND,
+    DisciplineForm.WARNING,
+    DisciplineForm.DISSOLUTION,
+)
+
+
+class Discipline(models.Model):
+    """A disciplinary decision against a member or an organization."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disciplines",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+        verbose_name=_("tổ chức bị kỷ luật / nơi sinh hoạt"),
+    )
+    subject_is_unit = models.BooleanField(_("kỷ luật tổ chức"), default=False)
+    form = models.CharField(
+        _("hình thức"), max_length=16, choices=DisciplineForm.choices
+    )
+    date = models.DateField(_("ngày quyết định"))
+    deciding_body = models.CharField(_("cơ quan quyết định"), max_length=200)
+    decision_number = models.CharField(_("số quyết định"), max_length=80)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_is_unit=True, person__isnull=True)
+                | Q(subject_is_unit=False, person__isnull=False),
+                name="discipline_one_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.date}"

@@ -1,0 +1,37 @@
+"""Querysets of units: as of a date, subtree, visible to a user."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class UnitQuerySet(models.QuerySet):
+    def open_on(self, day: datetime.date) -> UnitQuerySet:
+        return self.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day), opened_on__lte=day
+        )
+
+    def subtree_of(
+        self, root_ids: list[int] | int, *, on: datetime.date
+    ) -> UnitQuerySet:
+        from organizations.tree import subtree_ids_sql
+
+        roots = [root_ids] if isinstance(root_ids, int) else list(root_ids)
+        return self.filter(id__in=subtree_ids_sql(roots, on)).open_on(on)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        from partyquality.access import scope_filter
+
+        return self.filter(scope_filter(user, "id"))
+
+    def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        from partyquality.access import scope_filter
+
+        return self.filter(scope_filter(user, "id", write=True))

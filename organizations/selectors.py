@@ -1,0 +1,65 @@
+"""Reads of the tree for pages: always scoped to the user."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from organizations.models import Unit, UnitEvent, UnitLink
+from partyquality.access import AnyUser, active_assignments, is_admin
+
+
+def _links_on(day: datetime.date) -> QuerySet[UnitLink]:
+    return UnitLink.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def tree_roots(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
+    """The top of what the user sees on ``day``: the tree's roots for an
+    administrator, the assigned units (open that day) for everyone else."""
+    if is_admin(user):
+        roots = Unit.objects.open_on(day).exclude(
+            Exists(_links_on(day).filter(child=OuterRef("pk")))
+        )
+    else:
+        roots = Unit.objects.filter(
+            pk__in=active_assignments(user).values("unit_id")
+        ).open_on(day)
+    return _with_child_flag(roots, day)
+
+
+def tree_children(*, user: AnyUser, parent: Unit, day: datetime.date) -> QuerySet[Unit]:
+    children = (
+        Unit.objects.visible_to(user)
+        .open_on(day)
+        .filter(Exists(_links_on(day).filter(child=OuterRef("pk"), parent=parent)))
+    )
+    return _with_child_flag(children, day)
+
+
+def _with_child_flag(qs: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
+    return qs.annotate(
+        has_children=Exists(
+            _links_on(day).filter(parent=OuterRef("pk"), child__opened_on__lte=day)
+        )
+    ).order_by("level", "name")
+
+
+def unit_parent_on(unit: Unit, day: datetime.date) -> Unit | None:
+    link = _links_on(day).filter(child=unit).select_related("parent").first()
+    return link.parent if link else None
+
+
+def unit_events(unit: Unit) -> QuerySet[UnitEvent]:
+    return (
+        UnitEvent.objects.filter(Q(predecessors=unit) | Q(successors=unit))
+        .distinct()
+        .prefetch_related("predecessors", "successors")
+        .order_by("-date", "-id")
+    )
+
+
+def unit_parent_history(unit: Unit) -> QuerySet[UnitLink]:
+    return unit.parent_links.select_related("parent").order_by("valid_from")

@@ -1,0 +1,76 @@
+"""Tree queries: a subtree as of a date, ancestors, lineage — one SQL query each.
+
+Every query here is a single recursive CTE over ``UnitLink`` (indexed on
+parent and dates), never a loop in Python: a province has ~12,000 units, the
+country ~360,000 (DOMAIN.md §6).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+LINK = "organizations_unitlink"
+PRED = "organizations_unitevent_predecessors"
+SUCC = "organizations_unitevent_successors"
+
+# Units under any of the roots on a day (roots included).
+SUBTREE_ON_DAY_SQL = f"""
+WITH RECURSIVE sub(id) AS (
+    SELECT unnest(%s::bigint[])
+  UNION
+    SELECT l.child_id FROM {LINK} l JOIN sub ON l.parent_id = sub.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
+)
+SELECT id FROM sub
+"""
+
+# Units that were ever under the roots, and the predecessors they absorbed:
+# the reach of an assignment across the tree's whole history, so that a 2026
+# commune officer can read 2024 data of the communes merged into theirs.
+SUBTREE_EVER_SQL = f"""
+WITH RECURSIVE sub(id) AS (
+    SELECT unnest(%s::bigint[])
+  UNION
+    SELECT e.child_id FROM (
+        SELECT parent_id, child_id FROM {LINK}
+        UNION ALL
+        SELECT s.unit_id AS parent_id, p.unit_id AS child_id
+        FROM {SUCC} s JOIN {PRED} p ON p.unitevent_id = s.unitevent_id
+    ) e JOIN sub ON e.parent_id = sub.id
+)
+SELECT id FROM sub
+"""
+
+ANCESTORS_ON_DAY_SQL = f"""
+WITH RECURSIVE up(id, depth) AS (
+    SELECT %s::bigint, 0
+  UNION ALL
+    SELECT l.parent_id, up.depth + 1 FROM {LINK} l JOIN up ON l.child_id = up.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
+      AND up.depth < 50
+)
+SELECT id FROM up ORDER BY depth DESC
+"""
+
+
+def subtree_ids_sql(root_ids: list[int], day: datetime.date) -> RawSQL:
+    """A subquery of the ids of the roots and everything under them on ``day``."""
+    return RawSQL(SUBTREE_ON_DAY_SQL, (list(root_ids), day, day))
+
+
+def subtree_ever_ids_sql(root_ids: list[int]) -> RawSQL:
+    return RawSQL(SUBTREE_EVER_SQL, (list(root_ids),))
+
+
+def ancestor_ids(unit_id: int, day: datetime.date) -> list[int]:
+    """Ids from the top of the tree down to ``unit_id`` itself, on ``day``."""
+    with connection.cursor() as cursor:
+        cursor.execute(ANCESTORS_ON_DAY_SQL, [unit_id, day, day])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def is_in_subtree(*, unit_id: int, root_id: int, day: datetime.date) -> bool:
+    return root_id in ancestor_ids(unit_id, day)

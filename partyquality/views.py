@@ -1,0 +1,22 @@
+"""Cross-cutting pages: the home page that leads each role to its work."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partyquality.access import active_assignments, is_admin
+from partyquality.http import AuthedRequest
+
+
+@require_GET
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    assignments = active_assignments(request.user).select_related("unit")
+    return render(
+        request,
+        "home.html",
+        {"assignments": assignments, "is_admin": is_admin(request.user)},
+    )

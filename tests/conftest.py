@@ -1,0 +1,133 @@
+"""The people of the test suite and the small tree they work on.
+
+    Tỉnh Nghệ An (province)
+    ├── Huyện Thanh Chương (superior)       ← board_officer
+    │   └── Đảng bộ xã Thanh Phong (grassroots committee)   ← secretary
+    │       ├── Chi bộ thôn 1 (cell)
+    │       └── Chi bộ thôn 2 (cell)
+    └── Huyện Tân Kỳ (superior)
+        └── Đảng bộ xã Hương Sơn (grassroots committee)     ← outsider (its secretary)
+            └── Chi bộ thôn Hương Sơn 1 (cell)
+
+province_officer and reader are assigned to the province.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from organizations.models import Kind, Level, Role, Unit
+from tests.factories import UserFactory, assign, make_unit
+
+# pytest-django's live_server runs in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Tree:
+    province: Unit
+    district: Unit
+    commune: Unit
+    cell1: Unit
+    cell2: Unit
+    other_district: Unit
+    other_commune: Unit
+    other_cell: Unit
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    province = make_unit(
+        None, code="NA", name="Tỉnh Nghệ An", level=Level.PROVINCE, kind=Kind.PROVINCE
+    )
+    district = make_unit(
+        province,
+        code="TC",
+        name="Huyện Thanh Chương",
+        level=Level.SUPERIOR,
+        kind=Kind.DISTRICT,
+    )
+    commune = make_unit(
+        district,
+        code="TC-TP",
+        name="Đảng bộ xã Thanh Phong",
+        level=Level.GRASSROOTS_COMMITTEE,
+        kind=Kind.COMMUNE,
+    )
+    cell1 = make_unit(commune, code="TC-TP-1", name="Chi bộ thôn 1")
+    cell2 = make_unit(commune, code="TC-TP-2", name="Chi bộ thôn 2")
+    other_district = make_unit(
+        province,
+        code="TK",
+        name="Huyện Tân Kỳ",
+        level=Level.SUPERIOR,
+        kind=Kind.DISTRICT,
+    )
+    other_commune = make_unit(
+        other_district,
+        code="TK-HS",
+        name="Đảng bộ xã Hương Sơn",
+        level=Level.GRASSROOTS_COMMITTEE,
+        kind=Kind.COMMUNE,
+    )
+    other_cell = make_unit(
+        other_commune, code="TK-HS-1", name="Chi bộ thôn Hương Sơn 1"
+    )
+    return Tree(
+        province,
+        district,
+        commune,
+        cell1,
+        cell2,
+        other_district,
+        other_commune,
+        other_cell,
+    )
+
+
+@pytest.fixture
+def admin_user(db: None):  # type: ignore[no-untyped-def]
+    return UserFactory(username="quantri", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def province_officer(tree: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="bantochuc_tinh")
+    assign(user, tree.province, Role.OFFICER)
+    return user
+
+
+@pytest.fixture
+def board_officer(tree: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="bantochuc_huyen")
+    assign(user, tree.district, Role.OFFICER)
+    return user
+
+
+@pytest.fixture
+def secretary(tree: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="bithu_thanhphong")
+    assign(user, tree.commune, Role.SECRETARY)
+    return user
+
+
+@pytest.fixture
+def reader(tree: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="thuongvu")
+    assign(user, tree.province, Role.READER)
+    return user
+
+
+@pytest.fixture
+def outsider(tree: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="bithu_huongson")
+    assign(user, tree.other_commune, Role.SECRETARY)
+    return user
+
+
+@pytest.fixture
+def unassigned(db: None):  # type: ignore[no-untyped-def]
+    return UserFactory(username="chuaphancong")
