@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("ngon-ngu/", set_language, name="set_language"),
     path("to-chuc/", include("organizations.urls")),
+    path("dang-vien/nhap/", include("members.import_urls")),
     path("dang-vien/", include("members.urls")),
     path("danh-gia/", include("assessments.urls")),
     path("bao-cao/", include("assessments.reports.urls")),

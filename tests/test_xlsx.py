@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from partyquality.xlsx import Sheet, build_workbook
+
+
+def test_formulas_are_neutralised_and_numbers_stay_numbers() -> None:
+    data = build_workbook(
+        [
+            Sheet(
+                "Danh sách",
+                ["Tên", "Số"],
+                [['=HYPERLINK("x")', 5], ["-1+2", 2.5], ["@cmd", None]],
+            )
+        ]
+    )
+    ws = load_workbook(BytesIO(data)).active
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws["A"]][1:] == ['\'=HYPERLINK("x")', "'-1+2", "'@cmd"]
+    assert [c.value for c in ws["B"]][1:] == [5, 2.5, None]
+    assert all(c.data_type != "f" for c in ws["A"])
