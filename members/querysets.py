@@ -13,23 +13,53 @@ if TYPE_CHECKING:
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser, *, write: bool = False) -> PersonQuerySet:
-        """People with a membership period or a position in the user's subtree."""
+        """People with a membership period, a position or their file in the
+        user's subtree; history counts, so last year's cell still sees them."""
         from members.models import CellPeriod, PositionHolding
         from partyquality.access import is_admin, scope_filter
 
         if is_admin(user):
             return self.all()
+        if write:
+            return self.writable_by(user)
         periods = CellPeriod.objects.filter(
-            scope_filter(user, "cell_id", write=write),
-            membership__person=OuterRef("pk"),
+            scope_filter(user, "cell_id"), membership__person=OuterRef("pk")
         )
         holdings = PositionHolding.objects.filter(
-            scope_filter(user, "unit_id", write=write), person=OuterRef("pk")
+            scope_filter(user, "unit_id"), person=OuterRef("pk")
         )
-        return self.filter(Exists(periods) | Exists(holdings))
+        return self.filter(
+            Exists(periods)
+            | Exists(holdings)
+            | scope_filter(user, "registered_unit_id")
+        )
 
     def writable_by(self, user: AnyUser) -> PersonQuerySet:
-        return self.visible_to(user, write=True)
+        """People whose file the user keeps now: their membership's current
+        cell, an open position, or (for neither) the registered unit."""
+        from members.models import Membership, PositionHolding
+        from partyquality.access import is_admin, scope_filter
+
+        if is_admin(user):
+            return self.all()
+        memberships = Membership.objects.filter(
+            scope_filter(user, "current_cell_id", write=True), person=OuterRef("pk")
+        )
+        holdings = PositionHolding.objects.filter(
+            scope_filter(user, "unit_id", write=True),
+            person=OuterRef("pk"),
+            valid_to__isnull=True,
+        )
+        any_membership = Membership.objects.filter(person=OuterRef("pk"))
+        any_open_holding = PositionHolding.objects.filter(
+            person=OuterRef("pk"), valid_to__isnull=True
+        )
+        file_only = (
+            scope_filter(user, "registered_unit_id", write=True)
+            & ~Exists(any_membership)
+            & ~Exists(any_open_holding)
+        )
+        return self.filter(Exists(memberships) | Exists(holdings) | file_only)
 
 
 class MembershipQuerySet(models.QuerySet):
