@@ -260,7 +260,7 @@ def test_cadre_list_query_count_does_not_grow_with_cadres(
             valid_from=D(2020, 1, 1 + i),
         )
     small = _count_queries(client, CADRES)
-    for i in range(45):
+    for _i in range(45):
         services.holding_start(
             person=PersonFactory(),
             unit=tree.commune,
