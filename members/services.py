@@ -642,14 +642,19 @@ def discipline_record(
         discipline.save()
         return discipline
     assert membership is not None  # for the type checker  # noqa: S101
-    _require_active(membership, decision.date)
     if decision.form not in MEMBER_FORMS:
         raise ValidationError({"form": ERR_MEMBER_DISCIPLINE_FORM})
     from members.selectors import membership_cell_on, membership_status_on
 
+    # A decision may be entered late: only an expulsion, which ends the
+    # membership, must come after the last recorded event.
+    if decision.form == DisciplineForm.EXPULSION:
+        _require_active(membership, decision.date)
     status = membership_status_on(membership, decision.date)
     if status is None:
         raise ValidationError(ERR_NOT_A_MEMBER.format(date=_fmt(decision.date)))
+    if status in LEAVE_STATUS.values():
+        _require_active(membership, decision.date)
     if status == MembershipStatus.PROBATIONARY and decision.form not in (
         PROBATIONARY_FORMS
     ):

@@ -609,3 +609,43 @@ def test_people_are_kept_even_when_they_only_hold_a_village_post(tree) -> None:
     )
     assert Person.objects.count() == 1
     assert not person.memberships.exists()
+
+
+def test_a_discipline_may_be_entered_after_a_later_transfer(tree) -> None:
+    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
+    services.member_transfer(
+        membership=membership,
+        to_cell=tree.cell2,
+        date=D(2025, 7, 1),
+        decision_number="2",
+    )
+    discipline = services.discipline_record(
+        membership=membership, decision=_decision("reprimand", D(2024, 10, 1))
+    )
+    assert discipline.unit == tree.cell1
+
+
+def test_no_discipline_before_admission(tree) -> None:
+    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.discipline_record(
+            membership=membership, decision=_decision("warning", D(2014, 1, 1))
+        )
+    assert messages(exc) == ["Người này không phải đảng viên vào ngày 01/01/2014."]
+
+
+def test_no_discipline_after_leaving(tree) -> None:
+    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
+    services.member_leave(
+        membership=membership,
+        kind="resignation",
+        date=D(2024, 1, 1),
+        decision_number="1",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.discipline_record(
+            membership=membership, decision=_decision("warning", D(2024, 3, 1))
+        )
+    assert messages(exc) == [
+        "Đảng viên đã ra khỏi Đảng ngày 01/01/2024; không thể ghi thêm sự kiện."
+    ]
