@@ -213,17 +213,21 @@ class Builder:
         first_open = chain[0].start
         count = self.rng.randint(8, 20)
         for n in range(count):
-            person = self.person(born_from=1945, born_to=2004)
-            adult = D(person.date_of_birth.year + 18, 12, 31)
-            earliest = max(first_open, adult, EARLIEST_ADMISSION)
-            latest = self.today - datetime.timedelta(days=1)
-            if n == 0 and index % 4 == 0 and D(2024, 1, 1) >= earliest:
+            # The year's new members are young; the others join at 18–50.
+            recent = (n == 0 and index % 4 == 0) or (n == 1 and index % 5 == 0)
+            person = self.person(
+                born_from=1988 if recent else 1945, born_to=2004 if recent else 2000
+            )
+            born = person.date_of_birth.year
+            earliest = max(first_open, D(born + 18, 12, 31), EARLIEST_ADMISSION)
+            latest = min(self.today - datetime.timedelta(days=1), D(born + 50, 12, 31))
+            if n == 0 and recent:
                 admitted = self.day_between(D(2024, 1, 1), D(2024, 12, 31))
-            elif n == 1 and index % 5 == 0 and D(2026, 1, 1) >= earliest:
-                admitted = self.day_between(D(2026, 1, 1), latest)
+            elif n == 1 and recent:
+                admitted = self.day_between(D(2026, 1, 1), self.today)
             else:
                 admitted = self.day_between(earliest, latest)
-            if admitted > latest or admitted < earliest:
+            if not earliest <= admitted < self.today:
                 continue
             self.plans.append(self.plan(person, admitted, chain, n, index, others))
 

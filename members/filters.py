@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,8 +160,18 @@ class PersonFilterSet(django_filters.FilterSet):
         label=_("Nguồn cán bộ"), choices=Origin.choices, method="filter_origin"
     )
 
+    # Shown at once; the others sit under "more filters".
+    primary = ("q", "unit", "status", "position", "gender")
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for form_field in self.form.fields.values():
+            if isinstance(form_field, forms.ChoiceField) and not isinstance(
+                form_field, forms.ModelChoiceField
+            ):
+                choices = list(form_field.choices)
+                if choices and choices[0][0] == "":
+                    form_field.choices = [("", _("Tất cả")), *choices[1:]]
         field = self.form.fields["unit"]
         choices = [
             ("", str(_("Tất cả đơn vị"))),
@@ -174,6 +185,17 @@ class PersonFilterSet(django_filters.FilterSet):
             if unit is not None:
                 choices.append((str(unit.pk), unit.name))
         field.widget.choices = choices
+
+    @property
+    def secondary_active(self) -> bool:
+        """A filter under "more filters" is set, so the section opens."""
+        return (
+            any(
+                self.data.get(name) for name in self.filters if name not in self.primary
+            )
+            if self.data
+            else False
+        )
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():

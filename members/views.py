@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
 
 from members import exports, selectors, services
 from members.filters import CadreFilter, MemberFilter
@@ -43,14 +45,17 @@ def _list_page(
 ) -> HttpResponse:
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
     page = Paginator(list_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
+    # The shareable URL keeps only the filters that are set.
+    query = urlencode([(k, v) for k, v in request.GET.items() if v])
     context = {
         "filter": list_filter,
         "page": page,
         "can_write": can_write(request.user),
-        "query": request.GET.urlencode(),
+        "query": query,
     }
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, template + "#results", context)
+        return push_url(response, f"{request.path}?{query}" if query else request.path)
     return render(request, template, context)
 
 

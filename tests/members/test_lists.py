@@ -203,6 +203,12 @@ def test_htmx_requests_get_only_the_results(client, secretary, people) -> None:
     body = response.content.decode()
     assert "<html" not in body
     assert "Lê Thị Hoa" in body
+    assert response["HX-Push-Url"] == f"{LIST}?q=hoa"
+    # Empty fields of the form stay out of the shareable URL.
+    response = client.get(
+        f"{LIST}?q=hoa&gender=&status=", headers={"HX-Request": "true"}
+    )
+    assert response["HX-Push-Url"] == f"{LIST}?q=hoa"
     full = client.get(f"{LIST}?q=hoa").content.decode()
     assert 'hx-trigger="change, keyup delay:300ms"' in full
     assert 'hx-push-url="true"' in full
