@@ -166,12 +166,13 @@ class PersonFilterSet(django_filters.FilterSet):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for form_field in self.form.fields.values():
-            if isinstance(form_field, forms.ChoiceField) and not isinstance(
+            if hasattr(form_field, "empty_label") and not isinstance(
                 form_field, forms.ModelChoiceField
             ):
-                choices = list(form_field.choices)
-                if choices and choices[0][0] == "":
-                    form_field.choices = [("", _("Tất cả")), *choices[1:]]
+                form_field.empty_label = _("Tất cả")
+                # Re-bind the choices to this copy of the field, which holds
+                # the new label (the form's fields are deep copies).
+                form_field.choices = [c for c in form_field.choices if c[0] != ""]
         field = self.form.fields["unit"]
         choices = [
             ("", str(_("Tất cả đơn vị"))),

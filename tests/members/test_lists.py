@@ -360,3 +360,10 @@ def test_cadre_export_lists_positions(client, secretary, people) -> None:
     assert rows[1][0] == "Lê Thị Hoa"
     assert rows[1][4:6] == ["Bí thư Đảng ủy", "Đảng bộ xã Thanh Phong"]
     assert rows[1][8:10] == ["Luân chuyển từ cấp trên về", "Có"]
+
+
+def test_empty_choices_read_all(client, secretary, tree) -> None:
+    client.force_login(secretary)
+    body = client.get(LIST).content.decode()
+    assert "---------" not in body
+    assert '<option value="" selected>Tất cả</option>' in body
