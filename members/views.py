@@ -184,9 +184,14 @@ def person_update(request: AuthedRequest, pk: int) -> HttpResponse:
         form,
         person=person,
         title=_("Sửa thông tin cá nhân"),
-        run=lambda data: services.person_update(person=person, **data),
+        run=lambda data: services.person_update(person=person, **_keep_unit(data)),
         done=_("Đã lưu thông tin."),
     )
+
+
+def _keep_unit(data: dict[str, Any]) -> dict[str, Any]:
+    """An empty unit choice keeps the file where it is."""
+    return {k: v for k, v in data.items() if k != "registered_unit" or v is not None}
 
 
 def _membership(person: Person) -> Membership | None:
