@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
@@ -40,11 +41,27 @@ from partyquality.http import AuthedRequest
 PAGE_SIZE = 50
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``CAP`` + 1 rows: an exact count of millions of members
+    costs more than the page itself, and nobody pages past 10,000 rows."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+
 def _list_page(
     request: AuthedRequest, filter_class: type, queryset: Any, template: str
 ) -> HttpResponse:
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
-    page = Paginator(list_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(list_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # The shareable URL keeps only the filters that are set.
     query = urlencode([(k, v) for k, v in request.GET.items() if v])
     context = {

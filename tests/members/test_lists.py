@@ -367,3 +367,17 @@ def test_empty_choices_read_all(client, secretary, tree) -> None:
     body = client.get(LIST).content.decode()
     assert "---------" not in body
     assert '<option value="" selected>Tất cả</option>' in body
+
+
+def test_very_long_lists_say_more_than_the_cap(
+    client, secretary, tree, monkeypatch
+) -> None:
+    from members.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for i in range(5):
+        make_member(tree.cell1, full_name=f"Lê Văn {i}")
+    client.force_login(secretary)
+    body = client.get(LIST).content.decode()
+    assert "Hơn 3 đảng viên — hãy lọc thêm để thu hẹp danh sách" in body
+    assert len(names(client.get(LIST))) == 4  # counted up to the cap + 1
