@@ -49,7 +49,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: self.CAP + 1].count()
+        rows = self.object_list.order_by().values("pk")
+        return rows[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:
