@@ -9,6 +9,7 @@ import factory
 
 from members import services
 from members.models import Gender, Membership, Person, Position
+from members.positions import load_positions
 from organizations.models import Unit
 
 
@@ -48,4 +49,7 @@ def make_member(
 
 
 def position(code: str) -> Position:
+    # A transactional (browser) test flushes what the migrations loaded.
+    if not Position.objects.exists():
+        load_positions(Position)
     return Position.objects.get(code=code)

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.models import MemberClassification, ScaleLevel
+from assessments.models import MemberClassification, Scale, ScaleLevel
+from assessments.scales import load_scales
 from members import services
 from members.models import CellPeriod, Discipline, Membership, Person, PositionHolding
 from tests.members.factories import PersonFactory, make_member, position
@@ -100,6 +101,8 @@ def test_last_years_cell_keeps_seeing_a_member_who_moved_away(
 
 
 def test_yearly_classifications_are_listed(client, secretary, an, tree) -> None:
+    if not ScaleLevel.objects.exists():  # flushed by a transactional test
+        load_scales(Scale, ScaleLevel)
     level = ScaleLevel.objects.get(scale__code="member_2018", order=2)
     MemberClassification.objects.create(
         person=an.person, year=2024, cell=tree.cell1, level=level
