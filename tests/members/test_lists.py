@@ -381,3 +381,26 @@ def test_very_long_lists_say_more_than_the_cap(
     body = client.get(LIST).content.decode()
     assert "Hơn 3 đảng viên — hãy lọc thêm để thu hẹp danh sách" in body
     assert len(names(client.get(LIST))) == 4  # counted up to the cap + 1
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin_user", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        (
+            "province_officer",
+            {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"},
+        ),
+        ("reader", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        ("board_officer", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("secretary", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("outsider", {"Phạm Văn Xa"}),
+        ("unassigned", set()),
+    ],
+)
+def test_member_export_follows_the_users_subtree(
+    client, people, request, role, expected
+) -> None:
+    client.force_login(request.getfixturevalue(role))
+    rows = _sheet(client.get(reverse("members:member_export")))
+    assert {row[0] for row in rows[1:]} == expected
