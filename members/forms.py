@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from members.ethnicities import ETHNICITIES, KINH
 from members.models import (
     MEMBER_FORMS,
+    ORGANIZATION_FORMS,
     DisciplineForm,
     Gender,
     MemberEventKind,
@@ -178,6 +179,13 @@ class DisciplineRecordForm(forms.Form):
     decision_number = _decision()
     reason = forms.CharField(
         label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class UnitDisciplineForm(DisciplineRecordForm):
+    form = forms.ChoiceField(
+        label=_("Hình thức kỷ luật"),
+        choices=[(f.value, f.label) for f in DisciplineForm if f in ORGANIZATION_FORMS],
     )
 
 

@@ -33,4 +33,9 @@ urlpatterns = [
     ),
     path("nguoi/<int:pk>/chuc-vu/them/", views.holding_start, name="holding_start"),
     path("chuc-vu/<int:pk>/thoi/", views.holding_end, name="holding_end"),
+    path(
+        "to-chuc/<int:pk>/ky-luat/",
+        views.unit_discipline_record,
+        name="unit_discipline_record",
+    ),
 ]

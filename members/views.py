@@ -32,6 +32,7 @@ from members.forms import (
     PersonForm,
     QualificationForm,
     TransferForm,
+    UnitDisciplineForm,
 )
 from members.models import Membership, Person, PositionHolding
 from organizations.models import Unit
@@ -379,3 +380,23 @@ def holding_end(request: AuthedRequest, pk: int) -> HttpResponse:
         run=lambda data: services.holding_end(holding=holding, **data),
         done=_("Đã ghi nhận thôi giữ chức vụ."),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_discipline_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Discipline of an organization: reprimand, warning or dissolution."""
+    unit = get_for_user(Unit.objects, user=request.user, pk=pk, write=True)
+    form = UnitDisciplineForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        decision = services.DisciplineDecision(**form.cleaned_data)
+        try:
+            services.discipline_record(unit=unit, decision=decision)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận kỷ luật tổ chức."))
+            return redirect("organizations:unit_detail", pk=unit.pk)
+    title = _("Kỷ luật tổ chức: %(unit)s") % {"unit": unit.name}
+    context = {"form": form, "person": None, "unit": unit, "title": title}
+    return render(request, "members/person_action.html", context)

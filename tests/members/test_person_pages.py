@@ -361,3 +361,36 @@ def test_a_village_head_who_is_not_a_member_is_kept(client, secretary, tree) -> 
     body = client.get(detail(head)).content.decode()
     assert "Chưa là đảng viên." in body
     assert "Kết nạp" in body
+
+
+def test_secretary_disciplines_a_cell_of_their_organization(
+    client, secretary, tree
+) -> None:
+    client.force_login(secretary)
+    url = reverse("members:unit_discipline_record", kwargs={"pk": tree.cell2.pk})
+    page = client.get(url).content.decode()
+    assert "Giải tán" in page
+    assert "Khai trừ" not in page
+    data = {
+        "form": "warning",
+        "date": "2025-03-01",
+        "deciding_body": "Ban Thường vụ Đảng ủy",
+        "decision_number": "15-QĐ/ĐU",
+        "reason": "Không sinh hoạt định kỳ",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    discipline = Discipline.objects.get()
+    assert (discipline.unit, discipline.subject_is_unit, discipline.person) == (
+        tree.cell2,
+        True,
+        None,
+    )
+    body = client.post(url, data | {"date": "2099-01-01"}).content.decode()
+    assert "Ngày 01/01/2099 ở tương lai; chỉ ghi những việc đã xảy ra." in body
+
+
+def test_reader_cannot_discipline_an_organization(client, reader, tree) -> None:
+    client.force_login(reader)
+    url = reverse("members:unit_discipline_record", kwargs={"pk": tree.cell2.pk})
+    assert client.post(url, {}).status_code == 403

@@ -70,6 +70,9 @@ URL_CASES: dict[str, CaseBuilder] = {
     "members:discipline_record": person_case(write=True),
     "members:qualification_add": person_case(write=True),
     "members:holding_start": person_case(write=True),
+    "members:unit_discipline_record": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_cell.pk}, write=True
+    ),
     "members:holding_end": lambda tree: UrlCase(
         kwargs={"pk": other_holding(tree).pk}, write=True
     ),
