@@ -35,8 +35,14 @@ def _as_of(request: AuthedRequest) -> datetime.date:
 @login_required
 def tree(request: AuthedRequest) -> HttpResponse:
     day = _as_of(request)
-    roots = selectors.tree_roots(user=request.user, day=day)
-    return render(request, "organizations/unit_tree.html", {"roots": roots, "day": day})
+    today = timezone.localdate()
+    context = {
+        "roots": selectors.tree_roots(user=request.user, day=day),
+        "day": day,
+        "today": today,
+        "year_ends": [datetime.date(today.year - n, 12, 31) for n in (1, 2)],
+    }
+    return render(request, "organizations/unit_tree.html", context)
 
 
 @require_GET
@@ -68,23 +74,35 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_for_user(Unit.objects, user=request.user, pk=pk)
-    today = timezone.localdate()
-    day = (
-        _as_of(request)
-        if unit.is_open_on(_as_of(request))
-        else (unit.closed_on - datetime.timedelta(days=1) if unit.closed_on else today)
-    )
+    day = _as_of(request)
+    if not unit.is_open_on(day):
+        # Show a closed unit as it was on its last day, a future one on its first.
+        day = (
+            unit.opened_on
+            if day < unit.opened_on or unit.closed_on is None
+            else unit.closed_on - datetime.timedelta(days=1)
+        )
+    events = list(selectors.unit_events(unit))
+    parent_history = list(selectors.unit_parent_history(unit))
     context = {
         "unit": unit,
         "day": day,
         "parent": selectors.unit_parent_on(unit, day),
         "children": selectors.tree_children(user=request.user, parent=unit, day=day),
-        "parent_history": selectors.unit_parent_history(unit),
-        "events": selectors.unit_events(unit),
-        "residential_units": unit.residential_units.order_by("name").select_related(
-            "covering_cell"
-        ),
+        "parent_history": parent_history,
+        "events": events,
+        "residential_units": selectors.unit_residential_units(unit),
         "former_names": unit.former_names.all(),
+        # Lineage and parents may lie outside the user's subtree: named, not linked.
+        "linkable": selectors.visible_ids(
+            request.user,
+            [link.parent_id for link in parent_history]
+            + [
+                u.pk
+                for e in events
+                for u in [*e.predecessors.all(), *e.successors.all()]
+            ],
+        ),
         "can_edit_tree": is_admin(request.user),
     }
     return render(request, "organizations/unit_detail.html", context)
