@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from organizations.models import ResidentialUnit, Unit, UnitEvent, UnitLink
+from organizations.models import Level, ResidentialUnit, Unit, UnitEvent, UnitLink
 from partyquality.access import AnyUser
 
 
@@ -44,7 +44,14 @@ def _with_child_flag(qs: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
         has_children=Exists(
             _links_on(day).filter(parent=OuterRef("pk"), child__opened_on__lte=day)
         )
-    ).order_by("level", "name")
+    ).order_by(_LEVEL_ORDER, "name")
+
+
+# Committees before cells, whatever the level codes spell alphabetically.
+_LEVEL_ORDER = Case(
+    *[When(level=level, then=Value(n)) for n, level in enumerate(Level.values)],
+    default=Value(99),
+)
 
 
 def unit_parent_on(unit: Unit, day: datetime.date) -> Unit | None:
