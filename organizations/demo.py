@@ -38,6 +38,7 @@ always finds one unit; other demo modules may rely on them):
     X-TCH                   Đảng bộ xã Thanh Chương ← TC-TPH, TC-TLA, TC-NLO, TC-TLI
     X-TKY                   Đảng bộ xã Tân Kỳ ← TK-TTK, TK-TAN
     X-TPU                   Đảng bộ xã Tân Phú ← TK-HSO, TK-NPH
+    (TK-HSO, TK-NPH and X-TPU are difficult areas: ``is_difficult_area``.)
         each old cell <old cell code> became the grassroots cell
         X-<old cell code> (e.g. TC-TPH-T1 → X-TC-TPH-T1), lineage recorded
         by a "reorganize" event; villages re-attached with the same codes.
@@ -330,6 +331,10 @@ REFORM_2025 = [
 ]
 DISSOLVED_2025 = ["TC-DCD"]
 
+# Mountainous communes of Tân Kỳ: Decree 33/2023 accepts intermediate degrees
+# for civil servants there (DOMAIN.md §4).
+DIFFICULT_AREAS = {"TK-HSO", "TK-NPH", "X-TPU"}
+
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phan", "Hồ", "Võ", "Đặng", "Bùi", "Hoàng", "Đinh"]
 MIDDLE = ["Văn", "Thị", "Đình", "Hữu", "Xuân", "Công", "Thị Thu", "Quang"]
 GIVEN = [
@@ -372,7 +377,13 @@ def _establish(
     if existing is not None:
         return existing
     return services.organization_establish(
-        new=NewUnit(code=code, name=name, level=level, kind=kind),
+        new=NewUnit(
+            code=code,
+            name=name,
+            level=level,
+            kind=kind,
+            is_difficult_area=code in DIFFICULT_AREAS,
+        ),
         parent=parent,
         date=on,
         decision_number=decision,
@@ -506,7 +517,11 @@ def _reform_2025(province: Unit) -> None:
             services.organization_merge(
                 units=[Unit.objects.get(code=c) for c in old_codes],
                 new=NewUnit(
-                    code=code, name=name, level=Level.SUPERIOR, kind=Kind.COMMUNE
+                    code=code,
+                    name=name,
+                    level=Level.SUPERIOR,
+                    kind=Kind.COMMUNE,
+                    is_difficult_area=code in DIFFICULT_AREAS,
                 ),
                 parent=province,
                 date=D_REFORM_2025,

@@ -7,6 +7,7 @@ strings Django itself translates, not on our catalogue.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -48,8 +49,6 @@ def test_base_layout_renders_english_under_translation_override(
     rf: RequestFactory,
 ) -> None:
     request = rf.get("/")
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
     with translation.override("en"):
         html = render_to_string("base.html", request=request)

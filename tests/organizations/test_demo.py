@@ -87,6 +87,12 @@ def test_demo_province_before_and_after_the_2025_reorganization(
         "TC-NLO",
         "TC-TLI",
     }
+    difficult = Unit.objects.filter(is_difficult_area=True)
+    assert set(difficult.values_list("code", flat=True)) == {
+        "TK-HSO",
+        "TK-NPH",
+        "X-TPU",
+    }
     # Villages: a shared cell, a village without a cell, heads who are not members.
     villages = ResidentialUnit.objects.filter(closed_on__isnull=True)
     assert villages.filter(covering_cell__code="X-TC-TPH-T6").count() == 2

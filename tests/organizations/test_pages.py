@@ -167,11 +167,13 @@ def test_unit_list_and_tree_children_queries_stay_flat_as_data_grows(
     list_url = reverse("organizations:unit_list")
     children_url = reverse("organizations:tree_children", args=[tree.commune.pk])
     detail_url = reverse("organizations:unit_detail", args=[tree.commune.pk])
-    before = [_count_queries(client, u) for u in (list_url, children_url, detail_url)]
+    tree_url = reverse("organizations:tree")
+    urls = (list_url, children_url, detail_url, tree_url)
+    before = [_count_queries(client, u) for u in urls]
     for n in range(40):
         cell = make_unit(tree.commune, code=f"TC-TP-X{n}", name=f"Chi bộ X{n}")
         make_unit(cell, code=f"TC-TP-X{n}-A", name=f"Tổ đảng X{n}")
-    after = [_count_queries(client, u) for u in (list_url, children_url, detail_url)]
+    after = [_count_queries(client, u) for u in urls]
     assert after == before
     with django_assert_max_num_queries(8):
         client.get(list_url)
@@ -179,3 +181,5 @@ def test_unit_list_and_tree_children_queries_stay_flat_as_data_grows(
         client.get(children_url)
     with django_assert_max_num_queries(18):
         client.get(detail_url)
+    with django_assert_max_num_queries(8):
+        client.get(tree_url)
