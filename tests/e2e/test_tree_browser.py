@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,6 +33,22 @@ pytestmark = [
     # (the classification scales) for the tests that follow.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_migrated_data_after_browser_tests(
+    django_db_setup: None, django_db_blocker
+) -> Iterator[None]:
+    """The committed (transactional) database these tests need is flushed after
+    each test, taking what data migrations loaded (the classification scales)
+    with it; with ``--reuse-db`` the next run would start without them. Put
+    them back when the session ends. (Candidate for a shared tests/e2e/conftest.py.)"""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
