@@ -272,7 +272,9 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(min_value__isnull=False) | Q(max_value__isnull=False),
                 name="target_has_a_bound",
-                violation_error_message=_("Chỉ tiêu cần giá trị tối thiểu hoặc tối đa."),
+                violation_error_message=_(
+                    "Chỉ tiêu cần giá trị tối thiểu hoặc tối đa."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(min_value__isnull=True)

@@ -138,7 +138,9 @@ def check(
                 or _field_fits(h.field, requirement.fields)  # type: ignore[union-attr]
             )
         ]
-        if any(not h.studying and (h.year is None or h.year <= on.year) for h in relevant):
+        if any(
+            not h.studying and (h.year is None or h.year <= on.year) for h in relevant
+        ):
             result[dimension] = Check(MEETS)
             continue
         studying = [
