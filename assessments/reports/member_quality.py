@@ -35,6 +35,7 @@ from assessments.reports.common import (
 )
 from assessments.reports.organization_quality import TIERS, tier_labels
 from assessments.targets import targets_for
+from members.ethnicities import KINH
 from members.models import (
     CellPeriod,
     DisciplineForm,
@@ -47,7 +48,7 @@ from organizations.models import Unit
 
 SLUG = "member_quality"
 TITLE = _("Báo cáo chất lượng đảng viên")
-KINH = "01"
+
 LEFT = [
     MembershipStatus.RESIGNED,
     MembershipStatus.STRUCK_OFF,
