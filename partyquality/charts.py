@@ -47,7 +47,7 @@ def bar_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f'font-family="PQ Sans, DejaVu Sans, sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]

@@ -186,6 +186,11 @@ def document_html(report: Any, *, today: datetime.date | None = None) -> str:
     ctx = context(report)
     ctx["issuer"] = _issuer(report.root, datetime.date(report.year, 12, 31))
     ctx["today"] = today
+    # "BÁO CÁO" is the document type; the subject follows it in lower case.
+    subject = report.title
+    if subject.lower().startswith("báo cáo "):
+        subject = subject[len("báo cáo ") :]
+    ctx["subject"] = subject[:1].upper() + subject[1:]
     return render_to_string("reports/pdf/document.html", ctx)
 
 
