@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Kind, Level, Unit
@@ -97,6 +98,7 @@ class Scope:
     root: Unit
     root_ids: list[int]
     visible: Q
+    _ids: dict = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, root: Unit, user: AnyUser | None) -> Scope:
@@ -112,14 +114,19 @@ class Scope:
             cursor.execute(LINEAGE_SQL, [self.root_ids, day, day, day])
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
-    def units(self, day: datetime.date, root_ids: list[int] | None = None) -> QuerySet:
-        return (
-            Unit.objects.subtree_of(
-                self.root_ids if root_ids is None else root_ids, on=day
+    def units(self, day: datetime.date, root_ids: list[int] | None = None) -> RawSQL:
+        """The visible units of the subtree on ``day``, as a subquery over an
+        array fetched once per (day, roots): the recursive walk runs once per
+        report and date, not once per query."""
+        roots = tuple(self.root_ids if root_ids is None else root_ids)
+        key = (day, roots)
+        if key not in self._ids:
+            self._ids[key] = list(
+                Unit.objects.subtree_of(list(roots), on=day)
+                .filter(self.visible)
+                .values_list("id", flat=True)
             )
-            .filter(self.visible)
-            .values("id")
-        )
+        return RawSQL("SELECT unnest(%s::bigint[])", (self._ids[key],))
 
 
 # Walk back from the roots through tree events dated after ``day`` (merges,

@@ -107,7 +107,7 @@ def test_transferred_member_counted_in_old_commune_for_the_year_before(
 def test_member_report_queries_are_pinned(
     members, tree, secretary, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         member_quality.build(
             root=tree.commune,
             year=2025,
@@ -122,7 +122,7 @@ def test_member_report_queries_are_pinned(
             tree.cell1,
             "good",
         )
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         report = member_quality.build(
             root=tree.commune,
             year=2025,

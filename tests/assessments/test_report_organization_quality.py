@@ -149,7 +149,7 @@ def test_base_year_change_is_against_the_merged_communes(tree, board_officer) ->
 def test_query_count_does_not_grow_with_units(
     classified, tree, board_officer, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         organization_quality.build(
             root=tree.province,
             year=2025,
@@ -160,7 +160,7 @@ def test_query_count_does_not_grow_with_units(
     for i in range(30):
         cell = make_unit(tree.commune, code=f"X{i}", name=f"Chi bộ {i}")
         classify_unit(cell, 2025, "good")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         report = organization_quality.build(
             root=tree.province,
             year=2025,
