@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.reports.common import DELTA, INT, NUMBER, RATIO, Ratio, Table
+from assessments.reports.common import DELTA, INT, NUMBER, RATIO, TEXT, Ratio, Table
 from organizations.models import Level, Unit
 from organizations.tree import ancestor_ids
 from partyquality.charts import Series, bar_chart
@@ -24,6 +24,11 @@ from partyquality.pdf import html_to_pdf
 from partyquality.xlsx import Sheet, build_workbook
 
 FORMATS = ("html", "xlsx", "pdf")
+# In the PDF, a named list longer than this is printed as numbered lines
+# (one block per person) instead of a ruled table: WeasyPrint lays out every
+# table cell as its own box, and a 1,500-row, 6-column annex took ~5 times
+# as long as the same lines (bench/RESULTS-reports.md).
+LISTING_ROWS = 150
 
 
 @dataclass
@@ -56,6 +61,9 @@ def display(value: Any, kind: str) -> Cell:
 
 def table_context(table: Table) -> dict[str, Any]:
     kinds = [c.kind for c in table.columns]
+    listing = len(table.rows) > LISTING_ROWS and all(
+        c.kind in (TEXT, INT) for c in table.columns
+    )
     return {
         "key": table.key,
         "title": table.title,
@@ -69,6 +77,11 @@ def table_context(table: Table) -> dict[str, Any]:
         if table.total is None
         else [display(v, k) for v, k in zip(table.total, kinds, strict=False)],
         "empty": not table.rows,
+        "listing": [
+            " — ".join(str(v) for v in row if v not in (None, "")) for row in table.rows
+        ]
+        if listing
+        else None,
     }
 
 
