@@ -285,7 +285,10 @@ def build(
     notes: list[str] = []
     now = year_figures(scope, year, notes)
     compare = year_figures(scope, compare_year, notes) if compare_year else None
-    base = year_figures(scope, base_year, notes) if base_year else None
+    if base_year and base_year == compare_year:
+        base = compare
+    else:
+        base = year_figures(scope, base_year, notes) if base_year else None
     cells = event_units(scope, year)
     start, end = datetime.date(year, 1, 1), year_end(year)
 

@@ -266,7 +266,10 @@ def build(
     notes: list[str] = []
     groups = tally(scope, year, notes)
     compare = tally(scope, compare_year, notes) if compare_year else None
-    base = tally(scope, base_year, notes) if base_year else None
+    if base_year and base_year == compare_year:
+        base = compare
+    else:
+        base = tally(scope, base_year, notes) if base_year else None
     roots = [r[0] for r in scope.roots_on(year_end(year))]
     units = Unit.objects.filter(
         id__in=scope.units(year_end(year), roots), level__in=COUNTED_LEVELS

@@ -177,3 +177,12 @@ def test_trend_of_a_merged_commune_carries_its_predecessors_across_the_scale_cha
     assert report.notes == [
         "Số liệu năm 2024 của Đảng bộ xã An Bình gồm số liệu của các đơn vị tiền thân: Đảng bộ xã A, Đảng bộ xã B."
     ]
+
+
+def test_demo_targets_are_seeded_once_per_province(tree) -> None:
+    from assessments.models import Target
+    from assessments.reports import demo
+
+    assert demo.seed() == 10
+    assert demo.seed() == 0
+    assert Target.objects.filter(unit=tree.province).count() == 10
