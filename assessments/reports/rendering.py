@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.reports.common import DELTA, INT, NUMBER, RATIO, TEXT, Ratio, Table
-from organizations.models import Level, Unit
+from organizations.models import Kind, Level, Unit
 from organizations.tree import ancestor_ids
 from partyquality.charts import Series, bar_chart
 from partyquality.pdf import html_to_pdf
@@ -180,10 +180,18 @@ def _issuer(root: Unit, day: datetime.date) -> dict[str, str]:
     for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố ", "Tỉnh ", "Thành phố "):
         if place.startswith(prefix):
             place = place[len(prefix) :]
-    suffix = {
-        Level.PROVINCE: "BC/TU",
-        Level.SUPERIOR: "BC/HU",
-    }.get(root.level, "BC/ĐU")
+    # Tỉnh ủy → TU, huyện/thị/thành ủy → HU (before 1 July 2025); every
+    # đảng ủy, including the new commune committees, → ĐU.
+    if root.level == Level.PROVINCE:
+        suffix = "BC/TU"
+    elif root.level == Level.SUPERIOR and root.kind in (
+        Kind.DISTRICT,
+        Kind.TOWN,
+        Kind.CITY,
+    ):
+        suffix = "BC/HU"
+    else:
+        suffix = "BC/ĐU"
     return {
         "superior": (superior or "").upper(),
         "body": root.name.upper()
