@@ -50,8 +50,11 @@ def display(value: Any, kind: str) -> Cell:
             return Cell("—", "num", f"{value.num}/{value.den}")
         return Cell(_number(value.value) + "%", "num", f"{value.num}/{value.den}")
     if kind == DELTA:
-        sign = "+" if value > 0 else ""
-        return Cell(sign + _number(value), "num delta" + (" neg" if value < 0 else ""))
+        shown = round(value, 1)
+        if shown == 0:
+            return Cell(_number(0.0), "num delta")
+        sign = "+" if shown > 0 else ""
+        return Cell(sign + _number(value), "num delta" + (" neg" if shown < 0 else ""))
     if kind == NUMBER and isinstance(value, float | int):
         return Cell(_number(float(value)), "num")
     if isinstance(value, int) and kind in (INT, RATIO):

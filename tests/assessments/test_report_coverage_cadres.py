@@ -76,17 +76,23 @@ def test_coverage_of_the_province_sums_its_communes(
     villages, tree, province_officer, django_assert_max_num_queries
 ) -> None:
     with django_assert_max_num_queries(9):
+        coverage.build(root=tree.province, year=2025, user=province_officer)
+    for i in range(10):
+        village(tree.other_commune, f"Bản {i}", None, head_member=False, members=0)
+    with django_assert_max_num_queries(9):
         report = coverage.build(root=tree.province, year=2025, user=province_officer)
     assert [c.name for c in report.communes] == [
         "Đảng bộ xã Hương Sơn",
         "Đảng bộ xã Thanh Phong",
     ]
-    assert (report.total.villages, report.total.cells, report.total.members) == (
-        4,
+    total = report.total
+    assert (total.villages, total.without_cell, total.cells, total.members) == (
+        14,
+        11,
         3,
         5,
     )
-    assert report.total.heads == Ratio(3, 4)
+    assert total.heads == Ratio(3, 14)
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from assessments.models import Scale, ScaleLevel
-from assessments.scales import load_scales
 from tests.reports.data import classify_unit
 
 ARGS = [
@@ -22,12 +22,25 @@ ARGS = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture(scope="session", autouse=True)
+def _restore_reference_data_after_report_browser_test(
+    django_db_setup: None, django_db_blocker
+) -> Iterator[None]:
+    """The transactional test flushes what data migrations loaded (scales,
+    position standards); put it back for ``--reuse-db`` runs (same as
+    tests/e2e/test_tree_browser.py)."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_board_officer_compares_years_and_downloads_excel(
     live_server, tree, board_officer, tmp_path
 ) -> None:
-    # transaction=True flushes the reference data the migrations loaded.
-    load_scales(Scale, ScaleLevel)
     classify_unit(tree.commune, 2024, "excellent")
     classify_unit(tree.commune, 2025, "good")
     with sync_playwright() as p:
