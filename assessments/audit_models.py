@@ -19,7 +19,7 @@ from __future__ import annotations
 import pghistory
 
 from assessments.models import MemberClassification, UnitClassification
-from members.models import CellPeriod, Membership, MemberEvent, Person, PositionHolding
+from members.models import CellPeriod, MemberEvent, Membership, Person, PositionHolding
 from organizations.models import Unit
 
 __all__ = [
