@@ -162,7 +162,7 @@ def check_sheet(sheet: ReviewSheet) -> list[Problem]:
                         excellent=excellent,
                         good=good,
                         allowed=allowed,
-                        share=f"{quota.share * 100:g}",
+                        share=f"{(quota.share * 100).normalize():f}",
                     ),
                 )
             )
