@@ -31,7 +31,12 @@ from partyquality.access import AnyUser, is_admin, scope_filter
 
 # Values that are never shown in a history (DOMAIN.md §4: sensitive).
 HIDDEN_FIELDS = {"national_id"}
-SKIPPED_FIELDS = {"updated_at", "created_at", "id", "search_name"}
+SKIPPED_FIELDS = {"updated_at", "updated_by_id", "created_at", "id", "search_name"}
+CONDITION_LABELS = {
+    "tasks_all_done": "100% nhiệm vụ",
+    "tasks_exceeded": "vượt ≥ 30%",
+    "disqualified": "thuộc trường hợp không hoàn thành",
+}
 
 ACTIONS = {
     "insert": "Tạo mới",
@@ -80,6 +85,11 @@ def _display(tracked: type[Model], name: str, value: Any, labels: dict) -> str:
         return labels[name].get(value, str(value))
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{CONDITION_LABELS.get(k, k)}: {'có' if v else 'không'}"
+            for k, v in value.items()
+        )
     return str(value)
 
 

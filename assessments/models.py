@@ -88,10 +88,18 @@ class UnitClassification(models.Model):
     """The year's classification of a grassroots organization or a cell."""
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="classifications"
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="classifications",
+        verbose_name=_("tổ chức"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
-    level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        ScaleLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mức xếp loại"),
+    )
     score = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -130,15 +138,26 @@ class MemberClassification(models.Model):
     """The year's classification of a member, kept with the cell of that year."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="classifications"
+        Person,
+        on_delete=models.PROTECT,
+        related_name="classifications",
+        verbose_name=_("đảng viên"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     # The cell the member was classified in that year: a later transfer does
     # not move last year's classification.
     cell = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="member_classifications"
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="member_classifications",
+        verbose_name=_("chi bộ"),
     )
-    level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        ScaleLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mức xếp loại"),
+    )
     score = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, null=True, blank=True
     )

@@ -161,37 +161,67 @@ def test_a_level_above_the_score_suggestion_is_reported(tree) -> None:
 
 @pytest.mark.parametrize(
     ("voters", "low", "out", "dismiss"),
-    [(30, 15, False, False), (30, 16, True, False), (30, 19, True, False), (30, 20, True, True)],
+    [
+        (30, 15, False, False),
+        (30, 16, True, False),
+        (30, 19, True, False),
+        (30, 20, True, True),
+    ],
 )
 def test_vote_of_confidence_flags_half_and_two_thirds_low(
     tree, voters, low, out, dismiss
 ) -> None:
     person = make_member(tree.cell1)
     vote = ConfidenceVote.objects.create(
-        person=person, unit=tree.commune, year=2024, voters=voters, high=0,
-        confidence=voters - low, low=low,
+        person=person,
+        unit=tree.commune,
+        year=2024,
+        voters=voters,
+        high=0,
+        confidence=voters - low,
+        low=low,
     )
     assert (vote.out_of_planning, vote.dismissal) == (out, dismiss)
 
 
 @pytest.mark.parametrize(
     ("total", "rating"),
-    [(100, "good"), (80, "good"), (79.9, "fair"), (70, "fair"), (69.9, "average"),
-     (50, "average"), (49.9, "poor")],
+    [
+        (100, "good"),
+        (80, "good"),
+        (79.9, "fair"),
+        (70, "fair"),
+        (69.9, "average"),
+        (50, "average"),
+        (49.9, "poor"),
+    ],
 )
 def test_cell_meeting_ratings_at_their_thresholds(total, rating) -> None:
     assert meeting_rating(total) == rating
 
 
 def test_cell_meetings_roll_up_to_the_yearly_average(tree) -> None:
-    for day, conduct in ((datetime.date(2024, 1, 5), 40), (datetime.date(2024, 2, 5), 25)):
+    for day, conduct in (
+        (datetime.date(2024, 1, 5), 40),
+        (datetime.date(2024, 2, 5), 25),
+    ):
         CellMeeting.objects.create(
-            cell=tree.cell1, date=day, preparation=18, attendance=9,
-            conduct=conduct, rules=14, conclusions=9,
+            cell=tree.cell1,
+            date=day,
+            preparation=18,
+            attendance=9,
+            conduct=conduct,
+            rules=14,
+            conclusions=9,
         )
     CellMeeting.objects.create(
-        cell=tree.cell1, date=datetime.date(2023, 2, 5), preparation=0,
-        attendance=0, conduct=0, rules=0, conclusions=0,
+        cell=tree.cell1,
+        date=datetime.date(2023, 2, 5),
+        preparation=0,
+        attendance=0,
+        conduct=0,
+        rules=0,
+        conclusions=0,
     )
     # (90 + 75) / 2 = 82.5 → good
     assert cell_meeting_year(tree.cell1, 2024) == (Decimal("82.50"), "good", 2)
@@ -202,7 +232,9 @@ def test_model_criteria_are_met_only_when_every_item_is(tree) -> None:
         code="qb-5t4k", name="5 tốt, 4 không", valid_from_year=2020
     )
     items = [
-        CriteriaItem.objects.create(criteria_set=criteria, order=i, text=f"Tiêu chí {i}")
+        CriteriaItem.objects.create(
+            criteria_set=criteria, order=i, text=f"Tiêu chí {i}"
+        )
         for i in range(1, 10)
     ]
     result = CriteriaResult.objects.create(

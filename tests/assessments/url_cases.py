@@ -42,17 +42,13 @@ URL_CASES: dict[str, CaseBuilder] = {
     "assessments:bulk_approve": lambda tree: UrlCase(
         kwargs=_campaign(tree), write=True
     ),
-    "assessments:audit_list": lambda tree: UrlCase(
-        hidden_text=tree.other_commune.name
-    ),
+    "assessments:audit_list": lambda tree: UrlCase(hidden_text=tree.other_commune.name),
     "assessments:audit_export": lambda tree: UrlCase(),
     "assessments:review_entry": lambda tree: UrlCase(kwargs=_other(tree), write=True),
     "assessments:review_save_row": lambda tree: UrlCase(
         kwargs=_other(tree), write=True
     ),
-    "assessments:review_submit": lambda tree: UrlCase(
-        kwargs=_other(tree), write=True
-    ),
+    "assessments:review_submit": lambda tree: UrlCase(kwargs=_other(tree), write=True),
     "assessments:review_return": lambda tree: UrlCase(
         kwargs=_other_review(tree), write=True
     ),
