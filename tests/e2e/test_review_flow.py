@@ -49,8 +49,15 @@ def _login(page: Page, base: str, username: str) -> None:
 
 
 def _choose(page: Page, key: str, label: str) -> None:
-    row = page.locator(f"#row-{key}")
-    row.locator("select").select_option(label=label)
+    with page.expect_response(lambda r: "/dong/" in r.url):
+        page.locator(f"#row-{key} select").select_option(label=label)
+    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
+
+
+def _remark(page: Page, key: str, text: str) -> None:
+    page.fill(f"input[name='{key}-remarks']", text)
+    with page.expect_response(lambda r: "/dong/" in r.url):
+        page.keyboard.press("Tab")
     expect(page.locator(f"#row-{key} .saved")).to_be_visible()
 
 
@@ -82,9 +89,7 @@ def test_secretary_submits_officer_returns_then_approves_and_the_year_locks(
     expect(page.locator("#rule-checks")).to_contain_text("vượt quá 20%")
     page.screenshot(path="/tmp/review_1_quota.png", full_page=True)
     _choose(page, f"person-{members[1].pk}", "Hoàn thành tốt nhiệm vụ")
-    page.fill(f"input[name='person-{members[1].pk}-remarks']", "Gương mẫu")
-    page.keyboard.press("Tab")
-    expect(page.locator(f"#row-person-{members[1].pk} .saved")).to_be_visible()
+    _remark(page, f"person-{members[1].pk}", "Gương mẫu")
     expect(page.locator("#rule-checks")).to_contain_text("có thể trình")
     page.click("#submit-review")
     expect(page.locator("#review-state")).to_have_text("Đã trình")
@@ -101,9 +106,7 @@ def test_secretary_submits_officer_returns_then_approves_and_the_year_locks(
         "Bổ sung nhận xét cho đồng chí Hoa"
     )
     page.screenshot(path="/tmp/review_2_returned.png", full_page=True)
-    page.fill(f"input[name='person-{members[0].pk}-remarks']", "Đã bổ sung nhận xét")
-    page.keyboard.press("Tab")
-    expect(page.locator(f"#row-person-{members[0].pk} .saved")).to_be_visible()
+    _remark(page, f"person-{members[0].pk}", "Đã bổ sung nhận xét")
     page.click("#submit-review")
     expect(page.locator("#review-state")).to_have_text("Đã trình")
 
@@ -122,3 +125,4 @@ def test_secretary_submits_officer_returns_then_approves_and_the_year_locks(
     assert MemberClassification.objects.get(person=members[0]).remarks == (
         "Đã bổ sung nhận xét"
     )
+    assert MemberClassification.objects.get(person=members[1]).remarks == "Gương mẫu"
