@@ -200,6 +200,18 @@ def history_for(objs: Model | Iterable[Model]) -> list[HistoryEntry]:
     return _entries(events, tracked)
 
 
+def history_matching(tracked: type[Model], **filters: Any) -> list[HistoryEntry]:
+    """The history of every row of ``tracked`` whose recorded values match the
+    filters, deleted rows included (e.g. ``unit_id__in=[…], year=2024``)."""
+    event_model = _event_models()[tracked]
+    events = list(
+        event_model.objects.filter(**filters)  # type: ignore[attr-defined]
+        .select_related("pgh_context")
+        .order_by("pgh_created_at", "pgh_id")
+    )
+    return _entries(events, tracked)
+
+
 def _scoped(event_model: type[Model], user: AnyUser) -> Q:
     """Events of a model limited to the user's subtree, by the unit the row had."""
     tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]

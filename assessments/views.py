@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
-from assessments.audit import audit_changes, history_for, record_access
+from assessments.audit import audit_changes, history_matching, record_access
 from assessments.forms import CampaignForm, ImportForm, PeriodForm, ReasonForm, RowForm
 from assessments.importing import classifications_import
 from assessments.models import (
@@ -148,6 +148,9 @@ def _save_row(request: AuthedRequest, sheet, row) -> list[str]:  # type: ignore[
     if not form.is_valid():
         return [f"{row.name}: {e}" for errs in form.errors.values() for e in errs]
     data = form.cleaned_data
+    scale = sheet.org_scale if row.unit_id else sheet.member_scale
+    # QĐ 366 conditions only mean something on scored scales.
+    conditions = form.conditions() if scale and scale.uses_score else {}
     try:
         if row.unit_id:
             services.unit_classification_set(
@@ -156,7 +159,7 @@ def _save_row(request: AuthedRequest, sheet, row) -> list[str]:  # type: ignore[
                 year=sheet.year,
                 level=data["level"],
                 score=data["score"],
-                conditions=form.conditions(),
+                conditions=conditions,
                 remarks=data["remarks"],
             )
         else:
@@ -167,7 +170,7 @@ def _save_row(request: AuthedRequest, sheet, row) -> list[str]:  # type: ignore[
                 year=sheet.year,
                 level=data["level"],
                 score=data["score"],
-                conditions=form.conditions(),
+                conditions=conditions,
                 remarks=data["remarks"],
             )
     except ValidationError as exc:
@@ -384,16 +387,25 @@ def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpRes
 def review_history(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     organization = _organization(request, pk)
     sheet = review_sheet(organization, _year(year))
-    unit_cls = UnitClassification.objects.filter(
-        unit_id__in=[r.unit_id for r in sheet.unit_rows], year=year
-    )
-    member_cls = MemberClassification.objects.filter(
-        person_id__in=[r.person_id for r in sheet.member_rows], year=year
-    )
     history = sorted(
-        history_for(list(unit_cls)) + history_for(list(member_cls)),
+        history_matching(
+            UnitClassification,
+            unit_id__in=[r.unit_id for r in sheet.unit_rows],
+            year=year,
+        )
+        + history_matching(
+            MemberClassification,
+            person_id__in=[r.person_id for r in sheet.member_rows],
+            year=year,
+        ),
         key=lambda e: e.at,
         reverse=True,
+    )
+    record_access(
+        request=request,
+        action=AccessAction.VIEW,
+        model=Person,
+        ids=[r.person_id for r in sheet.member_rows],
     )
     context = {
         "organization": organization,

@@ -540,3 +540,41 @@ def test_audit_list_is_scoped_and_exports(
     response = client.get(reverse("assessments:audit_export"))
     assert response["Content-Type"].startswith("application/vnd.openxml")
     assert RecordAccess.objects.filter(action="export", user=board_officer).count() == 1
+
+
+def test_clearing_a_level_shows_as_a_deletion_in_the_history(
+    client, tree, secretary
+) -> None:
+    client.force_login(secretary)
+    key = f"unit-{tree.cell1.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    good = level("organization", YEAR, "good")
+    client.post(url, {"row": key, f"{key}-level": good.pk}, HTTP_HX_REQUEST="true")
+    client.post(url, {"row": key, f"{key}-level": ""}, HTTP_HX_REQUEST="true")
+    assert not UnitClassification.objects.exists()
+    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
+    body = client.get(history).content.decode()
+    assert "xóa xếp loại tổ chức" in body
+    assert "tạo mới xếp loại tổ chức" in body
+
+
+def test_an_officer_opens_a_campaign_over_their_subtree(
+    client, tree, board_officer, secretary
+) -> None:
+    url = reverse("assessments:campaign_open")
+    data = {
+        "unit": tree.district.pk,
+        "year": 2025,
+        "entry_deadline": "2026-01-15",
+        "decision_deadline": "2026-02-15",
+    }
+    client.force_login(secretary)
+    assert client.post(url, data).status_code == 403
+    client.force_login(board_officer)
+    response = client.post(url, {**data, "unit": tree.other_district.pk})
+    assert response.status_code == 200  # not a choice for this officer
+    assert not ReviewCampaign.objects.exists()
+    response = client.post(url, data)
+    campaign = ReviewCampaign.objects.get()
+    assert response.url == reverse("assessments:completion_board", args=[campaign.pk])
+    assert (campaign.unit, campaign.opened_by) == (tree.district, board_officer)
