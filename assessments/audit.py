@@ -109,8 +109,11 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
     users = {u.pk: u for u in User.objects.filter(pk__in=[u for u in user_ids if u])}
     level_ids = set()
     unit_ids = set()
+    person_ids = set()
     for e in events:
         data = _data(e)
+        if data.get("person_id"):
+            person_ids.add(data["person_id"])
         if "level_id" in data:
             level_ids.add(data["level_id"])
         for key in ("unit_id", "cell_id", "current_cell_id"):
@@ -124,6 +127,9 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
     unit_names = {u.pk: u.name for u in Unit.objects.filter(pk__in=unit_ids)}
     for key in ("unit_id", "cell_id", "current_cell_id"):
         labels[key] = unit_names
+    labels["person_id"] = dict(
+        Person.objects.filter(pk__in=person_ids).values_list("pk", "full_name")
+    )
     previous: dict[Any, dict] = {}
     entries = []
     for e in sorted(events, key=lambda ev: (ev.pgh_created_at, ev.pgh_id)):
@@ -157,7 +163,7 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
             HistoryEntry(
                 at=e.pgh_created_at,
                 action=ACTIONS.get(e.pgh_label, e.pgh_label),
-                record=_record_name(tracked, data, unit_names),
+                record=_record_name(tracked, data, labels),
                 who=who,
                 where=where,
                 changes=changes,
@@ -175,12 +181,15 @@ def _data(event: Any) -> dict:
     }
 
 
-def _record_name(tracked: type[Model], data: dict, unit_names: dict) -> str:
+def _record_name(tracked: type[Model], data: dict, labels: dict) -> str:
     if "full_name" in data:
         return str(data["full_name"])
     if tracked is Unit:
         return str(data.get("name", ""))
-    unit = unit_names.get(data.get("unit_id") or data.get("cell_id"))
+    if data.get("person_id"):
+        name = labels["person_id"].get(data["person_id"], "")
+        return " ".join(str(p) for p in (name, data.get("year")) if p)
+    unit = labels["unit_id"].get(data.get("unit_id") or data.get("cell_id"))
     year = data.get("year")
     return " ".join(str(p) for p in (unit, year) if p)
 

@@ -578,3 +578,19 @@ def test_an_officer_opens_a_campaign_over_their_subtree(
     campaign = ReviewCampaign.objects.get()
     assert response.url == reverse("assessments:completion_board", args=[campaign.pk])
     assert (campaign.unit, campaign.opened_by) == (tree.district, board_officer)
+
+
+def test_member_history_names_the_member_not_an_id(client, tree, secretary) -> None:
+    person = make_member(tree.cell1, "Hoàng Thị Lan")
+    client.force_login(secretary)
+    key = f"person-{person.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    client.post(
+        url,
+        {"row": key, f"{key}-level": level("member", YEAR, "good").pk},
+        HTTP_HX_REQUEST="true",
+    )
+    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
+    body = client.get(history).content.decode()
+    assert "xếp loại đảng viên <em>Hoàng Thị Lan 2024</em>" in body
+    assert "Đảng viên: — → Hoàng Thị Lan" in body

@@ -4,6 +4,7 @@ the page then refuses edits. Screenshots go to /tmp/review_*.png."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from assessments.models import (
     ClassificationRule,
     MemberClassification,
     OrganizationReview,
+    ReviewCampaign,
     Scale,
     ScaleLevel,
 )
@@ -115,10 +117,25 @@ def test_secretary_submits_officer_returns_then_approves_and_the_year_locks(
     expect(page.locator("#review-state")).to_have_text("Đã trình")
 
     _login(page, base, board_officer.username)
-    page.goto(url)
+    campaign = ReviewCampaign.objects.create(
+        unit=tree.district,
+        year=2024,
+        entry_deadline=datetime.date(2025, 1, 15),
+        decision_deadline=datetime.date(2025, 2, 15),
+        opened_by=board_officer,
+    )
+    page.goto(f"{base}/danh-gia/dot/{campaign.pk}/")
+    expect(page.locator("#board-counts [data-state=submitted]")).to_have_text("1")
+    page.screenshot(path=SHOTS / "review_5_board.png", full_page=True)
+    page.get_by_role("link", name="Xem").first.click()
     page.click("#approve-review")
     expect(page.locator("#review-state")).to_have_text("Đã duyệt")
     page.screenshot(path=SHOTS / "review_3_approved.png", full_page=True)
+    page.goto(f"{base}/danh-gia/dot/{campaign.pk}/")
+    expect(page.locator("#board-counts [data-state=approved]")).to_have_text("1")
+    page.goto(f"{url}lich-su/")
+    expect(page.locator(".history-list")).to_contain_text("Gương mẫu")
+    page.screenshot(path=SHOTS / "review_6_history.png", full_page=True)
 
     _login(page, base, secretary.username)
     page.goto(url)
