@@ -144,7 +144,6 @@ def _validate(sheet: ReviewSheet, data):  # type: ignore[no-untyped-def]
         p.pk: p
         for p in Person.objects.filter(pk__in=[r.person_id for r in members.values()])
     }
-    unit_by_id = {u.pk: u for u in cells.values()}
     cell_units = {
         u.pk: u
         for u in Unit.objects.filter(pk__in={r.cell_id for r in members.values()})
@@ -259,5 +258,4 @@ def _validate(sheet: ReviewSheet, data):  # type: ignore[no-untyped-def]
             # QĐ 124/366: cells before their organization.
             ordered.append((2 if unit.pk == org.pk else 0, outcome, action))
     ordered.sort(key=lambda t: t[0])
-    del unit_by_id
     return outcomes, [(o, a) for _p, o, a in ordered]

@@ -81,6 +81,9 @@ class Row:
     note: str = ""
     is_organization: bool = False
     disciplined: bool = False
+    # Transferred to another organization during the year: that organization
+    # classifies the member; the row is shown here for information only.
+    moved_out: bool = False
     classification: UnitClassification | MemberClassification | None = None
     suggested: ScaleLevel | None = None
 
@@ -128,7 +131,11 @@ class ReviewSheet:
 
     def missing(self) -> list[str]:
         """Names of the cells and members not classified yet, in page order."""
-        return [row.name for row in self.rows if row.classification is None]
+        return [
+            row.name
+            for row in self.rows
+            if row.classification is None and not row.moved_out
+        ]
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -179,6 +186,19 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
         latest[period.membership.person_id] = period
     person_ids = list(latest)
 
+    # Members whose next official cell that year lies outside the organization.
+    moved_out = {
+        p.membership.person_id
+        for p in CellPeriod.objects.filter(
+            membership__person_id__in=person_ids,
+            is_temporary=False,
+            valid_from__gte=start,
+            valid_from__lte=end,
+        )
+        .exclude(cell_id__in=unit_ids)
+        .select_related("membership")
+        if p.valid_from >= latest[p.membership.person_id].valid_from
+    }
     unit_cls = {
         c.unit_id: c
         for c in UnitClassification.objects.filter(
@@ -259,6 +279,7 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
                 card_number=membership.card_number or "",
                 note=note,
                 disciplined=person_id in disciplined_people,
+                moved_out=person_id in moved_out,
                 classification=c,
                 suggested=suggested(c, member_scale),
             )

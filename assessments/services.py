@@ -46,6 +46,9 @@ INCOMPLETE = "Chưa xếp loại: {names}."
 WRONG_STATE = "Hồ sơ đang ở trạng thái “{state}”, không thể {action}."
 REASON_REQUIRED = "Cần ghi lý do."
 NOT_APPROVER = "Chỉ cán bộ cấp trên được duyệt, trả lại hoặc mở lại."
+CLASSIFIED_ELSEWHERE = (
+    "{name} đã được {organization} xếp loại năm {year} (nơi sinh hoạt mới)."
+)
 DEADLINES_ORDER = "Hạn quyết định phải sau hạn nhập."
 
 
@@ -155,8 +158,16 @@ def member_classification_set(
     organization = review_assert_open(cell, year)
     existing = MemberClassification.objects.filter(person=person, year=year).first()
     if existing is not None and existing.cell_id != cell.pk:
-        # The row moves with the member only inside the same open year.
-        review_assert_open(existing.cell, year)
+        # A member transferred during the year is classified by one
+        # organization only; a classification moves between cells of the
+        # same organization, never across organizations.
+        other = review_assert_open(existing.cell, year)
+        if other.pk != organization.pk:
+            raise ValidationError(
+                CLASSIFIED_ELSEWHERE.format(
+                    name=person.full_name, organization=other.name, year=year
+                )
+            )
     if level is None:
         if existing is not None:
             existing.delete()

@@ -218,7 +218,7 @@ def _save_all(request: AuthedRequest, organization: Unit, year: int) -> list[str
     rows = [r for r in sheet.unit_rows if not r.is_organization]
     rows += sheet.member_rows + [r for r in sheet.unit_rows if r.is_organization]
     for row in rows:
-        if _row_changed(request, row):
+        if not row.moved_out and _row_changed(request, row):
             errors.extend(_save_row(request, sheet, row))
     return errors
 

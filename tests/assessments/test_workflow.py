@@ -594,3 +594,39 @@ def test_member_history_names_the_member_not_an_id(client, tree, secretary) -> N
     body = client.get(history).content.decode()
     assert "xếp loại đảng viên <em>Hoàng Thị Lan 2024</em>" in body
     assert "Đảng viên: — → Hoàng Thị Lan" in body
+
+
+def test_a_member_transferred_out_is_classified_by_the_new_organization(
+    tree, secretary
+) -> None:
+    from assessments.selectors import review_sheet
+    from members.models import CellPeriod
+
+    person = make_member(tree.cell1, "Vũ Văn Chuyển", until=datetime.date(2024, 4, 1))
+    CellPeriod.objects.create(
+        membership=person.memberships.get(),
+        cell=tree.other_cell,
+        valid_from=datetime.date(2024, 4, 1),
+    )
+    row = review_sheet(tree.commune, YEAR).row(f"person-{person.pk}")
+    assert (row.moved_out, row.note) == (True, "Chuyển đi 01/04/2024")
+    assert "Vũ Văn Chuyển" not in review_sheet(tree.commune, YEAR).missing()
+    services.member_classification_set(
+        user=None,
+        person=person,
+        cell=tree.other_cell,
+        year=YEAR,
+        level=level("member", YEAR, "good"),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.member_classification_set(
+            user=secretary,
+            person=person,
+            cell=tree.cell1,
+            year=YEAR,
+            level=level("member", YEAR, "excellent"),
+        )
+    assert exc.value.messages == [
+        "Vũ Văn Chuyển đã được Đảng bộ xã Hương Sơn xếp loại năm 2024 "
+        "(nơi sinh hoạt mới)."
+    ]
