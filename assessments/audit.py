@@ -85,6 +85,8 @@ def _display(tracked: type[Model], name: str, value: Any, labels: dict) -> str:
         return labels[name].get(value, str(value))
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, dict):
         return "; ".join(
             f"{CONDITION_LABELS.get(k, k)}: {'có' if v else 'không'}"

@@ -66,11 +66,19 @@ def _can_edit(request: AuthedRequest, organization: Unit) -> bool:
 @login_required
 def review_home(request: AuthedRequest) -> HttpResponse:
     organizations = secretary_organizations(request.user)
-    year = timezone.localdate().year
+    this_year = timezone.localdate().year
+    campaign_years = set(
+        ReviewCampaign.objects.values_list("year", flat=True).distinct()
+    )
+    years = sorted(campaign_years | {this_year - 1})[-3:]
+    reviews = reviews_of(organizations)
+    rows = [
+        (org, [(year, reviews.get((org.pk, year))) for year in years])
+        for org in organizations
+    ]
     context = {
-        "organizations": organizations,
-        "reviews": reviews_of(organizations),
-        "years": [year - 1, year],
+        "rows": rows,
+        "years": years,
         "campaigns": campaigns_for(request.user),
         "can_open": approvable_units(request.user).exists(),
     }
