@@ -67,7 +67,9 @@ def _remark(page: Page, key: str, text: str) -> None:
     expect(page.locator(f"#row-{key} .saved")).to_be_visible()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback (as in test_tree_browser.py): the flush after the test
+# then leaves content types for the next test to restore with their own ids.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_secretary_submits_officer_returns_then_approves_and_the_year_locks(
     live_server, tree, secretary, board_officer, browser_page
 ) -> None:

@@ -38,7 +38,9 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback (as in test_tree_browser.py): the flush after the test
+# then leaves content types for the next test to restore with their own ids.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_secretary_imports_after_a_dry_run_and_the_officer_sees_the_change_log(
     live_server, tree, secretary, board_officer, tmp_path
 ) -> None:
