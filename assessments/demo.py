@@ -16,13 +16,15 @@ from django.contrib.auth.models import User
 from assessments import services
 from assessments.models import OrganizationReview, ReviewCampaign, ReviewState
 from assessments.selectors import review_sheet
-from organizations.models import GRASSROOTS_LEVELS, Level, Unit
+from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
 
 RETURN_REASON = "Nhận xét của chi bộ thôn còn sơ sài; đề nghị bổ sung và trình lại."
 
 
-def _officer() -> User | None:
-    return User.objects.filter(username="bantochuc").first()
+def _officer(root: Unit) -> User | None:
+    """The demo's officer on the province, else any officer."""
+    officers = User.objects.filter(assignments__role=Role.OFFICER).order_by("id")
+    return officers.filter(assignments__unit=root).first() or officers.first()
 
 
 def _classify(org: Unit, year: int, user: User | None, *, complete: bool) -> None:
@@ -98,7 +100,7 @@ def seed() -> None:
     )
     if root is None:
         return
-    officer = _officer()
+    officer = _officer(root)
     with pghistory.context(command="seed_demo"):
         for year, entry, decision in (
             (2024, datetime.date(2025, 1, 15), datetime.date(2025, 2, 28)),
