@@ -575,9 +575,6 @@ class RecordAccess(models.Model):
         return f"{self.user} {self.action} {self.model} ({self.count})"
 
 
-from assessments.audit_models import *  # noqa: E402, F403  (event models, see there)
-
-
 # ---------------------------------------------------------------------------
 # Position standards, targets and rendered report files (issue #5, reports)
 # ---------------------------------------------------------------------------
@@ -743,3 +740,7 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.year} ({self.get_status_display()})"
+
+
+# The audit trail's event models (pghistory triggers) live beside these.
+from assessments.audit_models import *  # noqa: E402, F403  (event models, see there)
