@@ -14,7 +14,12 @@ import pghistory
 from django.contrib.auth.models import User
 
 from assessments import services
-from assessments.models import OrganizationReview, ReviewCampaign, ReviewState
+from assessments.models import (
+    MemberClassification,
+    OrganizationReview,
+    ReviewCampaign,
+    ReviewState,
+)
 from assessments.selectors import review_sheet
 from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
 
@@ -54,6 +59,8 @@ def _classify(org: Unit, year: int, user: User | None, *, complete: bool) -> Non
     members = sheet.member_rows
     # HD 21-HD/BTCTW: excellent ≤ 20% of good — one in seven stays within it.
     for index, row in enumerate(members):
+        if row.moved_out or _classified_elsewhere(row.person_id, row.cell_id, year):
+            continue
         code = "excellent" if index % 7 == 3 else "good"
         if row.disciplined:
             code = "completed"
@@ -74,6 +81,17 @@ def _classify(org: Unit, year: int, user: User | None, *, complete: bool) -> Non
         level=levels["good"],
         score=85 if scored else None,
         conditions={"tasks_all_done": True, "tasks_exceeded": False},
+    )
+
+
+def _classified_elsewhere(
+    person_id: int | None, cell_id: int | None, year: int
+) -> bool:
+    """A member transferred during the year is classified by one organization."""
+    return (
+        MemberClassification.objects.filter(person_id=person_id, year=year)
+        .exclude(cell_id=cell_id)
+        .exists()
     )
 
 

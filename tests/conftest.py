@@ -26,6 +26,24 @@ from tests.factories import UserFactory, assign, make_unit
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Scales, rules, positions and standards come from data migrations; a
+    browser test's flush removes them for the rest of a --reuse-db run, so
+    every database test finds them reloaded when gone."""
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from partyquality.reference import load_reference_data, reference_data_missing
+
+    if reference_data_missing():
+        load_reference_data()
+
+
 @dataclass
 class Tree:
     province: Unit

@@ -29,7 +29,7 @@ def make_member(
     )
     membership = Membership.objects.create(
         person=person,
-        card_number=f"TH{n:06d}",
+        card_number=f"47.{n:06d}",
         admitted_on=since - datetime.timedelta(days=400),
         full_member_on=since - datetime.timedelta(days=30),
         ended_on=ended_on,

@@ -15,7 +15,12 @@ from django.db import transaction
 from organizations.demo import DEMO_PASSWORD, DEMO_USERS
 from organizations.models import Role, Unit
 
-DEMO_STEPS = ["organizations.demo", "members.demo", "assessments.demo"]
+DEMO_STEPS = [
+    "organizations.demo",
+    "members.demo",
+    "assessments.demo",
+    "assessments.reports.demo",
+]
 
 
 class Command(BaseCommand):
