@@ -23,7 +23,11 @@ class RowForm(forms.Form):
     tasks_all_done = forms.BooleanField(
         required=False, label=_("Hoàn thành 100% nhiệm vụ")
     )
-    tasks_exceeded = forms.BooleanField(required=False, label=_("Vượt ≥ 30% chỉ tiêu"))
+    tasks_exceeded = forms.BooleanField(
+        required=False,
+        # xgettext:no-python-format
+        label=_("Vượt ≥ 30% chỉ tiêu"),
+    )
     remarks = forms.CharField(
         required=False, max_length=2000, label=_("Nhận xét"), widget=forms.TextInput
     )
