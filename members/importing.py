@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from psycopg import sql
 
 from members.models import (
     CellPeriod,
@@ -427,8 +428,10 @@ def _reserve_ids(table: str, count: int) -> list[int]:
 def _copy(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with raw.copy(sql) as copy:
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with raw.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
 
