@@ -418,9 +418,9 @@ def _reserve_ids(table: str, count: int) -> list[int]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
             "FROM generate_series(1, %s)",
-            [count],
+            [table, count],
         )
         return [row[0] for row in cursor.fetchall()]
 
