@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members import importing
@@ -52,7 +53,8 @@ def test_the_template_has_vietnamese_headers_an_example_and_hidden_lists(
     sheet = workbook.worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["Họ và tên", "Giới tính", "Ngày sinh"]
-    assert "Mã chi bộ" in header and "Số thẻ đảng viên" in header
+    assert "Mã chi bộ" in header
+    assert "Số thẻ đảng viên" in header
     assert sheet["A2"].value == "Nguyễn Văn An"
     lists = workbook["Danh mục"]
     assert lists.sheet_state == "hidden"
@@ -90,7 +92,8 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
     assert "Chưa có gì được ghi" in body
     # Confirming anyway writes nothing.
     client.post(reverse("imports:confirm", args=[_token(url)]))
-    assert Person.objects.count() == 0 and Membership.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert Membership.objects.count() == 0
     # The rows in error come back as a workbook with the reason.
     errors = read_sheet(
         client.get(reverse("imports:errors", args=[_token(url)])).content
@@ -133,7 +136,8 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
         "members", BytesIO(xlsx(rows)), commit=True, user=secretary
     )
     assert result.counts == {"new": 0, "updated": 0, "unchanged": 50, "error": 0}
-    assert Membership.objects.count() == 50 and CellPeriod.objects.count() == 50
+    assert Membership.objects.count() == 50
+    assert CellPeriod.objects.count() == 50
     assert MemberEvent.objects.count() == 100
 
 
@@ -202,7 +206,7 @@ def test_rows_outside_the_writable_subtree_are_refused_one_by_one(
         ("1980-05-17", datetime.date(1980, 5, 17)),
         ("7-5-1980", datetime.date(1980, 5, 7)),
         ("7.5.1980", datetime.date(1980, 5, 7)),
-        (datetime.datetime(1980, 5, 17), datetime.date(1980, 5, 17)),
+        (datetime.datetime(1980, 5, 17, tzinfo=None), datetime.date(1980, 5, 17)),  # noqa: DTZ001
         (29358, datetime.date(1980, 5, 17)),  # an Excel serial without date format
     ],
 )
@@ -225,7 +229,7 @@ def test_future_dates_and_impossible_values_name_row_and_column(
     rows = [
         member_row(
             1,
-            admitted_on=datetime.date.today() + datetime.timedelta(days=3),
+            admitted_on=timezone.localdate() + datetime.timedelta(days=3),
             full_member_on=None,
         ),
         member_row(2, gender="X", national_id="12ab"),
@@ -291,7 +295,7 @@ def test_formulas_in_the_error_workbook_stay_text(client, secretary, tree) -> No
         ),
         (
             xlsx(
-                [member_row(1) + ["x"]],
+                [[*member_row(1), "x"]],
                 header=[*importing.SPECS["members"].headers, "Nghề nghiệp"],
             ),
             "Cột không có trong mẫu: Nghề nghiệp. Hãy dùng tệp mẫu.",
