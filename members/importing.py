@@ -1,6 +1,6 @@
 """Importing people from spreadsheets: dry run, then all or nothing (issue #3 §3–4).
 
-One pass reads the workbook (openpyxl, read-only, values only), parses every
+One pass reads the workbook (calamine, values only), parses every
 row in Python, looks up what exists with one query per chunk of keys (party
 card numbers, national IDs, cell codes) and decides each row's outcome:
 new, updated, unchanged, or its errors — each naming the row, the column's
@@ -33,10 +33,9 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from psycopg import sql
+from python_calamine import CalamineError, CalamineWorkbook
 
 from members.models import (
     CellPeriod,
@@ -232,40 +231,41 @@ def _header_index(spec: Spec, header: tuple[Any, ...]) -> list[int | None]:
 def read_rows(
     spec: Spec, source: str | Path | IO[bytes]
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values in the spec's column order) for each non-blank row."""
+    """(row number, values in the spec's column order) for each non-blank row.
+
+    calamine (Rust) reads a 100,000-row sheet about fifteen times faster than
+    openpyxl's read-only mode, which would spend most of the 60 s budget.
+    """
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError(str(FILE_NOT_SPREADSHEET)) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        if isinstance(source, str | Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+        rows = iter(workbook.get_sheet_by_index(0).iter_rows())
         header = next(rows, None)
-        if header is None or not any(v not in (None, "") for v in header):
-            raise ImportFileError(str(FILE_EMPTY))
-        positions = _header_index(spec, header)
-        example = tuple(spec.example_row)
-        width = len(header)
-        for number, values in enumerate(rows, start=2):
-            if len(values) < width:
-                values = values + (None,) * (width - len(values))
-            ordered = tuple(values[at] if at is not None else None for at in positions)
-            if all(
-                v is None or (isinstance(v, str) and not v.strip()) for v in ordered
-            ):
-                continue
-            if _is_example(ordered, example):
-                continue
-            yield number, ordered
-    finally:
-        workbook.close()
+    except (CalamineError, OSError, ValueError, IndexError, zipfile.BadZipFile):
+        raise ImportFileError(str(FILE_NOT_SPREADSHEET)) from None
+    if header is None or not any(v not in (None, "") for v in header):
+        raise ImportFileError(str(FILE_EMPTY))
+    positions = _header_index(spec, tuple(header))
+    example = tuple(spec.example_row)
+    width = len(header)
+    for number, values in enumerate(rows, start=2):
+        if len(values) < width:
+            values = [*values, *([None] * (width - len(values)))]
+        ordered = tuple(values[at] if at is not None else None for at in positions)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in ordered):
+            continue
+        if _is_example(ordered, example):
+            continue
+        yield number, ordered
 
 
 def _is_example(values: tuple[Any, ...], example: tuple[Any, ...]) -> bool:
     def norm(v: Any) -> Any:
         if isinstance(v, datetime.datetime):
             return v.date()
-        return v
+        return None if v == "" else v
 
     return tuple(norm(v) for v in values) == example
 
