@@ -7,7 +7,6 @@ exits non-zero when the file cannot be imported.
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -56,8 +55,10 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             elapsed = time.perf_counter() - started
             of = f"/{total}" if total else ""
-            sys.stderr.write(f"\r[{elapsed:6.1f}s] {stage}: {done}{of} dòng   ")
-            sys.stderr.flush()
+            self.stderr.write(
+                f"\r[{elapsed:6.1f}s] {stage}: {done}{of} dòng   ", ending=""
+            )
+            self.stderr.flush()
 
         try:
             result = importing.import_file(
@@ -69,11 +70,11 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except importing.ImportFileError as exc:
-            sys.stderr.write("\n")
+            self.stderr.write("")
             raise CommandError(exc.message) from None
         except FileNotFoundError:
             raise CommandError(f"Không tìm thấy tệp “{options['file']}”.") from None
-        sys.stderr.write("\n")
+        self.stderr.write("")
         counts = result.counts
         for row in result.error_rows:
             for header, message in row.errors:
