@@ -65,13 +65,18 @@ def main() -> None:
         sys.exit("No synthetic data: run manage.py generate_synthetic first.")
     officer, _ = User.objects.get_or_create(username="bench_province_officer")
     Assignment.objects.get_or_create(
-        user=officer, unit=province, role=Role.OFFICER, defaults={"valid_from": "2000-01-01"}
+        user=officer,
+        unit=province,
+        role=Role.OFFICER,
+        defaults={"valid_from": "2000-01-01"},
     )
     admin, _ = User.objects.get_or_create(
         username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
     )
     members = Membership.objects.count()
-    provinces = Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE).count()
+    provinces = Unit.objects.filter(
+        code__startswith="SYN", level=Level.PROVINCE
+    ).count()
     print(f"data: {members:,} memberships, {provinces} synthetic provinces")
 
     def measure(user: User, url: str) -> tuple[float, int, int]:
@@ -90,7 +95,9 @@ def main() -> None:
     url = f"{list_url}?{args.query}"
     for label, user in (("province officer", officer), ("administrator (all)", admin)):
         ms, queries, status = measure(user, url)
-        print(f"member list [{label}] {url}: {ms:.0f} ms median, {queries} queries, HTTP {status}")
+        print(
+            f"member list [{label}] {url}: {ms:.0f} ms median, {queries} queries, HTTP {status}"
+        )
     person = (
         Membership.objects.filter(current_cell__isnull=False)
         .order_by("id")
@@ -103,7 +110,9 @@ def main() -> None:
         print(f"{args.person_url} is not in this checkout: person page not measured.")
         return
     ms, queries, status = measure(admin, person_url)
-    print(f"person page {person_url}: {ms:.0f} ms median, {queries} queries, HTTP {status}")
+    print(
+        f"person page {person_url}: {ms:.0f} ms median, {queries} queries, HTTP {status}"
+    )
 
 
 if __name__ == "__main__":
