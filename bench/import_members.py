@@ -145,7 +145,7 @@ def child(mode: str, path: Path) -> None:
 
 
 def spawn(mode: str, path: Path) -> dict[str, float]:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our own script, our own arguments
         [sys.executable, __file__, "--child", mode, str(path)],
         check=True,
         capture_output=True,
