@@ -62,7 +62,7 @@ SCALES = {
     "tiny": ScaleSize(1, 2, 3, 3, 8, 0.1),
     "district": ScaleSize(1, 10, 11, 7, 20, 0.02),
     "province": ScaleSize(1, 130, 11, 8.3, 20, 0.02),
-    "national": ScaleSize(34, 130, 12, 6.9, 17.5, 0.02),
+    "national": ScaleSize(34, 130, 12, 6.9, 16.1, 0.02),
 }
 
 # Share of grassroots organizations that are "chi bộ cơ sở" (no cells below).
