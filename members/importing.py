@@ -799,6 +799,7 @@ class MemberImporter(Importer):
                 for v in new_people
             ),
         )
+        self.progress("write", len(parsed) // 4, len(parsed))
         new_members = [v for r, v in parsed if r.outcome == NEW]
         membership_ids = _reserve_ids(Membership._meta.db_table, len(new_members))
         for v, mid in zip(new_members, membership_ids, strict=True):
@@ -843,6 +844,7 @@ class MemberImporter(Importer):
                 for v in new_members
             ),
         )
+        self.progress("write", 3 * len(parsed) // 4, len(parsed))
         note = _g("Nhập từ bảng tính")
         events: list[tuple[Any, ...]] = []
         for v in new_members:
@@ -887,6 +889,7 @@ class MemberImporter(Importer):
             ],
             events,
         )
+        self.progress("write", len(parsed) - 1, len(parsed))
         self._write_updates(parsed, now, note)
         self.progress("write", len(parsed), len(parsed))
 
