@@ -165,3 +165,170 @@ class MemberClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}: {self.level}"
+
+
+# ---------------------------------------------------------------------------
+# Position standards, targets and rendered report files (issue #5, reports)
+# ---------------------------------------------------------------------------
+
+
+class PositionStandard(models.Model):
+    """What a position requires, per qualification dimension, for a period.
+
+    Decree 33/2023/NĐ-CP (Điều 8, Điều 10) sets the minimums for commune-level
+    cadres and civil servants; the shipped rows are in
+    fixtures/position_standards.json and administrators change them as the
+    law changes (Law on Cadres and Civil Servants 2025). Ranks are those of
+    members/qualifications.py; an empty minimum means "not required".
+    """
+
+    position_code = models.CharField(_("mã chức vụ"), max_length=40)
+    regulation = models.CharField(_("văn bản"), max_length=200)
+    effective_from = models.DateField(_("áp dụng từ"))
+    effective_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    min_general_rank = models.PositiveSmallIntegerField(
+        _("giáo dục phổ thông tối thiểu"), null=True, blank=True
+    )
+    min_professional_rank = models.PositiveSmallIntegerField(
+        _("chuyên môn tối thiểu"), null=True, blank=True
+    )
+    # Decree 33/2023: intermediate accepted in mountainous, border, island,
+    # ethnic-minority and especially difficult areas (Unit.is_difficult_area).
+    min_professional_rank_difficult = models.PositiveSmallIntegerField(
+        _("chuyên môn tối thiểu ở vùng khó khăn"), null=True, blank=True
+    )
+    professional_field_required = models.BooleanField(
+        _("chuyên ngành phải phù hợp"), default=False
+    )
+    # Words one of which the recorded field must contain (accent-insensitive).
+    professional_fields = models.CharField(
+        _("chuyên ngành phù hợp (cách nhau bằng dấu phẩy)"),
+        max_length=500,
+        blank=True,
+    )
+    min_political_rank = models.PositiveSmallIntegerField(
+        _("lý luận chính trị tối thiểu"), null=True, blank=True
+    )
+    min_state_management_rank = models.PositiveSmallIntegerField(
+        _("quản lý nhà nước tối thiểu"), null=True, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("tiêu chuẩn chức danh")
+        verbose_name_plural = _("tiêu chuẩn chức danh")
+        ordering = ["position_code", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position_code", "effective_from"],
+                name="positionstandard_once_per_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gt=F("effective_from")),
+                name="positionstandard_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position_code} ({self.regulation})"
+
+
+class Measure(models.TextChoices):
+    COUNT = "count", _("Số lượng")
+    PERCENT = "percent", _("Tỷ lệ %")
+
+
+class Target(models.Model):
+    """A target (chỉ tiêu) a unit set for a term on one report indicator."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="targets")
+    from_year = models.PositiveSmallIntegerField(_("từ năm"))
+    to_year = models.PositiveSmallIntegerField(_("đến năm"))
+    # A code of assessments.targets.INDICATORS.
+    indicator = models.CharField(_("chỉ tiêu"), max_length=60)
+    measure = models.CharField(
+        _("đơn vị đo"), max_length=8, choices=Measure.choices, default=Measure.PERCENT
+    )
+    min_value = models.DecimalField(
+        _("tối thiểu"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    # "> 90%" is strict; "≥ 85%" is not.
+    min_exclusive = models.BooleanField(_("lớn hơn hẳn"), default=False)
+    max_value = models.DecimalField(
+        _("tối đa"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    description = models.CharField(_("nội dung"), max_length=300)
+    resolution = models.CharField(_("nghị quyết"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["unit", "from_year", "indicator"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_year__gte=F("from_year")), name="target_term_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=False) | Q(max_value__isnull=False),
+                name="target_has_a_bound",
+                violation_error_message=_(
+                    "Chỉ tiêu cần giá trị tối thiểu hoặc tối đa."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=F("min_value")),
+                name="target_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ReportJob(models.Model):
+    """A report file rendered in the background and kept for its requester."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    report = models.CharField(_("báo cáo"), max_length=40)
+    root = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    compare_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    format = models.CharField(_("định dạng"), max_length=8)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=8,
+        choices=ReportJobStatus.choices,
+        default=ReportJobStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ %"), default=0)
+    # Relative to MEDIA_ROOT.
+    file_path = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp báo cáo")
+        verbose_name_plural = _("tệp báo cáo")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reportjob_progress_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.year} ({self.get_status_display()})"

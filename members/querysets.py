@@ -5,31 +5,68 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from partyquality.access import AnyUser
 
 
+def _reach(user: AnyUser, *, write: bool = False) -> models.QuerySet:
+    """The ids of the units in the user's reach, as one subquery (the
+    assignments are read once, however many joins use it)."""
+    from organizations.models import Unit
+    from partyquality.access import scope_filter
+
+    return Unit.objects.filter(scope_filter(user, "id", write=write)).values("id")
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser, *, write: bool = False) -> PersonQuerySet:
-        """People with a membership period or a position in the user's subtree."""
+        """People with a membership period, a position or their file in the
+        user's subtree; history counts, so last year's cell still sees them."""
         from members.models import CellPeriod, PositionHolding
-        from partyquality.access import is_admin, scope_filter
+        from partyquality.access import is_admin
 
         if is_admin(user):
             return self.all()
+        if write:
+            return self.writable_by(user)
+        reach = _reach(user)
         periods = CellPeriod.objects.filter(
-            scope_filter(user, "cell_id", write=write),
-            membership__person=OuterRef("pk"),
+            cell_id__in=reach, membership__person=OuterRef("pk")
         )
         holdings = PositionHolding.objects.filter(
-            scope_filter(user, "unit_id", write=write), person=OuterRef("pk")
+            unit_id__in=reach, person=OuterRef("pk")
         )
-        return self.filter(Exists(periods) | Exists(holdings))
+        return self.filter(
+            Exists(periods) | Exists(holdings) | Q(registered_unit_id__in=reach)
+        )
 
     def writable_by(self, user: AnyUser) -> PersonQuerySet:
-        return self.visible_to(user, write=True)
+        """People whose file the user keeps now: their membership's current
+        cell, an open position, or (for neither) the registered unit."""
+        from members.models import Membership, PositionHolding
+        from partyquality.access import is_admin
+
+        if is_admin(user):
+            return self.all()
+        reach = _reach(user, write=True)
+        memberships = Membership.objects.filter(
+            current_cell_id__in=reach, person=OuterRef("pk")
+        )
+        holdings = PositionHolding.objects.filter(
+            unit_id__in=reach, person=OuterRef("pk"), valid_to__isnull=True
+        )
+        any_membership = Membership.objects.filter(person=OuterRef("pk"))
+        any_open_holding = PositionHolding.objects.filter(
+            person=OuterRef("pk"), valid_to__isnull=True
+        )
+        file_only = (
+            Q(registered_unit_id__in=reach)
+            & ~Exists(any_membership)
+            & ~Exists(any_open_holding)
+        )
+        return self.filter(Exists(memberships) | Exists(holdings) | file_only)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -14,8 +14,12 @@ from partyquality.search import search_filter
 
 class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo tên hoặc mã"), method="filter_q")
-    level = django_filters.ChoiceFilter(label=_("Cấp"), choices=Level.choices)
-    kind = django_filters.ChoiceFilter(label=_("Loại hình"), choices=Kind.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("Cấp"), choices=Level.choices, empty_label=_("Tất cả")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại hình"), choices=Kind.choices, empty_label=_("Tất cả")
+    )
     state = django_filters.ChoiceFilter(
         label=_("Tình trạng"),
         choices=[("open", _("Đang hoạt động")), ("closed", _("Đã kết thúc"))],

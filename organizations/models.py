@@ -211,6 +211,10 @@ class EventKind(models.TextChoices):
     RENAME = "rename", _("Đổi tên")
     MOVE = "move", _("Chuyển trực thuộc")
     DISSOLVE = "dissolve", _("Giải thể")
+    # One unit becomes another of a different level, e.g. on 1 July 2025 a
+    # village cell (chi bộ trực thuộc) became a chi bộ cơ sở under the new
+    # commune committee (QĐ 294-QĐ/TW).
+    REORGANIZE = "reorganize", _("Tổ chức lại")
 
 
 class UnitEvent(models.Model):

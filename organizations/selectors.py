@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from organizations.models import Unit, UnitEvent, UnitLink
-from partyquality.access import AnyUser, active_assignments, is_admin
+from organizations.models import Level, ResidentialUnit, Unit, UnitEvent, UnitLink
+from partyquality.access import AnyUser
 
 
 def _links_on(day: datetime.date) -> QuerySet[UnitLink]:
@@ -17,16 +17,16 @@ def _links_on(day: datetime.date) -> QuerySet[UnitLink]:
 
 
 def tree_roots(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
-    """The top of what the user sees on ``day``: the tree's roots for an
-    administrator, the assigned units (open that day) for everyone else."""
-    if is_admin(user):
-        roots = Unit.objects.open_on(day).exclude(
-            Exists(_links_on(day).filter(child=OuterRef("pk")))
+    """The top of what the user sees on ``day``: the units open that day whose
+    parent that day the user cannot see. For an administrator, the tree's
+    roots; for a 2026 commune officer looking at 2024, the old communes and
+    organizations that became theirs."""
+    visible = Unit.objects.visible_to(user)
+    roots = visible.open_on(day).exclude(
+        Exists(
+            _links_on(day).filter(child=OuterRef("pk"), parent__in=visible.values("pk"))
         )
-    else:
-        roots = Unit.objects.filter(
-            pk__in=active_assignments(user).values("unit_id")
-        ).open_on(day)
+    )
     return _with_child_flag(roots, day)
 
 
@@ -44,7 +44,14 @@ def _with_child_flag(qs: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
         has_children=Exists(
             _links_on(day).filter(parent=OuterRef("pk"), child__opened_on__lte=day)
         )
-    ).order_by("level", "name")
+    ).order_by(_LEVEL_ORDER, "name")
+
+
+# Committees before cells, whatever the level codes spell alphabetically.
+_LEVEL_ORDER = Case(
+    *[When(level=level, then=Value(n)) for n, level in enumerate(Level.values)],
+    default=Value(99),
+)
 
 
 def unit_parent_on(unit: Unit, day: datetime.date) -> Unit | None:
@@ -63,3 +70,20 @@ def unit_events(unit: Unit) -> QuerySet[UnitEvent]:
 
 def unit_parent_history(unit: Unit) -> QuerySet[UnitLink]:
     return unit.parent_links.select_related("parent").order_by("valid_from")
+
+
+def unit_residential_units(unit: Unit) -> QuerySet[ResidentialUnit]:
+    """Villages of a commune-level unit, or those a cell covers."""
+    return (
+        ResidentialUnit.objects.filter(Q(commune=unit) | Q(covering_cell=unit))
+        .select_related("covering_cell", "commune")
+        .order_by("closed_on", "code")
+    )
+
+
+def visible_ids(user: AnyUser, ids: list[int]) -> set[int]:
+    return set(
+        Unit.objects.visible_to(user)
+        .filter(pk__in=set(ids))
+        .values_list("pk", flat=True)
+    )

@@ -74,13 +74,13 @@ def current_link(unit: Unit, day: datetime.date) -> UnitLink | None:
 
 
 def open_children(unit: Unit, day: datetime.date) -> list[Unit]:
+    # One filter() call: conditions on a multi-valued relation in separate
+    # calls would each match a different link (a child moved away would count).
     return list(
         Unit.objects.filter(
+            Q(parent_links__valid_to__isnull=True) | Q(parent_links__valid_to__gt=day),
             parent_links__parent=unit,
             parent_links__valid_from__lte=day,
-        )
-        .filter(
-            Q(parent_links__valid_to__isnull=True) | Q(parent_links__valid_to__gt=day)
         )
         .open_on(day)
         .order_by("code")
@@ -347,6 +347,40 @@ def organization_split(
         note=note,
         predecessors=[unit],
         successors=successors,
+        by=by,
+    )
+
+
+@transaction.atomic
+def organization_reorganize(
+    *,
+    unit: Unit,
+    new: NewUnit,
+    date: datetime.date,
+    decision_number: str,
+    parent: Unit | None = None,
+    note: str = "",
+    by: object | None = None,
+) -> UnitEvent:
+    """Close ``unit`` and open its one successor ``new`` (another level or
+    kind), under ``parent`` or the unit's own parent; children follow."""
+    _require_decision(decision_number)
+    _require_open(unit, date)
+    if parent is None:
+        link = current_link(unit, date)
+        parent = link.parent if link else None
+    children = open_children(unit, date)
+    # Close first, so the successor may keep the unit's code.
+    _close(unit, date)
+    successor = _create_unit(new, parent=parent, day=date)
+    _move_children(children, successor, date)
+    return _record(
+        EventKind.REORGANIZE,
+        day=date,
+        decision_number=decision_number,
+        note=note,
+        predecessors=[unit],
+        successors=[successor],
         by=by,
     )
 

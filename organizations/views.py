@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations import selectors
+from organizations import forms, selectors, services
 from organizations.filters import UnitFilter
 from organizations.models import Unit
 from partyquality.access import get_for_user, is_admin
@@ -30,8 +35,14 @@ def _as_of(request: AuthedRequest) -> datetime.date:
 @login_required
 def tree(request: AuthedRequest) -> HttpResponse:
     day = _as_of(request)
-    roots = selectors.tree_roots(user=request.user, day=day)
-    return render(request, "organizations/unit_tree.html", {"roots": roots, "day": day})
+    today = timezone.localdate()
+    context = {
+        "roots": selectors.tree_roots(user=request.user, day=day),
+        "day": day,
+        "today": today,
+        "year_ends": [datetime.date(today.year - n, 12, 31) for n in (1, 2)],
+    }
+    return render(request, "organizations/unit_tree.html", context)
 
 
 @require_GET
@@ -63,23 +74,196 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_for_user(Unit.objects, user=request.user, pk=pk)
-    today = timezone.localdate()
-    day = (
-        _as_of(request)
-        if unit.is_open_on(_as_of(request))
-        else (unit.closed_on - datetime.timedelta(days=1) if unit.closed_on else today)
-    )
+    day = _as_of(request)
+    if not unit.is_open_on(day):
+        # Show a closed unit as it was on its last day, a future one on its first.
+        day = (
+            unit.opened_on
+            if day < unit.opened_on or unit.closed_on is None
+            else unit.closed_on - datetime.timedelta(days=1)
+        )
+    events = list(selectors.unit_events(unit))
+    parent_history = list(selectors.unit_parent_history(unit))
     context = {
         "unit": unit,
         "day": day,
         "parent": selectors.unit_parent_on(unit, day),
         "children": selectors.tree_children(user=request.user, parent=unit, day=day),
-        "parent_history": selectors.unit_parent_history(unit),
-        "events": selectors.unit_events(unit),
-        "residential_units": unit.residential_units.order_by("name").select_related(
-            "covering_cell"
-        ),
+        "parent_history": parent_history,
+        "events": events,
+        "residential_units": selectors.unit_residential_units(unit),
         "former_names": unit.former_names.all(),
+        # Lineage and parents may lie outside the user's subtree: named, not linked.
+        "linkable": selectors.visible_ids(
+            request.user,
+            [link.parent_id for link in parent_history]
+            + [
+                u.pk
+                for e in events
+                for u in [*e.predecessors.all(), *e.successors.all()]
+            ],
+        ),
         "can_edit_tree": is_admin(request.user),
     }
     return render(request, "organizations/unit_detail.html", context)
+
+
+# Events of the tree: administrators only. Outside the user's subtree the unit
+# is a 404 like everywhere; inside it, anyone but an administrator gets 403.
+
+
+def _admin_unit(request: AuthedRequest, pk: int) -> Unit:
+    unit = get_for_user(Unit.objects, user=request.user, pk=pk)
+    if not is_admin(request.user):
+        raise PermissionDenied
+    return unit
+
+
+def _event_page(
+    request: AuthedRequest,
+    unit: Unit,
+    form: forms.EventForm,
+    run: Callable[[dict[str, Any]], Unit],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """Validate the form, run the service, show its refusal on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = run(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("organizations:unit_detail", target.pk)
+    context = {"unit": unit, "form": form, "title": title}
+    return render(request, "organizations/unit_event_form.html", context)
+
+
+def _common(data: dict[str, Any], user: object) -> dict[str, Any]:
+    return {
+        "date": data["date"],
+        "decision_number": data["decision_number"],
+        "note": data["note"],
+        "by": user,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_establish(request: AuthedRequest, pk: int) -> HttpResponse:
+    parent = _admin_unit(request, pk)
+    form = forms.EstablishForm(request.POST or None, unit=parent)
+    return _event_page(
+        request,
+        parent,
+        form,
+        lambda data: services.organization_establish(
+            new=form.new_unit(), parent=parent, **_common(data, request.user)
+        ),
+        title=_("Thành lập tổ chức trực thuộc"),
+        done=_("Đã thành lập tổ chức mới."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_rename(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _admin_unit(request, pk)
+    form = forms.RenameForm(request.POST or None, unit=unit)
+
+    def run(data: dict[str, Any]) -> Unit:
+        services.organization_rename(
+            unit=unit, new_name=data["new_name"], **_common(data, request.user)
+        )
+        return unit
+
+    return _event_page(
+        request, unit, form, run, title=_("Đổi tên"), done=_("Đã đổi tên.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _admin_unit(request, pk)
+    form = forms.MoveForm(request.POST or None, unit=unit)
+
+    def run(data: dict[str, Any]) -> Unit:
+        services.organization_move(
+            unit=unit, new_parent=data["new_parent"], **_common(data, request.user)
+        )
+        return unit
+
+    return _event_page(
+        request,
+        unit,
+        form,
+        run,
+        title=_("Chuyển trực thuộc"),
+        done=_("Đã chuyển tổ chức sang cấp trên mới."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _admin_unit(request, pk)
+    form = forms.MergeForm(request.POST or None, unit=unit)
+
+    def run(data: dict[str, Any]) -> Unit:
+        event = services.organization_merge(
+            units=form.units(),
+            into=data["into"],
+            new=form.new_unit(),
+            parent=data["parent"],
+            **_common(data, request.user),
+        )
+        return event.successors.get()
+
+    return _event_page(
+        request,
+        unit,
+        form,
+        run,
+        title=_("Hợp nhất, sáp nhập"),
+        done=_("Đã hợp nhất; các tổ chức cũ được lưu trong lịch sử."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_split(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _admin_unit(request, pk)
+    form = forms.SplitForm(request.POST or None, unit=unit)
+
+    def run(data: dict[str, Any]) -> Unit:
+        services.organization_split(
+            unit=unit, parts=form.new_units(), **_common(data, request.user)
+        )
+        return unit
+
+    return _event_page(
+        request,
+        unit,
+        form,
+        run,
+        title=_("Chia tách"),
+        done=_("Đã chia tách; tổ chức cũ được lưu trong lịch sử."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _admin_unit(request, pk)
+    form = forms.DissolveForm(request.POST or None, unit=unit)
+
+    def run(data: dict[str, Any]) -> Unit:
+        services.organization_dissolve(unit=unit, **_common(data, request.user))
+        return unit
+
+    return _event_page(
+        request, unit, form, run, title=_("Giải thể"), done=_("Đã giải thể tổ chức.")
+    )

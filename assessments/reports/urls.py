@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessments.reports import admin as _admin  # noqa: F401 -- registers the admin pages
+from assessments.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tep/<int:pk>/", views.job_detail, name="job_detail"),
+    path("tep/<int:pk>/tai-ve/", views.job_download, name="job_download"),
+    path("<slug:slug>/", views.report, name="report"),
+    path("<slug:slug>/tai-ve/<str:fmt>/", views.export, name="export"),
+    path("<slug:slug>/tao-tep/", views.job_create, name="job_create"),
+]

@@ -181,3 +181,40 @@ def test_decision_number_is_required(tree) -> None:
     assert err.value.message_dict == {
         "decision_number": [services.ERR_DECISION_REQUIRED]
     }
+
+
+def test_reorganize_turns_a_cell_into_a_grassroots_cell_with_lineage(tree) -> None:
+    event = services.organization_reorganize(
+        unit=tree.cell1,
+        new=NewUnit(
+            code="TC-TP-1",
+            name="Chi bộ thôn 1",
+            level=Level.GRASSROOTS_CELL,
+            kind=Kind.VILLAGE,
+        ),
+        parent=tree.district,
+        date=D2025,
+        decision_number="3812-QĐ/TU",
+    )
+    successor = Unit.objects.open_on(D2025).get(code="TC-TP-1")
+    assert successor.level == Level.GRASSROOTS_CELL
+    assert event.kind == EventKind.REORGANIZE
+    assert list(event.predecessors.all()) == [tree.cell1]
+    assert list(event.successors.all()) == [successor]
+    assert "TC-TP-1" in subtree(tree.district, D2025)
+    assert subtree(tree.commune, D2025) == {"TC-TP", "TC-TP-2"}
+    assert subtree(tree.commune, datetime.date(2025, 6, 30)) == {
+        "TC-TP",
+        "TC-TP-1",
+        "TC-TP-2",
+    }
+
+
+def test_dissolve_ignores_children_that_moved_away_earlier(tree) -> None:
+    services.organization_move(
+        unit=tree.cell1, new_parent=tree.other_commune, date=D2020, decision_number="1"
+    )
+    services.organization_dissolve(unit=tree.cell2, date=D2020, decision_number="2")
+    services.organization_dissolve(unit=tree.commune, date=D2025, decision_number="3")
+    tree.commune.refresh_from_db()
+    assert tree.commune.closed_on == D2025

@@ -14,4 +14,22 @@ URL_CASES: dict[str, CaseBuilder] = {
     "organizations:unit_detail": lambda tree: UrlCase(
         kwargs={"pk": tree.other_commune.pk}
     ),
+    "organizations:unit_establish": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
+    "organizations:unit_rename": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
+    "organizations:unit_move": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
+    "organizations:unit_merge": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
+    "organizations:unit_split": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
+    "organizations:unit_dissolve": lambda tree: UrlCase(
+        kwargs={"pk": tree.other_commune.pk}, write=True
+    ),
 }

@@ -1,0 +1,234 @@
+"""The three renderings of a report: the page, the workbook and the PDF.
+
+A builder's dataclass gives ``tables()`` and ``charts()``; here they become
+display cells (percentages rounded to one decimal, here and only here), sheets
+with numerator and denominator beside every percentage, and an official
+document (DOMAIN.md §5).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.reports.common import DELTA, INT, NUMBER, RATIO, TEXT, Ratio, Table
+from organizations.models import Kind, Level, Unit
+from organizations.tree import ancestor_ids
+from partyquality.charts import Series, bar_chart
+from partyquality.pdf import html_to_pdf
+from partyquality.xlsx import Sheet, build_workbook
+
+FORMATS = ("html", "xlsx", "pdf")
+# In the PDF, a named list longer than this is printed as numbered lines
+# (one block per person) instead of a ruled table: WeasyPrint lays out every
+# table cell as its own box, and a 1,500-row, 6-column annex took ~5 times
+# as long as the same lines (bench/RESULTS-reports.md).
+LISTING_ROWS = 150
+
+
+@dataclass
+class Cell:
+    text: str
+    css: str = ""
+    detail: str = ""
+
+
+def _number(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def display(value: Any, kind: str) -> Cell:
+    if value is None or value == "":
+        return Cell("—" if kind != "text" else "", "num" if kind != "text" else "")
+    if isinstance(value, Ratio):
+        if value.value is None:
+            return Cell("—", "num", f"{value.num}/{value.den}")
+        return Cell(_number(value.value) + "%", "num", f"{value.num}/{value.den}")
+    if kind == DELTA:
+        shown = round(value, 1)
+        if shown == 0:
+            return Cell(_number(0.0), "num delta")
+        sign = "+" if shown > 0 else ""
+        return Cell(sign + _number(value), "num delta" + (" neg" if shown < 0 else ""))
+    if kind == NUMBER and isinstance(value, float | int):
+        return Cell(_number(float(value)), "num")
+    if isinstance(value, int) and kind in (INT, RATIO):
+        return Cell(f"{value:,}".replace(",", " "), "num")
+    return Cell(str(value))
+
+
+def table_context(table: Table) -> dict[str, Any]:
+    kinds = [c.kind for c in table.columns]
+    listing = len(table.rows) > LISTING_ROWS and all(
+        c.kind in (TEXT, INT) for c in table.columns
+    )
+    return {
+        "key": table.key,
+        "title": table.title,
+        "note": table.note,
+        "columns": table.columns,
+        "rows": [
+            [display(v, k) for v, k in zip(row, kinds, strict=False)]
+            for row in table.rows
+        ],
+        "total": None
+        if table.total is None
+        else [display(v, k) for v, k in zip(table.total, kinds, strict=False)],
+        "empty": not table.rows,
+        "listing": [
+            " — ".join(str(v) for v in row if v not in (None, "")) for row in table.rows
+        ]
+        if listing
+        else None,
+    }
+
+
+def charts(report: Any) -> list:
+    svgs = []
+    for spec in report.charts():
+        if spec.groups:
+            labels = [b.label for b in spec.groups[0]]
+            series = [
+                Series(name, [b.value for b in bars])
+                for name, bars in zip(spec.series, spec.groups, strict=False)
+            ]
+        else:
+            labels = [b.label for b in spec.bars]
+            series = [Series(spec.title, [b.value for b in spec.bars])]
+        svgs.append(bar_chart(spec.title, labels, series, unit=spec.unit))
+    return svgs
+
+
+def context(report: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "tables": [table_context(t) for t in report.tables()],
+        "charts": charts(report),
+    }
+
+
+# -- workbook ---------------------------------------------------------------
+
+
+def sheets(report: Any) -> list[Sheet]:
+    info = Sheet(
+        _("Thông tin"),
+        [_("Mục"), _("Nội dung")],
+        [
+            [_("Báo cáo"), report.title],
+            [_("Đơn vị"), report.root.name],
+            [_("Năm"), report.year],
+            [_("Năm so sánh"), report.compare_year],
+            [_("Năm gốc"), report.base_year],
+            *([_("Ghi chú"), n] for n in report.notes),
+        ],
+        widths=[20, 90],
+    )
+    result = [info]
+    used: set[str] = set()
+    for table in report.tables():
+        header: list[str] = []
+        for c in table.columns:
+            if c.kind == RATIO:
+                header += [
+                    f"{c.label} — {_('số lượng')}",
+                    f"{c.label} — {_('tổng số')}",
+                    f"{c.label} — %",
+                ]
+            else:
+                header.append(c.label)
+
+        def cells(row: list, table: Table = table) -> list:
+            out: list = []
+            for value, c in zip(row, table.columns, strict=False):
+                if c.kind == RATIO:
+                    if isinstance(value, Ratio):
+                        out += [value.num, value.den, value.value]
+                    else:
+                        out += [value, None, None]
+                else:
+                    out.append(value)
+            return out
+
+        rows = [cells(r) for r in table.rows]
+        if table.total is not None:
+            rows.append(cells(table.total))
+        title = table.title[:31]
+        while title in used:
+            title = title[:28] + f" {len(used)}"
+        used.add(title)
+        result.append(Sheet(title, header, rows))
+    return result
+
+
+def workbook(report: Any) -> bytes:
+    return build_workbook(sheets(report))
+
+
+# -- PDF --------------------------------------------------------------------
+
+
+def _issuer(root: Unit, day: datetime.date) -> dict[str, str]:
+    """Top-left block: the issuing body under its superior (DOMAIN.md §5)."""
+    ids = ancestor_ids(root.pk, day) if root.is_open_on(day) else [root.pk]
+    names = dict(Unit.objects.filter(id__in=ids).values_list("id", "name"))
+    superior = names.get(ids[-2]) if len(ids) > 1 else None
+    top = names.get(ids[0], root.name)
+    place = top
+    for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố ", "Tỉnh ", "Thành phố "):
+        if place.startswith(prefix):
+            place = place[len(prefix) :]
+    # Tỉnh ủy → TU, huyện/thị/thành ủy → HU (before 1 July 2025); every
+    # đảng ủy, including the new commune committees, → ĐU.
+    if root.level == Level.PROVINCE:
+        suffix = "BC/TU"
+    elif root.level == Level.SUPERIOR and root.kind in (
+        Kind.DISTRICT,
+        Kind.TOWN,
+        Kind.CITY,
+    ):
+        suffix = "BC/HU"
+    else:
+        suffix = "BC/ĐU"
+    return {
+        "superior": (superior or "").upper(),
+        "body": root.name.upper()
+        if superior
+        else f"{root.name.upper()}<br>{_('BAN THƯỜNG VỤ')}",
+        "number": suffix,
+        "place": place,
+    }
+
+
+def document_html(report: Any, *, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    ctx = context(report)
+    ctx["issuer"] = _issuer(report.root, datetime.date(report.year, 12, 31))
+    ctx["today"] = today
+    # "BÁO CÁO" is the document type; the subject follows it in lower case.
+    subject = report.title
+    if subject.lower().startswith("báo cáo "):
+        subject = subject[len("báo cáo ") :]
+    ctx["subject"] = subject[:1].upper() + subject[1:]
+    return render_to_string("reports/pdf/document.html", ctx)
+
+
+def pdf(report: Any, *, today: datetime.date | None = None) -> bytes:
+    return html_to_pdf(document_html(report, today=today))
+
+
+def render(report: Any, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file extension)."""
+    if fmt == "xlsx":
+        from partyquality.xlsx import XLSX_CONTENT_TYPE
+
+        return workbook(report), XLSX_CONTENT_TYPE, "xlsx"
+    if fmt == "pdf":
+        return pdf(report), "application/pdf", "pdf"
+    html = render_to_string("reports/report_print.html", context(report))
+    return html.encode(), "text/html; charset=utf-8", "html"

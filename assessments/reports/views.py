@@ -1,0 +1,146 @@
+"""Report pages, downloads and background files."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.models import ReportJob
+from assessments.reports import rendering, selectors
+from assessments.reports.forms import ReportFilterForm
+from assessments.reports.registry import REPORTS
+from assessments.reports.tasks import report_job_start
+from organizations.models import Unit
+from partyquality.access import get_for_user
+from partyquality.http import AuthedRequest
+
+
+def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
+    if slug not in REPORTS:
+        raise Http404
+    values = ReportFilterForm(request.GET).values()
+    if values["unit"] is None:
+        root = selectors.default_root(user=request.user)
+        if root is None:
+            raise Http404
+        values["unit"] = root.pk
+    root = get_for_user(Unit.objects, user=request.user, pk=values["unit"])
+    return REPORTS[slug], root, values
+
+
+def _build(module, root: Unit, values: dict, user):  # type: ignore[no-untyped-def]
+    return module.build(
+        root=root,
+        year=values["year"],
+        compare_year=values["compare"],
+        base_year=values["base"],
+        user=user,
+    )
+
+
+@require_GET
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    values = ReportFilterForm(request.GET).values()
+    return render(
+        request,
+        "reports/report_index.html",
+        {
+            "reports": [(slug, m.TITLE) for slug, m in REPORTS.items()],
+            "units": selectors.reportable_units(
+                user=request.user, day=datetime.date(values["year"], 12, 31)
+            ),
+            "values": values,
+        },
+    )
+
+
+@require_GET
+@login_required
+def report(request: AuthedRequest, slug: str) -> HttpResponse:
+    module, root, values = _parse(request, slug)
+    built = _build(module, root, values, request.user)
+    day = datetime.date(values["year"], 12, 31)
+    context = rendering.context(built) | {
+        "slug": slug,
+        "values": values,
+        "root": root,
+        "units": selectors.reportable_units(user=request.user, day=day),
+        "reports": [(s, m.TITLE) for s, m in REPORTS.items()],
+        "large": selectors.is_large(root, day),
+        "query": request.GET.urlencode(),
+        "jobs": selectors.report_jobs_of(user=request.user)[:5],
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_GET
+@login_required
+def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
+    module, root, values = _parse(request, slug)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    day = datetime.date(values["year"], 12, 31)
+    if fmt == "pdf" and selectors.is_large(root, day):
+        # Too large for a request: the page offers the background file instead.
+        return redirect(
+            reverse("reports:report", args=[slug]) + "?" + request.GET.urlencode()
+        )
+    content, content_type, ext = rendering.render(
+        _build(module, root, values, request.user), fmt
+    )
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{slug}-{root.code}-{values['year']}.{ext}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@login_required
+def job_create(request: AuthedRequest, slug: str) -> HttpResponse:
+    module, root, values = _parse(request, slug)
+    fmt = request.POST.get("format", "pdf")
+    if fmt not in ("xlsx", "pdf"):
+        fmt = "pdf"
+    job = report_job_start(
+        user=request.user,
+        report=module.SLUG,
+        root=root,
+        year=values["year"],
+        compare_year=values["compare"],
+        base_year=values["base"],
+        fmt=fmt,
+    )
+    return redirect("reports:job_detail", pk=job.pk)
+
+
+@require_GET
+@login_required
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(selectors.report_jobs_of(user=request.user), pk=pk)
+    template = "reports/reportjob_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, {"job": job, "title": REPORTS[job.report].TITLE})
+
+
+@require_GET
+@login_required
+def job_download(request: AuthedRequest, pk: int) -> FileResponse:
+    job: ReportJob = get_object_or_404(
+        selectors.report_jobs_of(user=request.user).filter(file_path__gt=""), pk=pk
+    )
+    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
+    if (
+        not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+        or not path.exists()
+    ):
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

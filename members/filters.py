@@ -1,0 +1,334 @@
+"""Filters of the member and cadre lists (GET forms: every filtered list is a
+shareable URL). Both lists have a ``person`` foreign key, so the person's
+filters are shared; qualification filters use the highest completed level
+per dimension, as reports do."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.ethnicities import ETHNICITIES, KINH
+from members.models import (
+    ACTIVE_STATUSES,
+    Gender,
+    Membership,
+    MembershipStatus,
+    Origin,
+    Position,
+    PositionGroup,
+    PositionHolding,
+    Qualification,
+    QualificationStatus,
+)
+from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, levels_of
+from organizations.models import Level, Unit
+from organizations.tree import subtree_ids_sql
+from partyquality.access import active_assignments, is_admin
+from partyquality.search import search_filter
+
+AGE_BANDS = [
+    ("lt30", _("Dưới 30 tuổi"), 0, 30),
+    ("30_39", _("Từ 30 đến 39"), 30, 40),
+    ("40_49", _("Từ 40 đến 49"), 40, 50),
+    ("50_59", _("Từ 50 đến 59"), 50, 60),
+    ("60plus", _("Từ 60 tuổi"), 60, None),
+]
+# Party badges start at 30 years of membership (DOMAIN.md §4).
+MEMBERSHIP_YEAR_BANDS = [
+    ("lt5", _("Dưới 5 năm"), 0, 5),
+    ("5_9", _("Từ 5 đến dưới 10 năm"), 5, 10),
+    ("10_19", _("Từ 10 đến dưới 20 năm"), 10, 20),
+    ("20_29", _("Từ 20 đến dưới 30 năm"), 20, 30),
+    ("30plus", _("Từ 30 năm"), 30, None),
+]
+ACTIVE = "active"
+MINORITY = "minority"
+YES_NO = [("yes", _("Có")), ("no", _("Không"))]
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def band_q(field: str, bands: list, value: str) -> Q:
+    """Rows whose date ``field`` is between the band's years ago, as of today."""
+    today = timezone.localdate()
+    for code, _label, low, high in bands:
+        if code == value:
+            query = Q(**{f"{field}__lte": years_before(today, low)})
+            if high is not None:
+                query &= Q(**{f"{field}__gt": years_before(today, high)})
+            return query
+    return Q()
+
+
+def unit_choices(user: object) -> list[tuple[str, str]]:
+    """The units offered in the unit select: what the user sees, open today,
+    without the thousands of cells when the user works above grassroots."""
+    today = timezone.localdate()
+    units = Unit.objects.visible_to(user).open_on(today)  # type: ignore[arg-type]
+    if is_admin(user):  # type: ignore[arg-type]
+        units = units.filter(level__in=[Level.PROVINCE, Level.SUPERIOR])
+    else:
+        root_levels = set(
+            active_assignments(user).values_list("unit__level", flat=True)  # type: ignore[arg-type]
+        )
+        if root_levels & {Level.PROVINCE, Level.SUPERIOR}:
+            units = units.exclude(level__in=[Level.CELL, Level.SUBCOMMITTEE])
+    return [(str(u.pk), u.name) for u in units.order_by("name").only("id", "name")]
+
+
+def _visible_units(request: object) -> QuerySet[Unit]:
+    user = getattr(request, "user", None)
+    return Unit.objects.visible_to(user)  # type: ignore[arg-type]
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    """Filters on the person of a membership or of a position holding."""
+
+    unit_field = "current_cell_id"
+
+    q = django_filters.CharFilter(label=_("Tìm theo tên"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị (cả cấp dưới)"),
+        queryset=_visible_units,
+        method="filter_unit",
+        empty_label=_("Tất cả đơn vị"),
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Giới tính"), field_name="person__gender", choices=Gender.choices
+    )
+    ethnicity = django_filters.ChoiceFilter(
+        label=_("Dân tộc"),
+        choices=[(MINORITY, _("Dân tộc thiểu số")), *ETHNICITIES],
+        method="filter_ethnicity",
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Độ tuổi"),
+        choices=[(code, label) for code, label, _lo, _hi in AGE_BANDS],
+        method="filter_age",
+    )
+    general = django_filters.ChoiceFilter(
+        label=Dimension.GENERAL.label,
+        choices=levels_of(Dimension.GENERAL),
+        method="filter_highest",
+    )
+    professional = django_filters.ChoiceFilter(
+        label=Dimension.PROFESSIONAL.label,
+        choices=levels_of(Dimension.PROFESSIONAL),
+        method="filter_highest",
+    )
+    political = django_filters.ChoiceFilter(
+        label=Dimension.POLITICAL.label,
+        choices=levels_of(Dimension.POLITICAL),
+        method="filter_highest",
+    )
+    state_management = django_filters.ChoiceFilter(
+        label=Dimension.STATE_MANAGEMENT.label,
+        choices=levels_of(Dimension.STATE_MANAGEMENT),
+        method="filter_highest",
+    )
+    it = django_filters.ChoiceFilter(
+        label=Dimension.IT.label,
+        choices=levels_of(Dimension.IT),
+        method="filter_highest",
+    )
+    foreign_language = django_filters.ChoiceFilter(
+        label=Dimension.FOREIGN_LANGUAGE.label,
+        choices=levels_of(Dimension.FOREIGN_LANGUAGE),
+        method="filter_highest",
+    )
+    studying = django_filters.ChoiceFilter(
+        label=_("Đang đi học"), choices=YES_NO, method="filter_studying"
+    )
+    position = django_filters.ModelChoiceFilter(
+        label=_("Chức vụ"),
+        queryset=Position.objects.all(),
+        method="filter_position",
+        empty_label=_("Tất cả chức vụ"),
+    )
+    origin = django_filters.ChoiceFilter(
+        label=_("Nguồn cán bộ"), choices=Origin.choices, method="filter_origin"
+    )
+
+    # Shown at once; the others sit under "more filters".
+    primary = ("q", "unit", "status", "position", "gender")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for form_field in self.form.fields.values():
+            if hasattr(form_field, "empty_label") and not isinstance(
+                form_field, forms.ModelChoiceField
+            ):
+                form_field.empty_label = _("Tất cả")
+                # Re-bind the choices to this copy of the field, which holds
+                # the new label (the form's fields are deep copies).
+                form_field.choices = [c for c in form_field.choices if c[0] != ""]
+        field = self.form.fields["unit"]
+        choices = [
+            ("", str(_("Tất cả đơn vị"))),
+            *unit_choices(getattr(self.request, "user", None)),
+        ]
+        selected = self.data.get("unit") if self.data else None
+        if selected and selected not in {value for value, _label in choices}:
+            unit = (
+                Unit.objects.filter(pk=selected).first() if selected.isdigit() else None
+            )
+            if unit is not None:
+                choices.append((str(unit.pk), unit.name))
+        field.widget.choices = choices
+
+    @property
+    def secondary_active(self) -> bool:
+        """A filter under "more filters" is set, so the section opens."""
+        return (
+            any(
+                self.data.get(name) for name in self.filters if name not in self.primary
+            )
+            if self.data
+            else False
+        )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        return queryset.filter(search_filter("person__search_name", value))
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: Unit) -> QuerySet:
+        today = timezone.localdate()
+        return queryset.filter(
+            **{f"{self.unit_field}__in": subtree_ids_sql([value.pk], today)}
+        )
+
+    def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == MINORITY:
+            return queryset.exclude(person__ethnicity=KINH)
+        return queryset.filter(person__ethnicity=value)
+
+    def filter_age(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(band_q("person__date_of_birth", AGE_BANDS, value))
+
+    def filter_highest(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The person's highest completed level in that dimension is ``value``."""
+        dimension = LEVEL_DIMENSION[value]
+        completed = Qualification.objects.filter(
+            person=OuterRef("person_id"),
+            dimension=dimension,
+            status=QualificationStatus.COMPLETED,
+        )
+        return queryset.filter(
+            Exists(completed.filter(level=value))
+            & ~Exists(completed.filter(rank__gt=LEVEL_RANK[value]))
+        )
+
+    def filter_studying(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        studying = Exists(
+            Qualification.objects.filter(
+                person=OuterRef("person_id"), status=QualificationStatus.STUDYING
+            )
+        )
+        return queryset.filter(studying if value == "yes" else ~studying)
+
+    def _open_holdings(self) -> QuerySet[PositionHolding]:
+        today = timezone.localdate()
+        return PositionHolding.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=today),
+            person=OuterRef("person_id"),
+            valid_from__lte=today,
+        )
+
+    def filter_position(
+        self, queryset: QuerySet, name: str, value: Position
+    ) -> QuerySet:
+        return queryset.filter(Exists(self._open_holdings().filter(position=value)))
+
+    def filter_origin(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Exists(self._open_holdings().filter(origin=value)))
+
+
+class MemberFilter(PersonFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"),
+        choices=[(ACTIVE, _("Đang sinh hoạt")), *MembershipStatus.choices],
+        method="filter_status",
+        empty_label=_("Tất cả"),
+    )
+    years = django_filters.ChoiceFilter(
+        label=_("Tuổi đảng"),
+        choices=[(code, label) for code, label, _lo, _hi in MEMBERSHIP_YEAR_BANDS],
+        method="filter_years",
+    )
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("person__search_name", "name"),
+            ("person__date_of_birth", "dob"),
+            ("admitted_on", "admitted"),
+            ("current_cell__name", "cell"),
+            ("status", "status"),
+        ),
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = Membership
+        fields: list[str] = []
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == ACTIVE:
+            return queryset.filter(status__in=ACTIVE_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_years(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(band_q("admitted_on", MEMBERSHIP_YEAR_BANDS, value))
+
+
+class CadreFilter(PersonFilterSet):
+    unit_field = "unit_id"
+
+    group = django_filters.ChoiceFilter(
+        label=_("Nhóm chức vụ"),
+        field_name="position__group",
+        choices=PositionGroup.choices,
+    )
+    member = django_filters.ChoiceFilter(
+        label=_("Là đảng viên"), choices=YES_NO, method="filter_member"
+    )
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("person__search_name", "name"),
+            ("person__date_of_birth", "dob"),
+            ("position__order", "position"),
+            ("unit__name", "unit"),
+            ("valid_from", "since"),
+        ),
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = PositionHolding
+        fields: list[str] = []
+
+    def filter_position(
+        self, queryset: QuerySet, name: str, value: Position
+    ) -> QuerySet:
+        return queryset.filter(position=value)
+
+    def filter_origin(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(origin=value)
+
+    def filter_member(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        member = Exists(
+            Membership.objects.filter(
+                person=OuterRef("person_id"), ended_on__isnull=True
+            )
+        )
+        return queryset.filter(member if value == "yes" else ~member)

@@ -1,0 +1,250 @@
+"""Reads of people and memberships: derivations from events, list querysets
+with everything a row shows joined or annotated (no per-row queries), the
+person page."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from members.models import (
+    CellPeriod,
+    Discipline,
+    MemberEvent,
+    MemberEventKind,
+    Membership,
+    MembershipStatus,
+    Person,
+    PositionHolding,
+    Qualification,
+    QualificationStatus,
+)
+from members.qualifications import Dimension
+from organizations.models import Unit
+from partyquality.access import AnyUser
+
+LEAVING_KINDS = {
+    MemberEventKind.RESIGNATION: MembershipStatus.RESIGNED,
+    MemberEventKind.STRUCK_OFF: MembershipStatus.STRUCK_OFF,
+    MemberEventKind.EXPULSION: MembershipStatus.EXPELLED,
+    MemberEventKind.DEATH: MembershipStatus.DECEASED,
+}
+
+
+def membership_status_on(
+    membership: Membership,
+    day: datetime.date,
+    events: Iterable[MemberEvent] | None = None,
+) -> str | None:
+    """The status on ``day`` derived from the events alone; None before admission.
+
+    Admission makes a probationary member, recognition a full one; exemption
+    holds until it ends; leaving (resignation, struck off, expulsion, death)
+    is final.
+    """
+    if events is None:
+        events = membership.events.filter(date__lte=day).order_by("date", "id")
+    status: str | None = None
+    full = False
+    for event in sorted(events, key=lambda e: (e.date, e.pk or 0)):
+        if event.date > day:
+            break
+        if event.kind == MemberEventKind.ADMISSION:
+            status = MembershipStatus.PROBATIONARY
+        elif event.kind == MemberEventKind.FULL_MEMBER:
+            full = True
+            if status != MembershipStatus.EXEMPTED:
+                status = MembershipStatus.FULL
+        elif event.kind == MemberEventKind.EXEMPTION:
+            status = MembershipStatus.EXEMPTED
+        elif event.kind == MemberEventKind.EXEMPTION_END:
+            status = MembershipStatus.FULL if full else MembershipStatus.PROBATIONARY
+        elif event.kind in LEAVING_KINDS:
+            return LEAVING_KINDS[MemberEventKind(event.kind)]
+    return status
+
+
+def membership_cell_on(membership: Membership, day: datetime.date) -> Unit | None:
+    """The official cell on ``day`` (a transfer never moves earlier days)."""
+    period = (
+        membership.cell_periods.filter(is_temporary=False, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("cell")
+        .first()
+    )
+    return period.cell if period else None
+
+
+def membership_current_cell(membership: Membership) -> Unit | None:
+    """Today's official cell; for a member who left, the last one."""
+    period = (
+        membership.cell_periods.filter(is_temporary=False)
+        .select_related("cell")
+        .order_by("-valid_from")
+        .first()
+    )
+    return period.cell if period else None
+
+
+def highest_qualifications(
+    qualifications: Iterable[Qualification],
+) -> dict[str, Qualification]:
+    """The highest completed qualification per dimension (what reports use)."""
+    best: dict[str, Qualification] = {}
+    for q in qualifications:
+        if q.status != QualificationStatus.COMPLETED:
+            continue
+        current = best.get(q.dimension)
+        if current is None or (q.rank, q.year or 0) > (current.rank, current.year or 0):
+            best[q.dimension] = q
+    return best
+
+
+def _highest_level(dimension: str) -> Subquery:
+    return Subquery(
+        Qualification.objects.filter(
+            person=OuterRef("person_id"),
+            dimension=dimension,
+            status=QualificationStatus.COMPLETED,
+        )
+        .order_by("-rank", "-year")
+        .values("level")[:1]
+    )
+
+
+def _studying() -> Exists:
+    return Exists(
+        Qualification.objects.filter(
+            person=OuterRef("person_id"), status=QualificationStatus.STUDYING
+        )
+    )
+
+
+def member_list(*, user: AnyUser) -> QuerySet[Membership]:
+    """Memberships the user sees, with the person, the cell and the highest
+    professional and political levels in the same query."""
+    return (
+        Membership.objects.visible_to(user)
+        .select_related("person", "current_cell")
+        .annotate(
+            professional_level=_highest_level(Dimension.PROFESSIONAL),
+            political_level=_highest_level(Dimension.POLITICAL),
+            studying=_studying(),
+        )
+        .order_by("person__search_name", "id")
+    )
+
+
+def open_holdings_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
+    """Today's position holdings the user sees, one row per holding."""
+    today = timezone.localdate()
+    is_member = Exists(
+        Membership.objects.filter(person=OuterRef("person_id"), ended_on__isnull=True)
+    )
+    return (
+        PositionHolding.objects.visible_to(user)
+        .filter(open_holdings_on(today))
+        .select_related("person", "unit", "position")
+        .annotate(
+            professional_level=_highest_level(Dimension.PROFESSIONAL),
+            political_level=_highest_level(Dimension.POLITICAL),
+            studying=_studying(),
+            is_member=is_member,
+        )
+        .order_by("person__search_name", "position__order", "id")
+    )
+
+
+@dataclass
+class PersonFile:
+    """What the person page shows, read in a fixed number of queries."""
+
+    person: Person
+    memberships: list[Membership]
+    qualifications: list[Qualification]
+    highest: dict[str, Qualification]
+    holdings: list[PositionHolding]
+    disciplines: list[Discipline]
+    classifications: list[object]
+    current_membership: Membership | None
+
+
+def person_file(person: Person) -> PersonFile:
+    from assessments.models import MemberClassification
+
+    memberships = list(
+        person.memberships.select_related("current_cell")
+        .prefetch_related(
+            Prefetch(
+                "cell_periods",
+                queryset=CellPeriod.objects.select_related("cell").order_by(
+                    "valid_from", "id"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=MemberEvent.objects.select_related(
+                    "from_cell", "to_cell"
+                ).order_by("date", "id"),
+            ),
+        )
+        .order_by("admitted_on")
+    )
+    qualifications = list(person.qualifications.order_by("dimension", "-rank"))
+    current = next((m for m in memberships if m.ended_on is None), None)
+    return PersonFile(
+        person=person,
+        memberships=memberships,
+        qualifications=qualifications,
+        highest=highest_qualifications(qualifications),
+        holdings=list(
+            person.holdings.select_related("unit", "position").order_by(
+                "-valid_from", "id"
+            )
+        ),
+        disciplines=list(person.disciplines.select_related("unit").order_by("-date")),
+        classifications=list(
+            MemberClassification.objects.filter(person=person)
+            .select_related("cell", "level")
+            .order_by("-year")
+        ),
+        current_membership=current,
+    )
+
+
+def person_current_membership(person: Person) -> Membership | None:
+    return person.memberships.filter(ended_on__isnull=True).first()
+
+
+def person_latest_membership(person: Person) -> Membership | None:
+    return person.memberships.order_by("-admitted_on").first()
+
+
+def writable_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
+    from organizations.models import CELL_LIKE_LEVELS
+
+    return (
+        Unit.objects.writable_by(user)
+        .open_on(day)
+        .filter(level__in=CELL_LIKE_LEVELS)
+        .order_by("name")
+    )
+
+
+def visible_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
+    from organizations.models import CELL_LIKE_LEVELS
+
+    return (
+        Unit.objects.visible_to(user)
+        .open_on(day)
+        .filter(level__in=CELL_LIKE_LEVELS)
+        .order_by("name")
+    )

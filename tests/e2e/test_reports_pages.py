@@ -1,0 +1,74 @@
+"""A board officer opens a report in a real browser, changes the year and downloads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from tests.reports.data import classify_unit
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_reference_data_after_report_browser_test(
+    django_db_setup: None, django_db_blocker
+) -> Iterator[None]:
+    """The transactional test flushes what data migrations loaded (scales,
+    position standards); put it back for ``--reuse-db`` runs (same as
+    tests/e2e/test_tree_browser.py)."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_board_officer_compares_years_and_downloads_excel(
+    live_server, tree, board_officer, tmp_path
+) -> None:
+    classify_unit(tree.commune, 2024, "excellent")
+    classify_unit(tree.commune, 2025, "good")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(accept_downloads=True)
+        page.goto(live_server.url + "/dang-nhap/")
+        page.fill("input[name=username]", "bantochuc_huyen")
+        page.fill("input[name=password]", "matkhau-thu-nghiem")
+        page.click("form button[type=submit].primary")
+        page.wait_for_url(lambda url: "dang-nhap" not in url)
+        page.goto(live_server.url + "/bao-cao/")
+        page.click("text=Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ")
+        page.fill("input[name=year]", "2025")
+        page.fill("input[name=compare]", "2024")
+        page.click("text=Xem báo cáo")
+        page.wait_for_selector("svg.chart")
+        assert (
+            page.locator("h1").inner_text()
+            == "Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ"
+        )
+        table = page.locator("#table-change").inner_text()
+        assert "± 2024" in table
+        assert "-100,0" in table  # from 1/1 excellent in 2024 to 0/1 in 2025
+        page.screenshot(
+            path=os.environ.get("PQ_SCREENSHOT", str(tmp_path / "report.png")),
+            full_page=True,
+        )
+        with page.expect_download() as download:
+            page.click("text=Tải Excel")
+        assert download.value.suggested_filename.endswith(".xlsx")
+        browser.close()

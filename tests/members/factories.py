@@ -1,0 +1,55 @@
+"""Factories for people; memberships go through the services so the cached
+status and cell are what the application would write."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from members import services
+from members.models import Gender, Membership, Person, Position
+from members.positions import load_positions
+from organizations.models import Unit
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    gender = Gender.MALE
+    date_of_birth = datetime.date(1980, 5, 17)
+
+
+def make_member(
+    cell: Unit,
+    *,
+    person: Person | None = None,
+    admitted_on: datetime.date = datetime.date(2010, 3, 2),
+    full: bool = True,
+    card_number: str | None = None,
+    **person_fields: object,
+) -> Membership:
+    person = person or PersonFactory(**person_fields)
+    membership = services.member_admit(
+        person=person,
+        cell=cell,
+        admitted_on=admitted_on,
+        decision_number="01-QĐ/ĐU",
+        card_number=card_number,
+    )
+    if full:
+        membership = services.member_make_full(
+            membership=membership,
+            full_member_on=services.probation_ends(admitted_on),
+            decision_number="02-QĐ/ĐU",
+        )
+    return membership
+
+
+def position(code: str) -> Position:
+    # A transactional (browser) test flushes what the migrations loaded.
+    if not Position.objects.exists():
+        load_positions(Position)
+    return Position.objects.get(code=code)

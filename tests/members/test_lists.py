@@ -1,0 +1,406 @@
+"""Member and cadre lists: scope for every role, each filter, search, sort,
+pages, htmx partials, pinned query counts and the .xlsx export."""
+
+from __future__ import annotations
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from members import services
+from tests.members.factories import PersonFactory, make_member, position
+
+D = datetime.date
+LIST = reverse("members:member_list")
+CADRES = reverse("members:cadre_list")
+
+
+def names(response) -> list[str]:
+    """The names in the list's table, in order."""
+    page = response.context["page"]
+    return [row.person.full_name for row in page.object_list]
+
+
+@pytest.fixture
+def people(tree):
+    """Members on both branches of the tree, with varied attributes."""
+    today = timezone.localdate()
+    an = make_member(
+        tree.cell1,
+        full_name="Nguyễn Văn An",
+        date_of_birth=D(today.year - 25, 1, 1),
+        admitted_on=D(today.year - 3, 1, 10),
+    )
+    hoa = make_member(
+        tree.cell2,
+        full_name="Lê Thị Hoa",
+        gender="F",
+        ethnicity="02",
+        date_of_birth=D(1965, 6, 1),
+        admitted_on=D(2000, 5, 5),
+    )
+    binh = make_member(
+        tree.cell2,
+        full_name="Trần Đức Bình",
+        date_of_birth=D(1982, 2, 2),
+        admitted_on=D(2024, 9, 2),
+        full=False,
+    )
+    other = make_member(
+        tree.other_cell, full_name="Phạm Văn Xa", admitted_on=D(2001, 1, 1)
+    )
+    services.qualification_add(
+        person=hoa.person, dimension="professional", level="university"
+    )
+    services.qualification_add(
+        person=hoa.person, dimension="political", level="pol_intermediate"
+    )
+    services.qualification_add(
+        person=an.person, dimension="professional", level="intermediate"
+    )
+    services.qualification_add(
+        person=an.person,
+        dimension="professional",
+        level="university",
+        status="studying",
+        expected_year=2027,
+    )
+    services.holding_start(
+        person=hoa.person,
+        unit=tree.commune,
+        position=position("party_secretary"),
+        valid_from=D(2020, 10, 1),
+        origin="rotated_down",
+    )
+    services.holding_start(
+        person=other.person,
+        unit=tree.other_commune,
+        position=position("ubnd_chair"),
+        valid_from=D(2021, 6, 1),
+    )
+    return {"an": an, "hoa": hoa, "binh": binh, "other": other}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin_user", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        (
+            "province_officer",
+            {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"},
+        ),
+        ("reader", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        ("board_officer", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("secretary", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("outsider", {"Phạm Văn Xa"}),
+        ("unassigned", set()),
+    ],
+)
+def test_member_list_shows_the_users_subtree(
+    client, people, request, role, expected
+) -> None:
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert set(names(response)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=probationary", ["Trần Đức Bình"]),
+        ("status=active", ["Lê Thị Hoa", "Nguyễn Văn An", "Trần Đức Bình"]),
+        ("gender=F", ["Lê Thị Hoa"]),
+        ("ethnicity=minority", ["Lê Thị Hoa"]),
+        ("ethnicity=01", ["Nguyễn Văn An", "Trần Đức Bình"]),
+        ("age=lt30", ["Nguyễn Văn An"]),
+        ("age=40_49", ["Trần Đức Bình"]),
+        ("age=60plus", ["Lê Thị Hoa"]),
+        ("years=lt5", ["Nguyễn Văn An", "Trần Đức Bình"]),
+        ("years=20_29", ["Lê Thị Hoa"]),
+        ("professional=university", ["Lê Thị Hoa"]),
+        ("professional=intermediate", ["Nguyễn Văn An"]),
+        ("political=pol_intermediate", ["Lê Thị Hoa"]),
+        ("studying=yes", ["Nguyễn Văn An"]),
+        ("studying=no", ["Lê Thị Hoa", "Trần Đức Bình"]),
+        ("origin=rotated_down", ["Lê Thị Hoa"]),
+        ("q=nguyen+van+an", ["Nguyễn Văn An"]),
+        ("q=TRAN+binh", ["Trần Đức Bình"]),
+        ("q=le+thi+hoa&gender=M", []),
+    ],
+)
+def test_each_member_filter_narrows_the_list(
+    client, secretary, people, query, expected
+) -> None:
+    client.force_login(secretary)
+    response = client.get(f"{LIST}?{query}")
+    assert sorted(names(response)) == expected
+
+
+def test_filter_by_position_held_today(client, secretary, people) -> None:
+    client.force_login(secretary)
+    pk = position("party_secretary").pk
+    assert names(client.get(f"{LIST}?position={pk}")) == ["Lê Thị Hoa"]
+
+
+def test_unit_filter_takes_the_units_subtree(
+    client, province_officer, people, tree
+) -> None:
+    client.force_login(province_officer)
+    assert names(client.get(f"{LIST}?unit={tree.cell1.pk}")) == ["Nguyễn Văn An"]
+    assert sorted(names(client.get(f"{LIST}?unit={tree.district.pk}"))) == [
+        "Lê Thị Hoa",
+        "Nguyễn Văn An",
+        "Trần Đức Bình",
+    ]
+
+
+def test_unit_select_offers_only_visible_units(client, secretary, people, tree) -> None:
+    client.force_login(secretary)
+    body = client.get(LIST).content.decode()
+    assert f'value="{tree.cell1.pk}"' in body
+    assert tree.other_commune.name not in body
+    # An outside unit in the URL is ignored, the list stays scoped.
+    response = client.get(f"{LIST}?unit={tree.other_commune.pk}")
+    assert "Phạm Văn Xa" not in names(response)
+
+
+def test_a_transferred_member_is_listed_under_the_new_cell(
+    client, secretary, people, tree
+) -> None:
+    services.member_transfer(
+        membership=people["an"],
+        to_cell=tree.cell2,
+        date=D(2025, 9, 1),
+        decision_number="1",
+    )
+    client.force_login(secretary)
+    assert "Nguyễn Văn An" in names(client.get(f"{LIST}?unit={tree.cell2.pk}"))
+    assert "Nguyễn Văn An" not in names(client.get(f"{LIST}?unit={tree.cell1.pk}"))
+
+
+def test_members_are_sorted_by_the_chosen_column(client, secretary, people) -> None:
+    client.force_login(secretary)
+    assert names(client.get(f"{LIST}?o=-name")) == [
+        "Trần Đức Bình",
+        "Nguyễn Văn An",
+        "Lê Thị Hoa",
+    ]
+    assert names(client.get(f"{LIST}?o=admitted"))[0] == "Lê Thị Hoa"
+    body = client.get(f"{LIST}?o=name&gender=M").content.decode()
+    assert "?o=-name&amp;gender=M" in body or "?gender=M&amp;o=-name" in body
+
+
+def test_htmx_requests_get_only_the_results(client, secretary, people) -> None:
+    client.force_login(secretary)
+    response = client.get(f"{LIST}?q=hoa", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Lê Thị Hoa" in body
+    assert response["HX-Push-Url"] == f"{LIST}?q=hoa"
+    # Empty fields of the form stay out of the shareable URL.
+    response = client.get(
+        f"{LIST}?q=hoa&gender=&status=", headers={"HX-Request": "true"}
+    )
+    assert response["HX-Push-Url"] == f"{LIST}?q=hoa"
+    full = client.get(f"{LIST}?q=hoa").content.decode()
+    assert 'hx-trigger="change, keyup delay:300ms"' in full
+    assert 'hx-push-url="true"' in full
+
+
+def test_the_list_is_paginated(client, secretary, tree) -> None:
+    for i in range(55):
+        make_member(tree.cell1, full_name=f"Đảng viên {i:02d}")
+    client.force_login(secretary)
+    first = client.get(LIST)
+    assert len(names(first)) == 50
+    assert "Trang 1/2" in first.content.decode()
+    assert len(names(client.get(f"{LIST}?page=2"))) == 5
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?q=van&status=active&professional=university&age=40_49"]
+)
+def test_member_list_query_count_does_not_grow_with_members(
+    client, secretary, tree, django_assert_max_num_queries, query
+) -> None:
+    client.force_login(secretary)
+    for i in range(5):
+        m = make_member(tree.cell1, full_name=f"Nguyễn Văn {i}")
+        services.qualification_add(
+            person=m.person, dimension="professional", level="university"
+        )
+    small = _count_queries(client, LIST + query)
+    for i in range(45):
+        m = make_member(tree.cell2, full_name=f"Trần Văn {i}")
+        services.qualification_add(
+            person=m.person, dimension="professional", level="university"
+        )
+    assert _count_queries(client, LIST + query) == small
+    with django_assert_max_num_queries(16):
+        client.get(LIST + query)
+
+
+def test_cadre_list_query_count_does_not_grow_with_cadres(
+    client, secretary, tree, django_assert_max_num_queries
+) -> None:
+    client.force_login(secretary)
+    codes = ["party_secretary", "ubnd_chair", "hdnd_chair", "mttq_chair", "women_chair"]
+    for i, code in enumerate(codes):
+        services.holding_start(
+            person=PersonFactory(),
+            unit=tree.commune,
+            position=position(code),
+            valid_from=D(2020, 1, 1 + i),
+        )
+    small = _count_queries(client, CADRES)
+    for _i in range(45):
+        services.holding_start(
+            person=PersonFactory(),
+            unit=tree.commune,
+            position=position("village_head"),
+            valid_from=D(2021, 1, 1),
+        )
+    assert _count_queries(client, CADRES) == small
+    with django_assert_max_num_queries(16):
+        client.get(CADRES)
+
+
+def test_cadre_list_filters(client, secretary, people, tree) -> None:
+    head = PersonFactory(full_name="Võ Văn Trưởng")
+    services.holding_start(
+        person=head,
+        unit=tree.commune,
+        position=position("village_head"),
+        valid_from=D(2022, 1, 1),
+        origin="local",
+    )
+    client.force_login(secretary)
+    assert set(names(client.get(CADRES))) == {"Lê Thị Hoa", "Võ Văn Trưởng"}
+    assert names(client.get(f"{CADRES}?member=no")) == ["Võ Văn Trưởng"]
+    assert names(client.get(f"{CADRES}?member=yes")) == ["Lê Thị Hoa"]
+    assert names(client.get(f"{CADRES}?origin=rotated_down")) == ["Lê Thị Hoa"]
+    assert names(client.get(f"{CADRES}?group=village")) == ["Võ Văn Trưởng"]
+    pk = position("village_head").pk
+    assert names(client.get(f"{CADRES}?position={pk}")) == ["Võ Văn Trưởng"]
+    assert names(client.get(f"{CADRES}?professional=university")) == ["Lê Thị Hoa"]
+
+
+def test_ended_positions_leave_the_cadre_list(client, secretary, tree) -> None:
+    holding = services.holding_start(
+        person=PersonFactory(full_name="Đặng Văn Cũ"),
+        unit=tree.commune,
+        position=position("ubnd_vice_chair"),
+        valid_from=D(2016, 1, 1),
+    )
+    services.holding_end(holding=holding, valid_to=D(2021, 1, 1))
+    client.force_login(secretary)
+    assert names(client.get(CADRES)) == []
+
+
+def _sheet(response):
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    workbook = load_workbook(
+        BytesIO(
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
+    )
+    return [[c.value for c in row] for row in workbook.active.iter_rows()]
+
+
+def test_member_export_is_the_filtered_scoped_list(
+    client, secretary, people, tree
+) -> None:
+    make_member(tree.cell1, full_name='=HYPERLINK("http://x") Lê')
+    client.force_login(secretary)
+    rows = _sheet(client.get(reverse("members:member_export") + "?status=active"))
+    assert rows[0][:3] == ["Họ và tên", "Giới tính", "Ngày sinh"]
+    exported = {row[0] for row in rows[1:]}
+    assert exported == {
+        "Lê Thị Hoa",
+        "Nguyễn Văn An",
+        "Trần Đức Bình",
+        '\'=HYPERLINK("http://x") Lê',
+    }
+    hoa = next(row for row in rows if row[0] == "Lê Thị Hoa")
+    assert hoa[3:7] == ["Tày", None, "Chi bộ thôn 2", "Chính thức"]
+    assert (hoa[7].date(), hoa[8].date()) == (D(2000, 5, 5), D(2001, 5, 5))
+    assert hoa[9:11] == ["Đại học", "Trung cấp lý luận chính trị"]
+    only_women = _sheet(client.get(reverse("members:member_export") + "?gender=F"))
+    assert [row[0] for row in only_women[1:]] == ["Lê Thị Hoa"]
+
+
+def test_export_never_leaves_the_users_subtree(client, outsider, people) -> None:
+    client.force_login(outsider)
+    rows = _sheet(client.get(reverse("members:member_export")))
+    assert [row[0] for row in rows[1:]] == ["Phạm Văn Xa"]
+    cadres = _sheet(client.get(reverse("members:cadre_export")))
+    assert [row[0] for row in cadres[1:]] == ["Phạm Văn Xa"]
+
+
+def test_cadre_export_lists_positions(client, secretary, people) -> None:
+    client.force_login(secretary)
+    rows = _sheet(client.get(reverse("members:cadre_export")))
+    assert rows[1][0] == "Lê Thị Hoa"
+    assert rows[1][4:6] == ["Bí thư Đảng ủy", "Đảng bộ xã Thanh Phong"]
+    assert rows[1][8:10] == ["Luân chuyển từ cấp trên về", "Có"]
+
+
+def test_empty_choices_read_all(client, secretary, tree) -> None:
+    client.force_login(secretary)
+    body = client.get(LIST).content.decode()
+    assert "---------" not in body
+    assert '<option value="" selected>Tất cả</option>' in body
+
+
+def test_very_long_lists_say_more_than_the_cap(
+    client, secretary, tree, monkeypatch
+) -> None:
+    from members.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for i in range(5):
+        make_member(tree.cell1, full_name=f"Lê Văn {i}")
+    client.force_login(secretary)
+    body = client.get(LIST).content.decode()
+    assert "Hơn 3 đảng viên — hãy lọc thêm để thu hẹp danh sách" in body
+    assert len(names(client.get(LIST))) == 4  # counted up to the cap + 1
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin_user", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        (
+            "province_officer",
+            {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"},
+        ),
+        ("reader", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình", "Phạm Văn Xa"}),
+        ("board_officer", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("secretary", {"Nguyễn Văn An", "Lê Thị Hoa", "Trần Đức Bình"}),
+        ("outsider", {"Phạm Văn Xa"}),
+        ("unassigned", set()),
+    ],
+)
+def test_member_export_follows_the_users_subtree(
+    client, people, request, role, expected
+) -> None:
+    client.force_login(request.getfixturevalue(role))
+    rows = _sheet(client.get(reverse("members:member_export")))
+    assert {row[0] for row in rows[1:]} == expected

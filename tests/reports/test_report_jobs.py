@@ -1,0 +1,91 @@
+"""Large reports render in the background and stay with their requester."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from assessments.models import ReportJob, ReportJobStatus
+from assessments.reports.tasks import report_job_render
+from tests.factories import UserFactory, assign
+
+
+def test_background_pdf_is_kept_for_its_requester_only(
+    client,
+    tree,
+    province_officer,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(province_officer)
+    url = (
+        reverse("reports:job_create", args=["coverage"])
+        + f"?unit={tree.province.pk}&year=2025"
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"format": "pdf"})
+    job = ReportJob.objects.get()
+    assert response.url == reverse("reports:job_detail", args=[job.pk])
+    assert len(callbacks) == 1  # queued once committed
+    assert (job.status, job.progress, job.root, job.year) == (
+        ReportJobStatus.QUEUED,
+        0,
+        tree.province,
+        2025,
+    )
+    page = client.get(response.url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in page.content.decode()
+
+    report_job_render.call(job.pk)  # what the db_worker runs
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (ReportJobStatus.DONE, 100)
+    assert (tmp_path / job.file_path).read_bytes().startswith(b"%PDF")
+    page = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in page
+    assert "Tải tệp" in page
+    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+    colleague = UserFactory(username="dongnghiep")
+    assign(colleague, tree.province, "officer")
+    client.force_login(colleague)
+    assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:job_detail", args=[job.pk])).status_code == 404
+
+
+def test_failed_job_says_so(tree, province_officer, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    job = ReportJob.objects.create(
+        user=province_officer,
+        report="nonexistent",
+        root=tree.province,
+        year=2025,
+        format="pdf",
+    )
+    report_job_render.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJobStatus.FAILED
+
+
+def test_render_report_command_writes_each_format(tree, tmp_path) -> None:
+    from django.core.management import call_command
+
+    for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("html", b"<!doctype html>")):
+        out = tmp_path / f"r.{fmt}"
+        call_command(
+            "render_report",
+            "organization_quality",
+            "--unit",
+            "TC",
+            "--year",
+            "2025",
+            "--compare",
+            "2024",
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        )
+        assert out.read_bytes().startswith(magic)
