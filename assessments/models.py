@@ -88,14 +88,25 @@ class UnitClassification(models.Model):
     """The year's classification of a grassroots organization or a cell."""
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="classifications"
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="classifications",
+        verbose_name=_("tổ chức"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
-    level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        ScaleLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mức xếp loại"),
+    )
     score = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     remarks = models.TextField(_("nhận xét"), blank=True)
+    # QĐ 366-QĐ/TW conditions that can lower a scored level, e.g.
+    # {"tasks_all_done": true, "tasks_exceeded": false} (assessments/rules.py).
+    conditions = models.JSONField(_("điều kiện"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,19 +138,33 @@ class MemberClassification(models.Model):
     """The year's classification of a member, kept with the cell of that year."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="classifications"
+        Person,
+        on_delete=models.PROTECT,
+        related_name="classifications",
+        verbose_name=_("đảng viên"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     # The cell the member was classified in that year: a later transfer does
     # not move last year's classification.
     cell = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="member_classifications"
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="member_classifications",
+        verbose_name=_("chi bộ"),
     )
-    level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        ScaleLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mức xếp loại"),
+    )
     score = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     remarks = models.TextField(_("nhận xét"), blank=True)
+    # QĐ 366-QĐ/TW conditions that can lower a scored level, e.g.
+    # {"tasks_all_done": true, "tasks_exceeded": false} (assessments/rules.py).
+    conditions = models.JSONField(_("điều kiện"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,6 +190,392 @@ class MemberClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}: {self.level}"
+
+
+# --- Rules per scale (DOMAIN.md §3 "Rules to check on entry") --------------
+
+
+class RuleKind(models.TextChoices):
+    # HD 21-HD/BTCTW (2019): members rated "excellent" are at most a share
+    # (20%) of those rated "good" in each grassroots organization.
+    EXCELLENT_QUOTA = "excellent_quota", _("Tỷ lệ đảng viên hoàn thành xuất sắc")
+    # QĐ 132/124: a member disciplined during the year is not rated above a
+    # level ("completed" by default).
+    DISCIPLINED_CAP = "disciplined_cap", _("Bị kỷ luật trong năm")
+    # QĐ 366-QĐ/TW: an organization rated "excellent" has no disciplined cell
+    # or leading member that year.
+    EXCELLENT_ORG_NO_DISCIPLINE = (
+        "excellent_org_no_discipline",
+        _("Tổ chức xuất sắc không có kỷ luật"),
+    )
+
+
+class ClassificationRule(models.Model):
+    """One rule checked on entry, with its parameters and Vietnamese message.
+
+    ``level_code`` is the level the rule limits (the "excellent" level for the
+    quota and the organization rule, the highest level allowed for the cap);
+    ``reference_code`` the level the quota is counted against ("good").
+    The message is a ``str.format`` template; placeholders per kind are
+    listed in assessments/rules.py.
+    """
+
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("loại quy tắc"), max_length=32, choices=RuleKind.choices)
+    share = models.DecimalField(
+        _("tỷ lệ"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    level_code = models.CharField(_("mức áp dụng"), max_length=24)
+    reference_code = models.CharField(_("mức so sánh"), max_length=24, blank=True)
+    message = models.TextField(_("thông báo"))
+    regulation = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("quy tắc xếp loại")
+        verbose_name_plural = _("quy tắc xếp loại")
+        ordering = ["scale", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "kind"], name="classificationrule_once_per_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | Q(share__gt=0, share__lte=1),
+                name="classificationrule_share_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale.code}: {self.get_kind_display()}"
+
+
+# --- The yearly campaign and the per-organization workflow ----------------
+
+
+class ReviewCampaign(models.Model):
+    """A board opens the year's review over its subtree, with its deadlines."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="review_campaigns"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    entry_deadline = models.DateField(_("hạn nhập"))
+    decision_deadline = models.DateField(_("hạn quyết định"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = _("đợt đánh giá")
+        ordering = ["-year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"], name="reviewcampaign_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_deadline__gte=F("entry_deadline")),
+                name="reviewcampaign_decision_after_entry",
+                violation_error_message=_("Hạn quyết định phải sau hạn nhập."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}"
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Đã trình")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+# Entry is open in these states; submitted waits for the board, approved locks.
+OPEN_STATES = (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+class OrganizationReview(models.Model):
+    """The year's review of one grassroots organization: its workflow state."""
+
+    organization = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.DRAFT,
+    )
+    # Shown to the secretary while the review is returned.
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = _("hồ sơ đánh giá")
+        ordering = ["organization__name", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="organizationreview_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | ~Q(return_reason=""),
+                name="organizationreview_returned_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}: {self.get_state_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ReviewState.APPROVED
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ReviewTransition(models.Model):
+    """Who moved a review from one state to another, when, and why."""
+
+    review = models.ForeignKey(
+        OrganizationReview, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(
+        _("từ"), max_length=12, choices=ReviewState.choices, blank=True
+    )
+    to_state = models.CharField(_("sang"), max_length=12, choices=ReviewState.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chuyển trạng thái")
+        verbose_name_plural = _("chuyển trạng thái")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.from_state} → {self.to_state}"
+
+
+# --- Related yearly records ------------------------------------------------
+
+
+class ConfidenceVote(models.Model):
+    """A cadre's vote of confidence (lấy phiếu tín nhiệm, QĐ 96-QĐ/TW 2023)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="confidence_votes"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    voters = models.PositiveIntegerField(_("số người được lấy phiếu"))
+    high = models.PositiveIntegerField(_("tín nhiệm cao"), default=0)
+    confidence = models.PositiveIntegerField(_("tín nhiệm"), default=0)
+    low = models.PositiveIntegerField(_("tín nhiệm thấp"), default=0)
+
+    class Meta:
+        verbose_name = _("lấy phiếu tín nhiệm")
+        verbose_name_plural = _("lấy phiếu tín nhiệm")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voters__gte=F("high") + F("confidence") + F("low")),
+                name="confidencevote_counts_within_voters",
+                violation_error_message=_(
+                    "Tổng số phiếu vượt số người được lấy phiếu."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "unit", "year", "position"],
+                name="confidencevote_once_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}"
+
+    # QĐ 96-QĐ/TW (2023): over half low → out of planning; two thirds or more
+    # low → the competent body considers dismissal. Counted against the
+    # number of people asked to vote.
+    @property
+    def out_of_planning(self) -> bool:
+        return self.voters > 0 and self.low * 2 > self.voters
+
+    @property
+    def dismissal(self) -> bool:
+        return self.voters > 0 and self.low * 3 >= self.voters * 2
+
+
+class MeetingRating(models.TextChoices):
+    GOOD = "good", _("Tốt")
+    FAIR = "fair", _("Khá")
+    AVERAGE = "average", _("Trung bình")
+    POOR = "poor", _("Kém")
+
+
+class CellMeeting(models.Model):
+    """One cell meeting scored on the 100-point rubric (Nghệ An QĐ 08-QĐ/TU
+    2021, updated by QĐ 27-QĐ/TU 2023)."""
+
+    cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(_("ngày họp"))
+    is_thematic = models.BooleanField(_("sinh hoạt chuyên đề"), default=False)
+    preparation = models.DecimalField(
+        _("chuẩn bị (20)"), max_digits=4, decimal_places=1
+    )
+    attendance = models.DecimalField(_("dự họp (10)"), max_digits=4, decimal_places=1)
+    conduct = models.DecimalField(_("tiến hành (45)"), max_digits=4, decimal_places=1)
+    rules = models.DecimalField(
+        _("chấp hành nguyên tắc (15)"), max_digits=4, decimal_places=1
+    )
+    conclusions = models.DecimalField(
+        _("chất lượng kết luận (10)"), max_digits=4, decimal_places=1
+    )
+
+    class Meta:
+        verbose_name = _("chất lượng sinh hoạt chi bộ")
+        verbose_name_plural = _("chất lượng sinh hoạt chi bộ")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preparation__gte=0, preparation__lte=20)
+                & Q(attendance__gte=0, attendance__lte=10)
+                & Q(conduct__gte=0, conduct__lte=45)
+                & Q(rules__gte=0, rules__lte=15)
+                & Q(conclusions__gte=0, conclusions__lte=10),
+                name="cellmeeting_rubric_maxima",
+                violation_error_message=_("Điểm vượt mức tối đa của tiêu chí."),
+            ),
+        ]
+        indexes = [models.Index(fields=["cell", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.date}"
+
+    @property
+    def total(self):  # type: ignore[no-untyped-def]
+        return (
+            self.preparation
+            + self.attendance
+            + self.conduct
+            + self.rules
+            + self.conclusions
+        )
+
+
+class CriteriaSet(models.Model):
+    """A province's model criteria ("5 tốt, 4 không", "chi bộ 4 tốt"…)."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên bộ tiêu chí"), max_length=200)
+    province = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        verbose_name=_("tỉnh ban hành"),
+    )
+    regulation = models.CharField(_("văn bản"), max_length=200, blank=True)
+    valid_from_year = models.PositiveSmallIntegerField(_("từ năm"))
+    valid_to_year = models.PositiveSmallIntegerField(
+        _("đến năm"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriteriaItem(models.Model):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    text = models.CharField(_("tiêu chí"), max_length=300)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CriteriaResult(models.Model):
+    """Which items of a criteria set an organization met in a year."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="results"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    met_items = models.ManyToManyField(CriteriaItem, blank=True, related_name="+")
+    remarks = models.TextField(_("nhận xét"), blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả tiêu chí")
+        verbose_name_plural = _("kết quả tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "unit", "year"], name="criteriaresult_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set} — {self.unit} {self.year}"
+
+
+# --- Who viewed or exported member records --------------------------------
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Xem")
+    EXPORT = "export", _("Xuất")
+
+
+class RecordAccess(models.Model):
+    """Member files are confidential (DOMAIN.md §7): every view and export is
+    logged with who, when, which records and from which page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(_("thao tác"), max_length=8, choices=AccessAction.choices)
+    model = models.CharField(_("loại hồ sơ"), max_length=80)
+    object_ids = models.JSONField(_("mã hồ sơ"), default=list, blank=True)
+    count = models.PositiveIntegerField(_("số hồ sơ"), default=0)
+    path = models.CharField(_("trang"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("truy cập hồ sơ")
+        verbose_name_plural = _("truy cập hồ sơ")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.model} ({self.count})"
+
+
+from assessments.audit_models import *  # noqa: E402, F403  (event models, see there)
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessments import views
 
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.review_home, name="review_home"),
+    path("dot/mo/", views.campaign_open, name="campaign_open"),
+    path("dot/<int:pk>/", views.completion_board_view, name="completion_board"),
+    path("dot/<int:pk>/duyet/", views.bulk_approve, name="bulk_approve"),
+    path("nhat-ky/", views.audit_list, name="audit_list"),
+    path("nhat-ky/xuat/", views.audit_export, name="audit_export"),
+    path("<int:pk>/<int:year>/", views.review_entry, name="review_entry"),
+    path("<int:pk>/<int:year>/dong/", views.review_save_row, name="review_save_row"),
+    path("<int:pk>/<int:year>/trinh/", views.review_submit, name="review_submit"),
+    path("<int:pk>/<int:year>/tra-lai/", views.review_return, name="review_return"),
+    path("<int:pk>/<int:year>/duyet/", views.review_approve, name="review_approve"),
+    path("<int:pk>/<int:year>/mo-lai/", views.review_reopen, name="review_reopen"),
+    path(
+        "<int:pk>/<int:year>/nhap/",
+        views.classification_import,
+        name="classification_import",
+    ),
+    path("<int:pk>/<int:year>/lich-su/", views.review_history, name="review_history"),
+]

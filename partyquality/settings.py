@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "django_tasks_db",
+    "pgtrigger",
+    "pghistory",
     "partyquality",
     "organizations",
     "members",
@@ -127,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Audit trail: who (user id) and which page (request path) for every row
+    # the database triggers record during a write request (assessments/audit.py).
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "partyquality.urls"
@@ -227,6 +232,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 TASKS = {
     "default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+
+# Audit trail (django-pghistory): the event models of every tracked table live
+# in the assessments app (assessments/audit_models.py). pgtrigger would put the
+# triggers of members/organizations tables into those apps' migrations; we
+# install all triggers after every migrate instead, so no other app's
+# migrations change and the triggers always match the code.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,70 @@
+"""Event tables of the audit trail (issue #4 §3), one per tracked table.
+
+Why database triggers (django-pghistory) and not ``save()`` hooks or signals:
+imports, ``bulk_create``/``bulk_update``, ``QuerySet.update()``, the admin and
+raw SQL all bypass ``save()``; a trigger on the table records every insert,
+update and delete whatever wrote it, in the same transaction (a rolled-back
+import leaves no events). The request's user and path (HistoryMiddleware) or
+the management command (``pghistory.context(command=...)``) are attached to
+each event as context.
+
+All event models live here, in the assessments app, even for tables of
+members/ and organizations/, so those apps' migrations never change; the
+triggers themselves are installed after ``migrate`` (PGTRIGGER_MIGRATIONS =
+False, PGTRIGGER_INSTALL_ON_MIGRATE = True in settings).
+"""
+
+from __future__ import annotations
+
+import pghistory
+
+from assessments.models import MemberClassification, UnitClassification
+from members.models import CellPeriod, MemberEvent, Membership, Person, PositionHolding
+from organizations.models import Unit
+
+__all__ = [
+    "CellPeriodHistory",
+    "MemberClassificationHistory",
+    "MemberEventHistory",
+    "MembershipHistory",
+    "PersonHistory",
+    "PositionHoldingHistory",
+    "UnitClassificationHistory",
+    "UnitHistory",
+]
+
+
+def _trackers() -> tuple[pghistory.RowEvent, ...]:
+    return (
+        pghistory.InsertEvent("insert"),
+        pghistory.UpdateEvent("update"),
+        pghistory.DeleteEvent("delete"),
+    )
+
+
+def _event_model(tracked, name: str, exclude: list[str] | None = None):  # type: ignore[no-untyped-def]
+    return pghistory.create_event_model(
+        tracked,
+        *_trackers(),
+        exclude=exclude or [],
+        # The tracked row may be deleted: the event keeps its id, no constraint.
+        obj_field=pghistory.ObjForeignKey(related_name="+", db_constraint=False),
+        model_name=name,
+        app_label="assessments",
+        abstract=False,
+    )
+
+
+# Generated columns are computed by PostgreSQL and cannot be inserted.
+UnitClassificationHistory = _event_model(
+    UnitClassification, "UnitClassificationHistory"
+)
+MemberClassificationHistory = _event_model(
+    MemberClassification, "MemberClassificationHistory"
+)
+PersonHistory = _event_model(Person, "PersonHistory", exclude=["search_name"])
+MembershipHistory = _event_model(Membership, "MembershipHistory")
+CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
+MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
+UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name"])
+PositionHoldingHistory = _event_model(PositionHolding, "PositionHoldingHistory")

@@ -1,0 +1,407 @@
+"""Reads of the yearly review: an organization's year as one sheet, the
+completion board of a campaign, what a user can do."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import (
+    ClassificationRule,
+    MemberClassification,
+    OrganizationReview,
+    ReviewCampaign,
+    ReviewState,
+    Scale,
+    ScaleLevel,
+    ScaleSubject,
+    UnitClassification,
+)
+from assessments.scales import scale_for
+from members.models import CellPeriod, Discipline, PositionHolding
+from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
+from organizations.tree import ancestor_ids, subtree_ever_ids_sql, subtree_ids_sql
+from partyquality.access import APPROVE_ROLES, AnyUser, active_assignments, is_admin
+
+
+def year_span(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def day_in_year(unit: Unit, year: int) -> datetime.date:
+    """The last day of ``year`` on which ``unit`` existed (its tree that year)."""
+    day = datetime.date(year, 12, 31)
+    if unit.closed_on is not None and unit.closed_on <= day:
+        day = unit.closed_on - datetime.timedelta(days=1)
+    return day
+
+
+def grassroots_of(unit: Unit, year: int) -> Unit | None:
+    """The grassroots organization a unit (cell or itself) belonged to in ``year``."""
+    if unit.level in GRASSROOTS_LEVELS:
+        return unit
+    ids = ancestor_ids(unit.pk, day_in_year(unit, year))
+    for ancestor in Unit.objects.filter(id__in=ids, level__in=GRASSROOTS_LEVELS):
+        return ancestor
+    return None
+
+
+def approvable_units(user: AnyUser) -> QuerySet[Unit]:
+    """Units whose reviews ``user`` may approve, return and reopen: those under
+    an officer's (or administrator's) assignment."""
+    if is_admin(user):
+        return Unit.objects.all()
+    roots = list(
+        active_assignments(user)
+        .filter(role__in=APPROVE_ROLES)
+        .values_list("unit_id", flat=True)
+    )
+    if not roots:
+        return Unit.objects.none()
+    return Unit.objects.filter(id__in=subtree_ever_ids_sql(roots))
+
+
+def can_approve_unit(user: AnyUser, unit: Unit) -> bool:
+    return approvable_units(user).filter(pk=unit.pk).exists()
+
+
+@dataclass
+class Row:
+    key: str  # "unit-<id>" / "person-<id>"
+    name: str
+    unit_id: int | None = None
+    person_id: int | None = None
+    cell_id: int | None = None
+    cell_name: str = ""
+    card_number: str = ""
+    note: str = ""
+    is_organization: bool = False
+    disciplined: bool = False
+    # Transferred to another organization during the year: that organization
+    # classifies the member; the row is shown here for information only.
+    moved_out: bool = False
+    classification: UnitClassification | MemberClassification | None = None
+    suggested: ScaleLevel | None = None
+
+
+@dataclass
+class ReviewSheet:
+    organization: Unit
+    year: int
+    org_scale: Scale | None
+    member_scale: Scale | None
+    org_levels: list[ScaleLevel]
+    member_levels: list[ScaleLevel]
+    org_rules: list[ClassificationRule]
+    member_rules: list[ClassificationRule]
+    unit_rows: list[Row]
+    member_rows: list[Row]
+    review: OrganizationReview | None
+    campaign: ReviewCampaign | None
+    disciplined_by_unit: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        return self.review.state if self.review else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.review is None or self.review.is_open
+
+    @property
+    def rows(self) -> list[Row]:
+        return [*self.unit_rows, *self.member_rows]
+
+    def member_level(self, code: str) -> ScaleLevel | None:
+        return next((lv for lv in self.member_levels if lv.code == code), None)
+
+    def disciplined_under(self, unit_id: int | None) -> list[str]:
+        if unit_id is None:
+            return []
+        if unit_id == self.organization.pk:
+            names: list[str] = []
+            for values in self.disciplined_by_unit.values():
+                names.extend(v for v in values if v not in names)
+            return names
+        return self.disciplined_by_unit.get(unit_id, [])
+
+    def missing(self) -> list[str]:
+        """Names of the cells and members not classified yet, in page order."""
+        return [
+            row.name
+            for row in self.rows
+            if row.classification is None and not row.moved_out
+        ]
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+def _cells_of(organization: Unit, year: int) -> list[Unit]:
+    day = day_in_year(organization, year)
+    return list(
+        Unit.objects.filter(
+            id__in=subtree_ids_sql([organization.pk], day), level=Level.CELL
+        ).order_by("name", "id")
+    )
+
+
+def review_sheet(organization: Unit, year: int) -> ReviewSheet:
+    """Everything the entry page, the rule checks and submission need, in a
+    fixed number of queries whatever the size of the organization."""
+    start, end = year_span(year)
+    cells = _cells_of(organization, year)
+    unit_ids = [c.pk for c in cells] + [organization.pk]
+    org_scale = scale_for(ScaleSubject.ORGANIZATION, year)
+    member_scale = scale_for(ScaleSubject.MEMBER, year)
+    scales = [s for s in (org_scale, member_scale) if s is not None]
+    levels = list(ScaleLevel.objects.filter(scale__in=scales).order_by("order"))
+    rules = list(ClassificationRule.objects.filter(scale__in=scales, is_active=True))
+    org_levels = [lv for lv in levels if org_scale and lv.scale_id == org_scale.pk]
+    member_levels = [
+        lv for lv in levels if member_scale and lv.scale_id == member_scale.pk
+    ]
+
+    # Every member who was in the organization that year, from the dated
+    # cell history, including those who left during it (latest period wins).
+    periods = (
+        CellPeriod.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+            cell_id__in=unit_ids,
+            is_temporary=False,
+            valid_from__lte=end,
+        )
+        .filter(
+            Q(membership__ended_on__isnull=True) | Q(membership__ended_on__gte=start)
+        )
+        .select_related("membership__person", "cell")
+        .order_by("valid_from")
+    )
+    latest: dict[int, CellPeriod] = {}
+    for period in periods:
+        latest[period.membership.person_id] = period
+    person_ids = list(latest)
+
+    # Members whose next official cell that year lies outside the organization.
+    moved_out = {
+        p.membership.person_id
+        for p in CellPeriod.objects.filter(
+            membership__person_id__in=person_ids,
+            is_temporary=False,
+            valid_from__gte=start,
+            valid_from__lte=end,
+        )
+        .exclude(cell_id__in=unit_ids)
+        .select_related("membership")
+        if p.valid_from >= latest[p.membership.person_id].valid_from
+    }
+    unit_cls = {
+        c.unit_id: c
+        for c in UnitClassification.objects.filter(
+            unit_id__in=unit_ids, year=year
+        ).select_related("level")
+    }
+    member_cls = {
+        c.person_id: c
+        for c in MemberClassification.objects.filter(
+            person_id__in=person_ids, year=year
+        ).select_related("level")
+    }
+    disciplines = list(
+        Discipline.objects.filter(date__gte=start, date__lte=end)
+        .filter(
+            Q(subject_is_unit=True, unit_id__in=unit_ids)
+            | Q(subject_is_unit=False, person_id__in=person_ids)
+        )
+        .select_related("person", "unit")
+    )
+    disciplined_people = {d.person_id for d in disciplines if d.person_id}
+    # Leading members: those holding a position at the organization or a
+    # cell during the year (QĐ 366: "no disciplined … leading member").
+    leaders = defaultdict(set)
+    for holding in PositionHolding.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+        unit_id__in=unit_ids,
+        valid_from__lte=end,
+        person_id__in=disciplined_people,
+    ).values("unit_id", "person_id"):
+        leaders[holding["person_id"]].add(holding["unit_id"])
+    disciplined_by_unit: dict[int, list[str]] = defaultdict(list)
+    for d in disciplines:
+        if d.subject_is_unit:
+            disciplined_by_unit[d.unit_id].append(d.unit.name)
+        else:
+            for uid in leaders.get(d.person_id, ()):
+                disciplined_by_unit[uid].append(d.person.full_name)
+
+    def suggested(c, scale):  # type: ignore[no-untyped-def]
+        from assessments.rules import suggest_level
+
+        if c is None or scale is None or c.score is None:
+            return None
+        lv = [x for x in levels if x.scale_id == scale.pk]
+        return suggest_level(scale, c.score, c.conditions or None, levels=lv)
+
+    unit_rows = [
+        Row(
+            key=f"unit-{u.pk}",
+            name=u.name,
+            unit_id=u.pk,
+            is_organization=u.pk == organization.pk,
+            classification=unit_cls.get(u.pk),
+            suggested=suggested(unit_cls.get(u.pk), org_scale),
+        )
+        for u in [*cells, organization]
+    ]
+    member_rows = []
+    for person_id, period in sorted(
+        latest.items(),
+        key=lambda kv: (kv[1].cell.name, kv[1].membership.person.full_name),
+    ):
+        membership = period.membership
+        note = ""
+        if membership.ended_on and membership.ended_on <= end:
+            note = f"{membership.get_status_display()} {membership.ended_on:%d/%m/%Y}"
+        elif period.valid_to and period.valid_to <= end:
+            note = f"Chuyển đi {period.valid_to:%d/%m/%Y}"
+        c = member_cls.get(person_id)
+        member_rows.append(
+            Row(
+                key=f"person-{person_id}",
+                name=membership.person.full_name,
+                person_id=person_id,
+                cell_id=period.cell_id,
+                cell_name=period.cell.name,
+                card_number=membership.card_number or "",
+                note=note,
+                disciplined=person_id in disciplined_people,
+                moved_out=person_id in moved_out,
+                classification=c,
+                suggested=suggested(c, member_scale),
+            )
+        )
+    review = OrganizationReview.objects.filter(
+        organization=organization, year=year
+    ).first()
+    return ReviewSheet(
+        organization=organization,
+        year=year,
+        org_scale=org_scale,
+        member_scale=member_scale,
+        org_levels=org_levels,
+        member_levels=member_levels,
+        org_rules=[r for r in rules if org_scale and r.scale_id == org_scale.pk],
+        member_rules=[
+            r for r in rules if member_scale and r.scale_id == member_scale.pk
+        ],
+        unit_rows=unit_rows,
+        member_rows=member_rows,
+        review=review,
+        campaign=campaign_for(organization, year),
+        disciplined_by_unit=dict(disciplined_by_unit),
+    )
+
+
+def campaign_for(organization: Unit, year: int) -> ReviewCampaign | None:
+    """The nearest campaign of ``year`` opened above (or on) the organization."""
+    ids = ancestor_ids(organization.pk, day_in_year(organization, year))
+    campaigns = {
+        c.unit_id: c for c in ReviewCampaign.objects.filter(unit_id__in=ids, year=year)
+    }
+    for uid in reversed(ids):
+        if uid in campaigns:
+            return campaigns[uid]
+    return None
+
+
+# --- The completion board --------------------------------------------------
+
+NOT_STARTED = "not_started"
+OVERDUE = "overdue"
+BOARD_STATES = [
+    (NOT_STARTED, "Chưa bắt đầu"),
+    (ReviewState.DRAFT.value, "Đang nhập"),
+    (ReviewState.SUBMITTED.value, "Đã trình"),
+    (ReviewState.RETURNED.value, "Bị trả lại"),
+    (ReviewState.APPROVED.value, "Đã duyệt"),
+    (OVERDUE, "Quá hạn"),
+]
+
+
+@dataclass
+class BoardRow:
+    organization: Unit
+    status: str
+    review: OrganizationReview | None
+
+
+@dataclass
+class Board:
+    campaign: ReviewCampaign
+    rows: list[BoardRow]
+    counts: dict[str, int]
+
+
+def completion_board(
+    campaign: ReviewCampaign, *, user: AnyUser, today: datetime.date | None = None
+) -> Board:
+    today = today or timezone.localdate()
+    day = day_in_year(campaign.unit, campaign.year)
+    organizations = list(
+        Unit.objects.subtree_of(campaign.unit.pk, on=day)
+        .filter(level__in=GRASSROOTS_LEVELS)
+        .visible_to(user)
+        .order_by("name", "id")
+    )
+    reviews = {
+        r.organization_id: r
+        for r in OrganizationReview.objects.filter(
+            organization__in=[o.pk for o in organizations], year=campaign.year
+        )
+    }
+    rows = []
+    counts = {code: 0 for code, _label in BOARD_STATES}
+    for org in organizations:
+        review = reviews.get(org.pk)
+        status = review.state if review else NOT_STARTED
+        # Overdue: past the entry deadline and still not submitted.
+        if status in (NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED) and (
+            today > campaign.entry_deadline
+        ):
+            status = OVERDUE
+        counts[status] += 1
+        rows.append(BoardRow(org, status, review))
+    return Board(campaign, rows, counts)
+
+
+def campaigns_for(user: AnyUser) -> QuerySet[ReviewCampaign]:
+    return (
+        ReviewCampaign.objects.filter(unit__in=Unit.objects.visible_to(user))
+        .select_related("unit")
+        .order_by("-year", "unit__name")
+    )
+
+
+def secretary_organizations(user: AnyUser) -> list[Unit]:
+    """Grassroots organizations a secretary enters for (their assignments)."""
+    unit_ids = (
+        active_assignments(user)
+        .filter(role__in=(Role.SECRETARY, Role.ADMIN))
+        .values_list("unit_id", flat=True)
+    )
+    return list(
+        Unit.objects.filter(id__in=unit_ids, level__in=GRASSROOTS_LEVELS).order_by(
+            "name"
+        )
+    )
+
+
+def reviews_of(organizations: list[Unit]) -> dict[tuple[int, int], OrganizationReview]:
+    return {
+        (r.organization_id, r.year): r
+        for r in OrganizationReview.objects.filter(organization__in=organizations)
+    }

@@ -1,0 +1,485 @@
+"""Pages of the yearly review: home, entry page per organization and year,
+workflow actions, completion board, import, history and audit list."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import services
+from assessments.audit import audit_changes, history_matching, record_access
+from assessments.forms import CampaignForm, ImportForm, PeriodForm, ReasonForm, RowForm
+from assessments.importing import classifications_import
+from assessments.models import (
+    AccessAction,
+    MemberClassification,
+    OrganizationReview,
+    ReviewCampaign,
+    ReviewState,
+    UnitClassification,
+)
+from assessments.rules import check_sheet
+from assessments.selectors import (
+    BOARD_STATES,
+    approvable_units,
+    campaigns_for,
+    can_approve_unit,
+    completion_board,
+    review_sheet,
+    reviews_of,
+    secretary_organizations,
+)
+from members.models import Person
+from organizations.models import GRASSROOTS_LEVELS, Unit
+from partyquality.access import get_for_user
+from partyquality.http import AuthedRequest
+from partyquality.xlsx import Sheet, workbook_response
+
+
+def _organization(request: AuthedRequest, pk: int, *, write: bool = False) -> Unit:
+    unit = get_for_user(Unit.objects, user=request.user, pk=pk, write=write)
+    if unit.level not in GRASSROOTS_LEVELS:
+        raise Http404
+    return unit
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _can_edit(request: AuthedRequest, organization: Unit) -> bool:
+    return Unit.objects.writable_by(request.user).filter(pk=organization.pk).exists()
+
+
+@require_GET
+@login_required
+def review_home(request: AuthedRequest) -> HttpResponse:
+    organizations = secretary_organizations(request.user)
+    this_year = timezone.localdate().year
+    campaign_years = set(
+        ReviewCampaign.objects.values_list("year", flat=True).distinct()
+    )
+    years = sorted(campaign_years | {this_year - 1})[-3:]
+    reviews = reviews_of(organizations)
+    rows = [
+        (org, [(year, reviews.get((org.pk, year))) for year in years])
+        for org in organizations
+    ]
+    context = {
+        "rows": rows,
+        "years": years,
+        "campaigns": campaigns_for(request.user),
+        "can_open": approvable_units(request.user).exists(),
+    }
+    return render(request, "assessments/review_home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_open(request: AuthedRequest) -> HttpResponse:
+    units = (
+        approvable_units(request.user)
+        .visible_to(request.user)
+        .exclude(level__in=GRASSROOTS_LEVELS)
+        .exclude(level="cell")
+        .order_by("name")
+    )
+    if request.method == "POST" and not units.exists():
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_open(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("assessments:completion_board", pk=campaign.pk)
+    return render(request, "assessments/reviewcampaign_form.html", {"form": form})
+
+
+def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dict:
+    sheet = review_sheet(organization, year)
+    editable = sheet.is_open and _can_edit(request, organization)
+    return {
+        "sheet": sheet,
+        "organization": organization,
+        "year": year,
+        "editable": editable,
+        "problems": check_sheet(sheet),
+        "missing": sheet.missing(),
+        "can_approve": can_approve_unit(request.user, organization),
+        "transitions": (
+            sheet.review.transitions.select_related("by") if sheet.review else []
+        ),
+        "reason_form": ReasonForm(),
+        "states": ReviewState,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review_entry(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    """The secretary's page; officers read it. Posting it saves every row (no JS)."""
+    organization = _organization(request, pk, write=request.method == "POST")
+    year = _year(year)
+    if request.method == "POST":
+        errors = _save_all(request, organization, year)
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, _("Đã lưu."))
+        return redirect("assessments:review_entry", pk=pk, year=year)
+    context = _sheet_context(request, organization, year)
+    record_access(
+        request=request,
+        action=AccessAction.VIEW,
+        model=Person,
+        ids=[r.person_id for r in context["sheet"].member_rows],
+    )
+    return render(request, "assessments/review_entry.html", context)
+
+
+def _save_row(request: AuthedRequest, sheet, row) -> list[str]:  # type: ignore[no-untyped-def]
+    levels = sheet.org_levels if row.unit_id else sheet.member_levels
+    form = RowForm(request.POST, prefix=row.key, levels=levels)
+    if not form.is_valid():
+        return [f"{row.name}: {e}" for errs in form.errors.values() for e in errs]
+    data = form.cleaned_data
+    scale = sheet.org_scale if row.unit_id else sheet.member_scale
+    # QĐ 366 conditions only mean something on scored scales.
+    conditions = form.conditions() if scale and scale.uses_score else {}
+    try:
+        if row.unit_id:
+            services.unit_classification_set(
+                user=request.user,
+                unit=Unit.objects.get(pk=row.unit_id),
+                year=sheet.year,
+                level=data["level"],
+                score=data["score"],
+                conditions=conditions,
+                remarks=data["remarks"],
+            )
+        else:
+            services.member_classification_set(
+                user=request.user,
+                person=Person.objects.get(pk=row.person_id),
+                cell=Unit.objects.get(pk=row.cell_id),
+                year=sheet.year,
+                level=data["level"],
+                score=data["score"],
+                conditions=conditions,
+                remarks=data["remarks"],
+            )
+    except ValidationError as exc:
+        return [f"{row.name}: {m}" for m in exc.messages]
+    return []
+
+
+def _row_changed(request: AuthedRequest, row) -> bool:  # type: ignore[no-untyped-def]
+    c = row.classification
+    posted = request.POST.get(f"{row.key}-level", "")
+    before = str(c.level_id) if c else ""
+    fields = ("score", "remarks", "tasks_all_done", "tasks_exceeded")
+    if posted != before:
+        return True
+    if c is None:
+        return False
+    current = {
+        "score": "" if c.score is None else str(c.score),
+        "remarks": c.remarks,
+        "tasks_all_done": "on" if (c.conditions or {}).get("tasks_all_done") else "",
+        "tasks_exceeded": "on" if (c.conditions or {}).get("tasks_exceeded") else "",
+    }
+    return any(
+        request.POST.get(f"{row.key}-{f}", "").strip() != current[f].strip()
+        and not (
+            f == "score" and _same_number(request.POST.get(f"{row.key}-{f}"), c.score)
+        )
+        for f in fields
+    )
+
+
+def _same_number(raw, value) -> bool:  # type: ignore[no-untyped-def]
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return value is not None and Decimal(raw) == value
+    except (InvalidOperation, TypeError):
+        return False
+
+
+def _save_all(request: AuthedRequest, organization: Unit, year: int) -> list[str]:
+    sheet = review_sheet(organization, year)
+    errors: list[str] = []
+    # Cells first, then members, the organization last (QĐ 124/366 order).
+    rows = [r for r in sheet.unit_rows if not r.is_organization]
+    rows += sheet.member_rows + [r for r in sheet.unit_rows if r.is_organization]
+    for row in rows:
+        if not row.moved_out and _row_changed(request, row):
+            errors.extend(_save_row(request, sheet, row))
+    return errors
+
+
+@require_POST
+@login_required
+def review_save_row(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    """htmx: save one row as it changes; answers the row and the rule checks."""
+    organization = _organization(request, pk, write=True)
+    year = _year(year)
+    sheet = review_sheet(organization, year)
+    row = sheet.row(request.POST.get("row", ""))
+    if row is None:
+        raise Http404
+    errors = _save_row(request, sheet, row)
+    if not request.htmx:
+        for error in errors:
+            messages.error(request, error)
+        return redirect("assessments:review_entry", pk=pk, year=year)
+    context = _sheet_context(request, organization, year)
+    context["row"] = context["sheet"].row(row.key)
+    context["row_errors"] = errors
+    context["saved"] = not errors
+    return render(request, "assessments/review_entry.html#row_saved", context)
+
+
+def _review(request: AuthedRequest, pk: int, year: int) -> OrganizationReview:
+    organization = _organization(request, pk)
+    review = OrganizationReview.objects.filter(
+        organization=organization, year=_year(year)
+    ).first()
+    if review is None:
+        raise Http404
+    if not can_approve_unit(request.user, organization):
+        raise PermissionDenied
+    return review
+
+
+def _back(pk: int, year: int) -> HttpResponse:
+    return redirect("assessments:review_entry", pk=pk, year=year)
+
+
+@require_POST
+@login_required
+def review_submit(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    organization = _organization(request, pk, write=True)
+    try:
+        services.review_submit(user=request.user, organization=organization, year=year)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã trình cấp trên."))
+    return _back(pk, year)
+
+
+def _reason_action(request: AuthedRequest, pk: int, year: int, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+    review = _review(request, pk, year)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.REASON_REQUIRED)
+        return _back(pk, year)
+    try:
+        action(user=request.user, review=review, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return _back(pk, year)
+
+
+@require_POST
+@login_required
+def review_return(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    return _reason_action(request, pk, year, services.review_return)
+
+
+@require_POST
+@login_required
+def review_reopen(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    return _reason_action(request, pk, year, services.review_reopen)
+
+
+@require_POST
+@login_required
+def review_approve(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    review = _review(request, pk, year)
+    try:
+        services.review_approve(user=request.user, review=review)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã duyệt và khóa năm đánh giá."))
+    return _back(pk, year)
+
+
+def _campaign(request: AuthedRequest, pk: int) -> ReviewCampaign:
+    campaign = campaigns_for(request.user).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@require_GET
+@login_required
+def completion_board_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    board = completion_board(campaign, user=request.user)
+    context = {
+        "board": board,
+        "campaign": campaign,
+        "states": BOARD_STATES,
+        "can_approve": can_approve_unit(request.user, campaign.unit),
+    }
+    return render(request, "assessments/reviewcampaign_board.html", context)
+
+
+@require_POST
+@login_required
+def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    if not can_approve_unit(request.user, campaign.unit):
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("review") if i.isdigit()]
+    reviews = OrganizationReview.objects.filter(
+        pk__in=ids,
+        year=campaign.year,
+        organization__in=approvable_units(request.user).visible_to(request.user),
+    ).select_related("organization")
+    approved = services.review_bulk_approve(user=request.user, reviews=reviews)
+    messages.success(request, _("Đã duyệt %(n)d tổ chức.") % {"n": len(approved)})
+    return redirect("assessments:completion_board", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    organization = _organization(request, pk, write=request.method == "POST")
+    year = _year(year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = classifications_import(
+            user=request.user,
+            organization=organization,
+            year=year,
+            file=form.cleaned_data["file"],
+            dry_run="commit" not in request.POST,
+        )
+        if result.committed:
+            messages.success(
+                request, _("Đã nhập %(n)d dòng.") % {"n": len(result.rows)}
+            )
+            return _back(pk, year)
+    context = {
+        "form": form,
+        "result": result,
+        "organization": organization,
+        "year": year,
+    }
+    return render(request, "assessments/classification_import.html", context)
+
+
+@require_GET
+@login_required
+def review_history(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    organization = _organization(request, pk)
+    sheet = review_sheet(organization, _year(year))
+    history = sorted(
+        history_matching(
+            UnitClassification,
+            unit_id__in=[r.unit_id for r in sheet.unit_rows],
+            year=year,
+        )
+        + history_matching(
+            MemberClassification,
+            person_id__in=[r.person_id for r in sheet.member_rows],
+            year=year,
+        ),
+        key=lambda e: e.at,
+        reverse=True,
+    )
+    record_access(
+        request=request,
+        action=AccessAction.VIEW,
+        model=Person,
+        ids=[r.person_id for r in sheet.member_rows],
+    )
+    context = {
+        "organization": organization,
+        "year": year,
+        "history": history,
+        "transitions": sheet.review.transitions.select_related("by")
+        if sheet.review
+        else [],
+    }
+    return render(request, "assessments/review_history.html", context)
+
+
+def _period(request: AuthedRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.GET or {"start": today - datetime.timedelta(days=30), "end": today}
+    )
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, today - datetime.timedelta(days=30), today
+
+
+@require_GET
+@login_required
+def audit_list(request: AuthedRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    entries = audit_changes(user=request.user, start=start, end=end, limit=500)
+    query = request.GET.urlencode()
+    context = {
+        "form": form,
+        "entries": entries,
+        "export_url": reverse("assessments:audit_export")
+        + (f"?{query}" if query else ""),
+    }
+    return render(request, "assessments/audit_list.html", context)
+
+
+@require_GET
+@login_required
+def audit_export(request: AuthedRequest) -> HttpResponse:
+    _form, start, end = _period(request)
+    entries = audit_changes(user=request.user, start=start, end=end, limit=100_000)
+    record_access(
+        request=request, action=AccessAction.EXPORT, model="audit", count=len(entries)
+    )
+    rows = [
+        (
+            timezone.localtime(e.at).replace(tzinfo=None),
+            e.who,
+            e.action,
+            e.model,
+            e.record,
+            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in e.changes),
+            e.where,
+        )
+        for e in entries
+    ]
+    header = [
+        "Thời gian",
+        "Người thực hiện",
+        "Thao tác",
+        "Loại hồ sơ",
+        "Hồ sơ",
+        "Thay đổi",
+        "Trang / lệnh",
+    ]
+    return workbook_response(
+        [Sheet("Nhật ký", header, rows)], f"nhat-ky-{start}-{end}.xlsx"
+    )

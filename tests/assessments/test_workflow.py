@@ -1,0 +1,631 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from assessments import services
+from assessments.audit_models import (
+    MemberClassificationHistory,
+    PersonHistory,
+    UnitClassificationHistory,
+)
+from assessments.models import (
+    MemberClassification,
+    OrganizationReview,
+    RecordAccess,
+    ReviewCampaign,
+    UnitClassification,
+)
+from assessments.selectors import completion_board
+from members.models import Person
+from tests.assessments.factories import level, make_member
+from tests.factories import make_unit
+
+YEAR = 2024
+
+
+def _fill(tree, user=None):  # type: ignore[no-untyped-def]
+    good = level("organization", YEAR, "good")
+    for cell in (tree.cell1, tree.cell2):
+        services.unit_classification_set(user=user, unit=cell, year=YEAR, level=good)
+    services.unit_classification_set(
+        user=user, unit=tree.commune, year=YEAR, level=good
+    )
+
+
+def _approved(tree, secretary, board_officer):  # type: ignore[no-untyped-def]
+    _fill(tree, secretary)
+    review = services.review_submit(
+        user=secretary, organization=tree.commune, year=YEAR
+    )
+    return services.review_approve(user=board_officer, review=review)
+
+
+def test_submission_lists_who_is_not_classified_yet(tree, secretary) -> None:
+    make_member(tree.cell1, "Phạm Văn Thiếu")
+    services.unit_classification_set(
+        user=secretary,
+        unit=tree.cell1,
+        year=YEAR,
+        level=level("organization", YEAR, "good"),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.review_submit(user=secretary, organization=tree.commune, year=YEAR)
+    assert exc.value.messages == [
+        "Chưa xếp loại: Chi bộ thôn 2, Đảng bộ xã Thanh Phong, Phạm Văn Thiếu."
+    ]
+
+
+def test_cells_are_classified_before_their_organization(tree, secretary) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.unit_classification_set(
+            user=secretary,
+            unit=tree.commune,
+            year=YEAR,
+            level=level("organization", YEAR, "good"),
+        )
+    assert exc.value.messages == [
+        "Xếp loại các chi bộ trực thuộc trước khi xếp loại Đảng bộ xã Thanh Phong "
+        "(QĐ 124-QĐ/TW): còn 2 chi bộ chưa xếp loại."
+    ]
+
+
+def test_members_who_left_during_the_year_are_listed_with_a_note(tree) -> None:
+    from assessments.selectors import review_sheet
+
+    make_member(tree.cell1, "Đang Sinh Hoạt")
+    make_member(tree.cell1, "Đã Chuyển Đi", until=datetime.date(2024, 6, 1))
+    make_member(tree.cell1, "Chuyển Năm Trước", until=datetime.date(2023, 6, 1))
+    rows = {r.name: r for r in review_sheet(tree.commune, YEAR).member_rows}
+    assert set(rows) == {"Đang Sinh Hoạt", "Đã Chuyển Đi"}
+    assert rows["Đã Chuyển Đi"].note == "Chuyển đi 01/06/2024"
+
+
+def test_workflow_secretary_submits_officer_returns_and_approves(
+    tree, secretary, board_officer
+) -> None:
+    _fill(tree, secretary)
+    review = services.review_submit(
+        user=secretary, organization=tree.commune, year=YEAR
+    )
+    assert review.state == "submitted"
+    with pytest.raises(PermissionDenied):
+        services.review_approve(user=secretary, review=review)
+    with pytest.raises(ValidationError) as exc:
+        services.review_return(user=board_officer, review=review, reason=" ")
+    assert exc.value.messages == ["Cần ghi lý do."]
+    services.review_return(user=board_officer, review=review, reason="Sai điểm")
+    review.refresh_from_db()
+    assert (review.state, review.return_reason) == ("returned", "Sai điểm")
+    services.review_submit(user=secretary, organization=tree.commune, year=YEAR)
+    review.refresh_from_db()
+    services.review_approve(user=board_officer, review=review)
+    services.review_reopen(user=board_officer, review=review, reason="Bổ sung")
+    states = list(review.transitions.values_list("from_state", "to_state", "reason"))
+    assert states == [
+        ("draft", "submitted", ""),
+        ("submitted", "returned", "Sai điểm"),
+        ("returned", "submitted", ""),
+        ("submitted", "approved", ""),
+        ("approved", "returned", "Bổ sung"),
+    ]
+    assert review.transitions.last().by == board_officer
+
+
+def test_locked_year_refuses_the_service(tree, secretary, board_officer) -> None:
+    _approved(tree, secretary, board_officer)
+    with pytest.raises(ValidationError) as exc:
+        services.unit_classification_set(
+            user=secretary,
+            unit=tree.cell1,
+            year=YEAR,
+            level=level("organization", YEAR, "excellent"),
+        )
+    assert exc.value.messages == [
+        "Năm 2024 của Đảng bộ xã Thanh Phong đã được duyệt và khóa; không thể sửa."
+    ]
+
+
+def test_locked_year_refuses_the_htmx_row_save_and_the_plain_form(
+    client, tree, secretary, board_officer
+) -> None:
+    _approved(tree, secretary, board_officer)
+    client.force_login(secretary)
+    excellent = level("organization", YEAR, "excellent")
+    key = f"unit-{tree.cell1.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    response = client.post(
+        url, {"row": key, f"{key}-level": excellent.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert "đã được duyệt và khóa" in response.content.decode()
+    page = reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
+    response = client.post(page, {f"{key}-level": excellent.pk}, follow=True)
+    assert "đã được duyệt và khóa" in response.content.decode()
+    assert UnitClassification.objects.get(unit=tree.cell1).level.code == "good"
+    # And the page offers no controls.
+    body = client.get(page).content.decode()
+    assert 'name="unit-' not in body
+    assert "Năm đánh giá đã được duyệt và khóa" in body
+
+
+def _xlsx(rows):  # type: ignore[no-untyped-def]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã chi bộ", "Số thẻ đảng viên", "Năm", "Mức", "Điểm", "Nhận xét"])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "xeploai.xlsx"
+    return buf
+
+
+def test_import_dry_run_writes_nothing_and_reports_rows(
+    client, tree, secretary
+) -> None:
+    person = make_member(tree.cell1)
+    card = person.memberships.get().card_number
+    client.force_login(secretary)
+    url = reverse("assessments:classification_import", args=[tree.commune.pk, YEAR])
+    rows = [
+        ["TC-TP-1", None, 2024, "HTTNV", None, "Tốt"],
+        ["TC-TP-2", None, 2024, "Hoàn thành tốt nhiệm vụ", None, ""],
+        [None, card, 2024, "good", None, ""],
+        ["TC-TP", None, 2024, "HTTNV", None, ""],
+    ]
+    response = client.post(url, {"file": _xlsx(rows), "dry_run": "1"})
+    assert "mọi dòng hợp lệ" in response.content.decode()
+    assert UnitClassification.objects.count() == 0
+    bad = [*rows[:3], ["TC-TP-9", None, 2023, "xịn", None, ""]]
+    response = client.post(url, {"file": _xlsx(bad), "commit": "1"})
+    body = response.content.decode()
+    assert "Không có chi bộ mã “tc-tp-9”" in body
+    assert "năm: Năm phải là 2024." in body
+    assert "mức: Mức “xịn” không có trong thang của năm 2024." in body
+    assert UnitClassification.objects.count() == 0  # all or nothing
+    response = client.post(url, {"file": _xlsx(rows), "commit": "1"})
+    assert response.status_code == 302
+    assert UnitClassification.objects.filter(year=YEAR).count() == 3
+    assert MemberClassification.objects.get(person=person).level.code == "good"
+    # Import rows are in the audit trail with the page they came from.
+    event = UnitClassificationHistory.objects.filter(pgh_obj_id=tree.cell1.pk).first()
+    event = UnitClassificationHistory.objects.select_related("pgh_context").get(
+        unit_id=tree.cell1.pk
+    )
+    assert event.pgh_context.metadata["url"] == url
+    assert event.pgh_context.metadata["user"] == secretary.pk
+
+
+def test_locked_year_refuses_the_import(client, tree, secretary, board_officer) -> None:
+    _approved(tree, secretary, board_officer)
+    client.force_login(secretary)
+    url = reverse("assessments:classification_import", args=[tree.commune.pk, YEAR])
+    response = client.post(
+        url,
+        {"file": _xlsx([["TC-TP-1", None, 2024, "HTXSNV", None, ""]]), "commit": "1"},
+    )
+    assert "đã được duyệt và khóa" in response.content.decode()
+    assert UnitClassification.objects.get(unit=tree.cell1).level.code == "good"
+
+
+def test_locked_year_refuses_the_admin(
+    client, tree, secretary, board_officer, admin_user
+) -> None:
+    _approved(tree, secretary, board_officer)
+    client.force_login(admin_user)
+    obj = UnitClassification.objects.get(unit=tree.cell1)
+    change = reverse("admin:assessments_unitclassification_change", args=[obj.pk])
+    response = client.post(
+        change,
+        {
+            "unit": tree.cell1.pk,
+            "year": YEAR,
+            "level": level("organization", YEAR, "excellent").pk,
+            "remarks": "",
+            "conditions": "{}",
+        },
+    )
+    assert response.status_code == 403
+    delete = reverse("admin:assessments_unitclassification_delete", args=[obj.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    # A member found after approval cannot be added to the locked year either.
+    late = make_member(tree.cell1)
+    add = reverse("admin:assessments_memberclassification_add")
+    with pytest.raises(ValidationError):
+        client.post(
+            add,
+            {
+                "person": late.pk,
+                "cell": tree.cell1.pk,
+                "year": YEAR,
+                "level": level("member", YEAR, "good").pk,
+                "remarks": "",
+                "conditions": "{}",
+            },
+        )
+    assert not MemberClassification.objects.exists()
+    assert UnitClassification.objects.get(unit=tree.cell1).level.code == "good"
+
+
+def test_admin_edit_of_an_open_year_is_audited(client, tree, admin_user) -> None:
+    _fill(tree)
+    client.force_login(admin_user)
+    obj = UnitClassification.objects.get(unit=tree.cell1)
+    change = reverse("admin:assessments_unitclassification_change", args=[obj.pk])
+    response = client.post(
+        change,
+        {
+            "unit": tree.cell1.pk,
+            "year": YEAR,
+            "level": level("organization", YEAR, "excellent").pk,
+            "remarks": "Sửa qua admin",
+            "conditions": "{}",
+        },
+    )
+    assert response.status_code == 302
+    event = (
+        UnitClassificationHistory.objects.filter(pgh_obj_id=obj.pk, pgh_label="update")
+        .select_related("pgh_context")
+        .last()
+    )
+    assert event.remarks == "Sửa qua admin"
+    assert event.pgh_context.metadata == {"user": admin_user.pk, "url": change}
+
+
+def test_htmx_row_save_answers_the_row_and_the_rule_checks(
+    client, tree, secretary
+) -> None:
+    client.force_login(secretary)
+    good = level("organization", YEAR, "good")
+    key = f"unit-{tree.cell1.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    response = client.post(
+        url,
+        {"row": key, f"{key}-level": good.pk, f"{key}-remarks": "Ổn"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert f'id="row-{key}"' in body
+    assert "Đã lưu" in body
+    assert (
+        'id="rule-checks" class="card rule-checks" aria-live="polite" hx-swap-oob="true"'
+        in body
+    )
+    assert "Còn 2 chưa xếp loại." in body
+    saved = UnitClassification.objects.get(unit=tree.cell1)
+    assert (saved.level, saved.remarks, saved.updated_by) == (good, "Ổn", secretary)
+    event = UnitClassificationHistory.objects.select_related("pgh_context").get(
+        pgh_obj_id=saved.pk
+    )
+    assert event.pgh_context.metadata["url"] == url
+
+
+def test_plain_form_post_saves_every_changed_row(client, tree, secretary) -> None:
+    person = make_member(tree.cell1)
+    client.force_login(secretary)
+    good = level("organization", YEAR, "good")
+    mgood = level("member", YEAR, "good")
+    url = reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
+    response = client.post(
+        url,
+        {
+            f"unit-{tree.cell1.pk}-level": good.pk,
+            f"unit-{tree.cell2.pk}-level": good.pk,
+            f"unit-{tree.commune.pk}-level": good.pk,
+            f"person-{person.pk}-level": mgood.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert UnitClassification.objects.filter(year=YEAR).count() == 3
+    assert MemberClassification.objects.get(person=person).level == mgood
+    event = MemberClassificationHistory.objects.select_related("pgh_context").get()
+    assert event.pgh_context.metadata == {"user": secretary.pk, "url": url}
+
+
+def test_views_who_may_move_the_workflow(
+    client, tree, secretary, board_officer, reader, outsider
+) -> None:
+    _fill(tree, secretary)
+    args = [tree.commune.pk, YEAR]
+    client.force_login(reader)
+    assert (
+        client.post(reverse("assessments:review_submit", args=args)).status_code == 403
+    )
+    client.force_login(outsider)
+    assert (
+        client.post(reverse("assessments:review_submit", args=args)).status_code == 404
+    )
+    client.force_login(secretary)
+    client.post(reverse("assessments:review_submit", args=args))
+    assert OrganizationReview.objects.get().state == "submitted"
+    for name in ("review_approve", "review_return", "review_reopen"):
+        assert (
+            client.post(
+                reverse(f"assessments:{name}", args=args), {"reason": "x"}
+            ).status_code
+            == 403
+        )
+        client.force_login(reader)
+        assert (
+            client.post(
+                reverse(f"assessments:{name}", args=args), {"reason": "x"}
+            ).status_code
+            == 403
+        )
+        client.force_login(outsider)
+        assert (
+            client.post(
+                reverse(f"assessments:{name}", args=args), {"reason": "x"}
+            ).status_code
+            == 404
+        )
+        client.force_login(secretary)
+    client.force_login(board_officer)
+    client.post(
+        reverse("assessments:review_return", args=args), {"reason": "Thiếu nhận xét"}
+    )
+    client.force_login(secretary)
+    body = client.get(reverse("assessments:review_entry", args=args)).content.decode()
+    assert "Thiếu nhận xét" in body
+    client.post(reverse("assessments:review_submit", args=args))
+    client.force_login(board_officer)
+    client.post(reverse("assessments:review_approve", args=args))
+    assert OrganizationReview.objects.get().state == "approved"
+
+
+def test_completion_board_counts_each_state(
+    client, tree, secretary, board_officer
+) -> None:
+    extra = [
+        make_unit(
+            tree.district,
+            code=f"TC-X{i}",
+            name=f"Đảng bộ xã X{i}",
+            level="grassroots_committee",
+            kind="commune",
+        )
+        for i in range(4)
+    ]
+    campaign = ReviewCampaign.objects.create(
+        unit=tree.district,
+        year=YEAR,
+        entry_deadline=datetime.date(2025, 1, 15),
+        decision_deadline=datetime.date(2025, 2, 15),
+    )
+    OrganizationReview.objects.create(organization=extra[0], year=YEAR, state="draft")
+    OrganizationReview.objects.create(
+        organization=extra[1], year=YEAR, state="submitted"
+    )
+    OrganizationReview.objects.create(
+        organization=extra[2], year=YEAR, state="returned", return_reason="x"
+    )
+    _approved(tree, secretary, board_officer)
+    board = completion_board(
+        campaign, user=board_officer, today=datetime.date(2025, 1, 10)
+    )
+    assert board.counts == {
+        "not_started": 1,
+        "draft": 1,
+        "submitted": 1,
+        "returned": 1,
+        "approved": 1,
+        "overdue": 0,
+    }
+    late = completion_board(
+        campaign, user=board_officer, today=datetime.date(2025, 1, 16)
+    )
+    assert late.counts == {
+        "not_started": 0,
+        "draft": 0,
+        "submitted": 1,
+        "returned": 0,
+        "approved": 1,
+        "overdue": 3,
+    }
+    client.force_login(board_officer)
+    url = reverse("assessments:bulk_approve", args=[campaign.pk])
+    submitted = OrganizationReview.objects.get(organization=extra[1])
+    draft = OrganizationReview.objects.get(organization=extra[0])
+    client.post(url, {"review": [submitted.pk, draft.pk]})
+    submitted.refresh_from_db()
+    draft.refresh_from_db()
+    assert (submitted.state, draft.state) == ("approved", "draft")
+
+
+def test_entry_page_and_board_query_counts_do_not_grow(
+    client, tree, secretary, board_officer, django_assert_max_num_queries
+) -> None:
+    for i in range(30):
+        make_member(tree.cell1 if i % 2 else tree.cell2)
+    _fill(tree, secretary)
+    campaign = ReviewCampaign.objects.create(
+        unit=tree.district,
+        year=YEAR,
+        entry_deadline=datetime.date(2025, 1, 15),
+        decision_deadline=datetime.date(2025, 2, 15),
+    )
+    client.force_login(secretary)
+    # Constant in the number of members and cells (30 members here).
+    with django_assert_max_num_queries(25):
+        response = client.get(
+            reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
+        )
+    assert response.status_code == 200
+    client.force_login(board_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("assessments:completion_board", args=[campaign.pk])
+        )
+    assert "Đảng bộ xã Thanh Phong" in response.content.decode()
+
+
+def test_viewing_the_entry_page_is_logged(client, tree, secretary) -> None:
+    person = make_member(tree.cell1)
+    client.force_login(secretary)
+    url = reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
+    client.get(url)
+    access = RecordAccess.objects.get()
+    assert (
+        access.user,
+        access.action,
+        access.model,
+        access.object_ids,
+        access.path,
+    ) == (secretary, "view", "members.Person", [str(person.pk)], url)
+
+
+def test_bulk_writes_of_people_are_recorded_by_the_triggers(db) -> None:
+    import pghistory
+
+    with pghistory.context(command="nhap_dang_vien"):
+        Person.objects.bulk_create(
+            [
+                Person(
+                    full_name=f"Người {i}",
+                    gender="F",
+                    date_of_birth=datetime.date(1990, 1, 1),
+                )
+                for i in range(3)
+            ]
+        )
+        Person.objects.filter(full_name__startswith="Người").update(religion="Không")
+    events = PersonHistory.objects.select_related("pgh_context").order_by("pgh_id")
+    assert [e.pgh_label for e in events] == ["insert"] * 3 + ["update"] * 3
+    assert events[0].pgh_context.metadata == {"command": "nhap_dang_vien"}
+
+
+def test_history_reads_in_plain_language(client, tree, secretary) -> None:
+    client.force_login(secretary)
+    key = f"unit-{tree.cell1.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    for code in ("good", "excellent"):
+        client.post(
+            url,
+            {"row": key, f"{key}-level": level("organization", YEAR, code).pk},
+            HTTP_HX_REQUEST="true",
+        )
+    body = client.get(
+        reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
+    ).content.decode()
+    assert (
+        "Mức xếp loại: Hoàn thành tốt nhiệm vụ → Hoàn thành xuất sắc nhiệm vụ" in body
+    )
+    assert "bithu_thanhphong" in body
+
+
+def test_audit_list_is_scoped_and_exports(
+    client, tree, secretary, outsider, board_officer
+) -> None:
+    import pghistory
+
+    with pghistory.context(user=outsider.pk, url="/x"):
+        services.unit_classification_set(
+            user=outsider,
+            unit=tree.other_cell,
+            year=YEAR,
+            level=level("organization", YEAR, "good"),
+        )
+    _fill(tree, secretary)
+    client.force_login(board_officer)
+    body = client.get(reverse("assessments:audit_list")).content.decode()
+    assert "Chi bộ thôn 1" in body
+    assert "Hương Sơn" not in body
+    response = client.get(reverse("assessments:audit_export"))
+    assert response["Content-Type"].startswith("application/vnd.openxml")
+    assert RecordAccess.objects.filter(action="export", user=board_officer).count() == 1
+
+
+def test_clearing_a_level_shows_as_a_deletion_in_the_history(
+    client, tree, secretary
+) -> None:
+    client.force_login(secretary)
+    key = f"unit-{tree.cell1.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    good = level("organization", YEAR, "good")
+    client.post(url, {"row": key, f"{key}-level": good.pk}, HTTP_HX_REQUEST="true")
+    client.post(url, {"row": key, f"{key}-level": ""}, HTTP_HX_REQUEST="true")
+    assert not UnitClassification.objects.exists()
+    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
+    body = client.get(history).content.decode()
+    assert "xóa xếp loại tổ chức" in body
+    assert "tạo mới xếp loại tổ chức" in body
+
+
+def test_an_officer_opens_a_campaign_over_their_subtree(
+    client, tree, board_officer, secretary
+) -> None:
+    url = reverse("assessments:campaign_open")
+    data = {
+        "unit": tree.district.pk,
+        "year": 2025,
+        "entry_deadline": "2026-01-15",
+        "decision_deadline": "2026-02-15",
+    }
+    client.force_login(secretary)
+    assert client.post(url, data).status_code == 403
+    client.force_login(board_officer)
+    response = client.post(url, {**data, "unit": tree.other_district.pk})
+    assert response.status_code == 200  # not a choice for this officer
+    assert not ReviewCampaign.objects.exists()
+    response = client.post(url, data)
+    campaign = ReviewCampaign.objects.get()
+    assert response.url == reverse("assessments:completion_board", args=[campaign.pk])
+    assert (campaign.unit, campaign.opened_by) == (tree.district, board_officer)
+
+
+def test_member_history_names_the_member_not_an_id(client, tree, secretary) -> None:
+    person = make_member(tree.cell1, "Hoàng Thị Lan")
+    client.force_login(secretary)
+    key = f"person-{person.pk}"
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    client.post(
+        url,
+        {"row": key, f"{key}-level": level("member", YEAR, "good").pk},
+        HTTP_HX_REQUEST="true",
+    )
+    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
+    body = client.get(history).content.decode()
+    assert "xếp loại đảng viên <em>Hoàng Thị Lan 2024</em>" in body
+    assert "Đảng viên: — → Hoàng Thị Lan" in body
+
+
+def test_a_member_transferred_out_is_classified_by_the_new_organization(
+    tree, secretary
+) -> None:
+    from assessments.selectors import review_sheet
+    from members.models import CellPeriod
+
+    person = make_member(tree.cell1, "Vũ Văn Chuyển", until=datetime.date(2024, 4, 1))
+    CellPeriod.objects.create(
+        membership=person.memberships.get(),
+        cell=tree.other_cell,
+        valid_from=datetime.date(2024, 4, 1),
+    )
+    row = review_sheet(tree.commune, YEAR).row(f"person-{person.pk}")
+    assert (row.moved_out, row.note) == (True, "Chuyển đi 01/04/2024")
+    assert "Vũ Văn Chuyển" not in review_sheet(tree.commune, YEAR).missing()
+    services.member_classification_set(
+        user=None,
+        person=person,
+        cell=tree.other_cell,
+        year=YEAR,
+        level=level("member", YEAR, "good"),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.member_classification_set(
+            user=secretary,
+            person=person,
+            cell=tree.cell1,
+            year=YEAR,
+            level=level("member", YEAR, "excellent"),
+        )
+    assert exc.value.messages == [
+        "Vũ Văn Chuyển đã được Đảng bộ xã Hương Sơn xếp loại năm 2024 "
+        "(nơi sinh hoạt mới)."
+    ]

@@ -1,0 +1,65 @@
+"""Access cases of the review URLs (see tests/url_cases.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+from assessments.models import OrganizationReview, ReviewCampaign
+from tests.url_cases import CaseBuilder, UrlCase
+
+
+def _other(tree):  # type: ignore[no-untyped-def]
+    return {"pk": tree.other_commune.pk, "year": 2024}
+
+
+def _other_review(tree):  # type: ignore[no-untyped-def]
+    OrganizationReview.objects.get_or_create(
+        organization=tree.other_commune, year=2024, defaults={"state": "submitted"}
+    )
+    return _other(tree)
+
+
+def _campaign(tree):  # type: ignore[no-untyped-def]
+    campaign, _ = ReviewCampaign.objects.get_or_create(
+        unit=tree.other_district,
+        year=2024,
+        defaults={
+            "entry_deadline": datetime.date(2025, 1, 15),
+            "decision_deadline": datetime.date(2025, 2, 15),
+        },
+    )
+    return {"pk": campaign.pk}
+
+
+URL_CASES: dict[str, CaseBuilder] = {
+    "assessments:review_home": lambda tree: UrlCase(
+        hidden_text=tree.other_commune.name
+    ),
+    "assessments:campaign_open": lambda tree: UrlCase(
+        hidden_text=tree.other_district.name, write=True
+    ),
+    "assessments:completion_board": lambda tree: UrlCase(kwargs=_campaign(tree)),
+    "assessments:bulk_approve": lambda tree: UrlCase(
+        kwargs=_campaign(tree), write=True
+    ),
+    "assessments:audit_list": lambda tree: UrlCase(hidden_text=tree.other_commune.name),
+    "assessments:audit_export": lambda tree: UrlCase(),
+    "assessments:review_entry": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:review_save_row": lambda tree: UrlCase(
+        kwargs=_other(tree), write=True
+    ),
+    "assessments:review_submit": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:review_return": lambda tree: UrlCase(
+        kwargs=_other_review(tree), write=True
+    ),
+    "assessments:review_approve": lambda tree: UrlCase(
+        kwargs=_other_review(tree), write=True
+    ),
+    "assessments:review_reopen": lambda tree: UrlCase(
+        kwargs=_other_review(tree), write=True
+    ),
+    "assessments:classification_import": lambda tree: UrlCase(
+        kwargs=_other(tree), write=True
+    ),
+    "assessments:review_history": lambda tree: UrlCase(kwargs=_other(tree)),
+}

@@ -1,0 +1,84 @@
+"""The spreadsheet import as a secretary sees it (dry run with an error by row
+and column, then the import), the officer's home and change log.
+Screenshots: /tmp/review_import_*.png, /tmp/review_audit.png."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect, sync_playwright
+
+from assessments.models import (
+    ClassificationRule,
+    ReviewCampaign,
+    Scale,
+    ScaleLevel,
+    UnitClassification,
+)
+from assessments.rules import load_rules
+from assessments.scales import load_scales
+from tests.e2e.test_review_flow import ARGS, _login
+
+SHOTS = Path("/tmp")  # noqa: S108 - screenshots to look at after the run
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã chi bộ", "Số thẻ đảng viên", "Năm", "Mức", "Điểm", "Nhận xét"])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+# serialized_rollback (as in test_tree_browser.py): the flush after the test
+# then leaves content types for the next test to restore with their own ids.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_secretary_imports_after_a_dry_run_and_the_officer_sees_the_change_log(
+    live_server, tree, secretary, board_officer, tmp_path
+) -> None:
+    load_scales(Scale, ScaleLevel)
+    load_rules(Scale, ClassificationRule)
+    ReviewCampaign.objects.create(
+        unit=tree.district,
+        year=2024,
+        entry_deadline=datetime.date(2025, 1, 15),
+        decision_deadline=datetime.date(2025, 2, 15),
+    )
+    good = [
+        ["TC-TP-1", None, 2024, "HTTNV", None, "Tốt"],
+        ["TC-TP-2", None, 2024, "HTTNV", None, ""],
+    ]
+    bad = _xlsx(
+        tmp_path / "loi.xlsx", [*good, ["TC-TP-9", None, 2024, "HTTNV", None, ""]]
+    )
+    ok = _xlsx(tmp_path / "dung.xlsx", good)
+    base = live_server.url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        _login(page, base, secretary.username)
+        page.goto(f"{base}/danh-gia/")
+        page.screenshot(path=SHOTS / "review_import_0_home.png", full_page=True)
+        page.goto(f"{base}/danh-gia/{tree.commune.pk}/2024/nhap/")
+        page.set_input_files("input[type=file]", str(bad))
+        page.click("button[name=dry_run]")
+        expect(page.locator("main")).to_contain_text("Không có chi bộ mã “tc-tp-9”")
+        page.screenshot(path=SHOTS / "review_import_1_errors.png", full_page=True)
+        page.set_input_files("input[type=file]", str(ok))
+        page.click("button[name=commit]")
+        expect(page.locator(".messages")).to_contain_text("Đã nhập 2 dòng.")
+        assert UnitClassification.objects.filter(year=2024).count() == 2
+
+        _login(page, base, board_officer.username)
+        page.goto(f"{base}/danh-gia/nhat-ky/")
+        expect(page.locator(".history-list")).to_contain_text("Chi bộ thôn 2 2024")
+        page.screenshot(path=SHOTS / "review_audit.png", full_page=True)
+        browser.close()
