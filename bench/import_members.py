@@ -76,7 +76,7 @@ def make_rows(rows: int, seed: int) -> list[list[object]]:
                 "Không",
                 "Nghệ An",
                 f"8{stamp:05d}{i:06d}",
-                f"B{stamp}.{i}",
+                f"8{stamp:05d}.{i:06d}",
                 admitted,
                 full,
                 cells[i % len(cells)],

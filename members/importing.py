@@ -38,6 +38,9 @@ from psycopg import sql
 from python_calamine import CalamineError, CalamineWorkbook
 
 from members.models import (
+    CARD_NUMBER_PATTERN,
+    ERR_CARD_NUMBER_FORMAT,
+    ERR_NATIONAL_ID_FORMAT,
     CellPeriod,
     MemberEventKind,
     Membership,
@@ -78,7 +81,8 @@ BAD_DATE = _("Cần một ngày dạng ngày/tháng/năm, ví dụ 17/05/1980.")
 FUTURE_DATE = _("Ngày không được sau hôm nay.")
 BAD_CHOICE = _("Cần một giá trị trong danh mục (ví dụ: {examples}).")
 TOO_LONG = _("Dài quá {n} ký tự.")
-BAD_NATIONAL_ID = _("Số CCCD gồm 12 chữ số (hoặc 9 chữ số với CMND cũ).")
+BAD_NATIONAL_ID = ERR_NATIONAL_ID_FORMAT  # the model's own message
+BAD_CARD_NUMBER = ERR_CARD_NUMBER_FORMAT
 BAD_YEAR = _("Cần một năm có 4 chữ số, ví dụ 2020.")
 BAD_BOOL = _("Cần “Có” hoặc “Không”.")
 NEED_KEY = _("Cần số thẻ đảng viên hoặc số CCCD để nhận diện người.")
@@ -402,8 +406,8 @@ class RowParser:
             def to_id(value: Any) -> Any:
                 text = _text(value)
                 if isinstance(value, int | float) and len(text) < 12:
-                    text = text.zfill(12)
-                if not (text.isdigit() and len(text) in (9, 12)):
+                    text = text.zfill(12)  # Excel dropped the leading zeros
+                if not (text.isdigit() and len(text) == 12):
                     if not text:
                         return None
                     raise _Bad(BAD_NATIONAL_ID)
@@ -412,6 +416,9 @@ class RowParser:
             return to_id
         limit = column.max_length
         too_long = TOO_LONG.format(n=limit) if limit else ""
+        card_format = (
+            re.compile(CARD_NUMBER_PATTERN) if column.key == "card_number" else None
+        )
 
         def to_text(value: Any) -> Any:
             text = value.strip() if type(value) is str else _text(value)
@@ -419,6 +426,8 @@ class RowParser:
                 raise _Bad(too_long)
             if not text and column.required:
                 raise _Bad(REQUIRED)
+            if card_format is not None and text and not card_format.match(text):
+                raise _Bad(BAD_CARD_NUMBER)
             return text or (None if kind != "text" else "")
 
         return to_text

@@ -553,7 +553,7 @@ class Generator:
             f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
               full_member_on, ended_on, status, current_cell_id)
-            SELECT {member0} + seq, {person0} + seq, 'SYN{summary.run}.' || seq,
+            SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
               admitted, full_on, ended, status, cell_id
             FROM syn_m
             """
@@ -677,11 +677,11 @@ class Generator:
             cursor.execute(
                 f"""
                 INSERT INTO assessments_memberclassification (person_id, year, cell_id,
-                  level_id, score, remarks, updated_at)
+                  level_id, score, remarks, conditions, updated_at)
                 SELECT {self.person0} + seq, {year},
                   CASE WHEN transfer_on > DATE '{year_end}' THEN prev_cell_id ELSE cell_id END,
                   ({_sql_array(levels)})[{self._tier(draw)}],
-                  {self._score(scores, draw)}, '', now()
+                  {self._score(scores, draw)}, '', '{{}}'::jsonb, now()
                 FROM syn_m
                 WHERE admitted <= DATE '{year_end}'
                   AND (ended IS NULL OR ended > DATE '{year_end}')
@@ -701,11 +701,19 @@ class Generator:
                 tier = 0 if x < 0.7 else 1 if x < 0.9 else 2 if x < 0.99 else 3
                 low, high = scores[tier] if scores else (None, None)
                 score = None if low is None else round(rnd.uniform(low, high), 2)
-                rows.append((unit_id, year, levels[tier], score, "", now))
+                rows.append((unit_id, year, levels[tier], score, "", "{}", now))
             _copy(
                 cursor,
                 "assessments_unitclassification",
-                ["unit_id", "year", "level_id", "score", "remarks", "updated_at"],
+                [
+                    "unit_id",
+                    "year",
+                    "level_id",
+                    "score",
+                    "remarks",
+                    "conditions",
+                    "updated_at",
+                ],
                 rows,
             )
             self.say(f"unit classifications {year}: {len(rows)}")

@@ -232,7 +232,7 @@ def test_future_dates_and_impossible_values_name_row_and_column(
             admitted_on=timezone.localdate() + datetime.timedelta(days=3),
             full_member_on=None,
         ),
-        member_row(2, gender="X", national_id="12ab"),
+        member_row(2, gender="X", national_id="12ab", card_number="TV-01"),
         member_row(3, full_member_on=datetime.date(2009, 1, 1)),
         member_row(4, full_name=""),
     ]
@@ -246,7 +246,11 @@ def test_future_dates_and_impossible_values_name_row_and_column(
     ) in result.rows[1].errors
     assert (
         "Số CCCD",
-        "Số CCCD gồm 12 chữ số (hoặc 9 chữ số với CMND cũ).",
+        "Số căn cước phải gồm đúng 12 chữ số.",
+    ) in result.rows[1].errors
+    assert (
+        "Số thẻ đảng viên",
+        "Số thẻ đảng viên chỉ gồm chữ số (có thể có dấu chấm), từ 6 đến 20 ký tự.",
     ) in result.rows[1].errors
     assert result.rows[2].errors == [
         ("Ngày chính thức", "Ngày chính thức phải sau ngày vào Đảng.")

@@ -24,9 +24,12 @@ def members(secretary, tree) -> None:
 
 @pytest.fixture
 def secretary_post(db) -> Position:
-    return Position.objects.create(
-        code="party_secretary", name="Bí thư Đảng ủy", group=PositionGroup.ELECTED
+    # The catalogue is loaded by a data migration; make sure of this one post.
+    position, _created = Position.objects.get_or_create(
+        code="party_secretary",
+        defaults={"name": "Bí thư Đảng ủy", "group": PositionGroup.ELECTED},
     )
+    return position
 
 
 def test_qualifications_by_card_or_national_id_then_unchanged(
