@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members import import_views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", import_views.upload, name="upload"),
+    path("mau/", import_views.template, name="template"),
+    path("<str:token>/", import_views.review, name="review"),
+    path("<str:token>/xac-nhan/", import_views.confirm, name="confirm"),
+    path("<str:token>/dong-loi.xlsx", import_views.errors, name="errors"),
+]

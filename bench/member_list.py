@@ -1,0 +1,119 @@
+"""Benchmark: the member list (two filters and a name search) and a person page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_bench \\
+        python bench/member_list.py [--runs 7] [--query "status=full&gender=F&q=nguyen van"]
+
+Runs in-process through Django's test client (no network), so the time is
+server time: the view, its queries and the template. Two users are measured:
+an officer assigned to one synthetic province (province scale: ~200,000
+members in reach) and an administrator, who sees every synthetic province
+(national scale once ``generate_synthetic --scale national`` has run).
+Prints the median of several runs and the number of queries of each page.
+The URL names and filter parameters are those of the members app
+(``members:member_list``, ``members:person_detail``); pass others with
+``--list-url``/``--person-url``/``--query`` if they differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyquality.settings")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--query", default="status=full&gender=F&q=nguyen thi")
+    parser.add_argument("--list-url", default="members:member_list")
+    parser.add_argument("--person-url", default="members:person_detail")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the benchmark database (e.g. pq_bench).")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from members.models import Membership
+    from organizations.models import Assignment, Level, Role, Unit
+
+    settings.ALLOWED_HOSTS = ["*"]
+    try:
+        list_url = reverse(args.list_url)
+    except NoReverseMatch:
+        sys.exit(f"{args.list_url} is not in this checkout: nothing measured.")
+
+    province = (
+        Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE)
+        .order_by("id")
+        .first()
+    )
+    if province is None:
+        sys.exit("No synthetic data: run manage.py generate_synthetic first.")
+    officer, _ = User.objects.get_or_create(username="bench_province_officer")
+    Assignment.objects.get_or_create(
+        user=officer,
+        unit=province,
+        role=Role.OFFICER,
+        defaults={"valid_from": "2000-01-01"},
+    )
+    admin, _ = User.objects.get_or_create(
+        username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    members = Membership.objects.count()
+    provinces = Unit.objects.filter(
+        code__startswith="SYN", level=Level.PROVINCE
+    ).count()
+    print(f"data: {members:,} memberships, {provinces} synthetic provinces")
+
+    def measure(user: User, url: str) -> tuple[float, int, int]:
+        client = Client()
+        client.force_login(user)
+        client.get(url)  # warm caches and the connection
+        times, queries, status = [], 0, 0
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            queries, status = len(ctx.captured_queries), response.status_code
+        return statistics.median(times), queries, status
+
+    url = f"{list_url}?{args.query}"
+    for label, user in (("province officer", officer), ("administrator (all)", admin)):
+        ms, queries, status = measure(user, url)
+        print(
+            f"member list [{label}] {url}: {ms:.0f} ms median, {queries} queries, HTTP {status}"
+        )
+    person = (
+        Membership.objects.filter(current_cell__isnull=False)
+        .order_by("id")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    try:
+        person_url = reverse(args.person_url, kwargs={"pk": person})
+    except NoReverseMatch:
+        print(f"{args.person_url} is not in this checkout: person page not measured.")
+        return
+    ms, queries, status = measure(admin, person_url)
+    print(
+        f"person page {person_url}: {ms:.0f} ms median, {queries} queries, HTTP {status}"
+    )
+
+
+if __name__ == "__main__":
+    main()

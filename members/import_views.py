@@ -1,0 +1,149 @@
+"""Spreadsheet import pages: templates, upload, dry run, confirm, rows in error."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import importing
+from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
+from partyquality.access import can_write
+from partyquality.http import AuthedRequest
+from partyquality.xlsx import XLSX_CONTENT_TYPE
+
+IMPORTED = _(
+    "Đã nhập {total} dòng: {new} thêm mới, {updated} cập nhật, {unchanged} không đổi."
+)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=list(KIND_LABELS.items()))
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        try:
+            importing.check_size(upload.size)
+        except importing.ImportFileError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
+
+
+def _writer(request: AuthedRequest) -> None:
+    if not can_write(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: AuthedRequest) -> HttpResponse:
+    _writer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        token = importing.store_upload(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            name=file.name,
+            chunks=file.chunks(),
+        )
+        return redirect("imports:review", token=token)
+    context = {
+        "form": form,
+        "kinds": KIND_LABELS.items(),
+        "limit_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "members/import_upload.html", context)
+
+
+@require_GET
+@login_required
+def template(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("loai", "")
+    if kind not in SPECS:
+        raise Http404
+    response = HttpResponse(build_template(kind), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{SPECS[kind].filename}"'
+    return response
+
+
+def _dry_run(request: AuthedRequest, stored: importing.StoredUpload, *, commit: bool):  # type: ignore[no-untyped-def]
+    try:
+        return importing.import_file(
+            stored.kind, stored.path, commit=commit, user=request.user
+        ), None
+    except importing.ImportFileError as exc:
+        return None, exc.message
+
+
+def _review_page(
+    request: AuthedRequest, stored: importing.StoredUpload, result, file_error
+) -> HttpResponse:  # type: ignore[no-untyped-def]
+    rows = result.rows if result else []
+    if result and request.GET.get("chi_loi"):
+        rows = result.error_rows
+    page = Paginator(rows, 200).get_page(request.GET.get("page"))
+    context = {
+        "stored": stored,
+        "kind_label": KIND_LABELS[stored.kind],
+        "result": result,
+        "file_error": file_error,
+        "page": page,
+    }
+    return render(request, "members/import_review.html", context)
+
+
+@require_GET
+@login_required
+def review(request: AuthedRequest, token: str) -> HttpResponse:
+    _writer(request)
+    stored = importing.load_upload(user=request.user, token=token)
+    result, file_error = _dry_run(request, stored, commit=False)
+    return _review_page(request, stored, result, file_error)
+
+
+@require_POST
+@login_required
+def confirm(request: AuthedRequest, token: str) -> HttpResponse:
+    _writer(request)
+    stored = importing.load_upload(user=request.user, token=token)
+    result, file_error = _dry_run(request, stored, commit=True)
+    if result is None or not result.written:
+        return _review_page(request, stored, result, file_error)
+    stored.discard()
+    counts = result.counts
+    messages.success(
+        request,
+        IMPORTED.format(
+            total=len(result.rows),
+            **{k: counts[k] for k in ("new", "updated", "unchanged")},
+        ),
+    )
+    return redirect("imports:upload")
+
+
+@require_GET
+@login_required
+def errors(request: AuthedRequest, token: str) -> HttpResponse:
+    _writer(request)
+    stored = importing.load_upload(user=request.user, token=token)
+    result, _file_error = _dry_run(request, stored, commit=False)
+    if result is None or not result.has_errors:
+        raise Http404
+    response = HttpResponse(
+        importing.error_workbook(result), content_type=XLSX_CONTENT_TYPE
+    )
+    name = _g("dong-loi")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{stored.kind}.xlsx"'
+    )
+    return response

@@ -1,0 +1,133 @@
+"""generate_synthetic on its tiny scale: a consistent tree, people and classifications."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F, Q
+
+from assessments.models import MemberClassification, UnitClassification
+from members.models import (
+    CellPeriod,
+    Membership,
+    MembershipStatus,
+    Person,
+    PositionHolding,
+    Qualification,
+)
+from members.synthetic import PEOPLE_TABLES
+from organizations.models import Level, Unit, UnitLink
+
+
+def _generate(seed: int = 3, *extra: str) -> str:
+    out = StringIO()
+    call_command(
+        "generate_synthetic",
+        "--scale",
+        "tiny",
+        "--seed",
+        str(seed),
+        *extra,
+        stdout=out,
+        stderr=StringIO(),
+    )
+    return out.getvalue()
+
+
+def _index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+            [PEOPLE_TABLES],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_tiny_scale_builds_a_consistent_tree_of_people(db) -> None:
+    output = _generate()
+    assert output.startswith("SYN1: ")
+    units = Unit.objects.filter(code__startswith="SYN1-")
+    assert units.filter(level=Level.PROVINCE).count() == 1
+    assert units.filter(level=Level.SUPERIOR).count() == 2
+    # Every unit but the province hangs under a parent.
+    assert UnitLink.objects.filter(child__in=units).count() == units.count() - 1
+
+    members = Membership.objects.all()
+    assert members.count() > 50
+    assert members.count() == Person.objects.count()
+    active = members.filter(ended_on__isnull=True)
+    # Each active member has exactly one open official period, in the current cell.
+    open_periods = CellPeriod.objects.filter(valid_to__isnull=True, is_temporary=False)
+    assert open_periods.count() == active.count()
+    assert not active.exclude(
+        cell_periods__valid_to__isnull=True, cell_periods__cell=F("current_cell")
+    ).exists()
+    assert all(
+        m.current_cell.level in (Level.CELL, Level.GRASSROOTS_CELL)
+        for m in members.select_related("current_cell")
+    )
+    # Status agrees with dates.
+    assert not members.filter(
+        status=MembershipStatus.FULL, full_member_on__isnull=True
+    ).exists()
+    assert not members.filter(
+        ended_on__isnull=False, status__in=["full", "probationary"]
+    ).exists()
+    # Every member has an admission event; transferred members have two periods.
+    assert (
+        members.annotate(n=Count("events", filter=Q(events__kind="admission")))
+        .filter(n=1)
+        .count()
+        == members.count()
+    )
+    assert Qualification.objects.filter(dimension="general").count() == members.count()
+    assert PositionHolding.objects.exists()
+    women = Person.objects.filter(gender="F").count() / Person.objects.count()
+    assert 0.15 < women < 0.5
+    assert Person.objects.filter(ethnicity="01").count() > Person.objects.count() / 2
+
+    for year in (2024, 2025):
+        assert MemberClassification.objects.filter(year=year).exists()
+        assert (
+            UnitClassification.objects.filter(year=year).count()
+            == units.filter(
+                level__in=[
+                    Level.GRASSROOTS_COMMITTEE,
+                    Level.GRASSROOTS_CELL,
+                    Level.CELL,
+                ]
+            ).count()
+        )
+    scored = MemberClassification.objects.filter(year=2025)
+    assert not scored.filter(score__isnull=True).exists()
+
+
+def test_the_same_seed_gives_the_same_people_under_new_codes(db) -> None:
+    _generate(7)
+    first = list(
+        Person.objects.order_by("id").values_list(
+            "full_name", "date_of_birth", "gender"
+        )
+    )
+    output = _generate(7)
+    assert output.startswith("SYN2: ")
+    both = list(
+        Person.objects.order_by("id").values_list(
+            "full_name", "date_of_birth", "gender"
+        )
+    )
+    assert both[len(first) :] == first
+    assert (
+        not Unit.objects.filter(code__startswith="SYN2-")
+        .filter(code__in=Unit.objects.filter(code__startswith="SYN1-").values("code"))
+        .exists()
+    )
+
+
+def test_a_bulk_load_rebuilds_every_index_and_constraint(db) -> None:
+    before = _index_names()
+    _generate(5, "--rebuild-indexes")
+    assert _index_names() == before
+    assert Membership.objects.count() > 50
