@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
+from assessments.audit import history_for, record_access
 from members import exports, selectors, services
 from members.filters import CadreFilter, MemberFilter
 from members.forms import (
@@ -38,6 +39,9 @@ from members.models import Membership, Person, PositionHolding
 from organizations.models import Unit
 from partyquality.access import can_write, get_for_user
 from partyquality.http import AuthedRequest
+
+# The access log keeps at most this many ids of one export (record_access caps too).
+EXPORT_LOG_MAX_IDS = 5000
 
 PAGE_SIZE = 50
 
@@ -97,7 +101,9 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
 def member_export(request: AuthedRequest) -> HttpResponse:
     queryset = selectors.member_list(user=request.user)
     rows = MemberFilter(request.GET, queryset=queryset, request=request).qs
-    return exports.member_workbook(rows)
+    response = exports.member_workbook(rows)
+    _log_export(request, rows.values_list("person_id", flat=True))
+    return response
 
 
 @require_GET
@@ -105,7 +111,15 @@ def member_export(request: AuthedRequest) -> HttpResponse:
 def cadre_export(request: AuthedRequest) -> HttpResponse:
     queryset = selectors.cadre_list(user=request.user)
     rows = CadreFilter(request.GET, queryset=queryset, request=request).qs
-    return exports.cadre_workbook(rows)
+    response = exports.cadre_workbook(rows)
+    _log_export(request, rows.values_list("person_id", flat=True))
+    return response
+
+
+def _log_export(request: AuthedRequest, person_ids: Any) -> None:
+    """Member files are confidential (DOMAIN.md §7): log who exported what."""
+    ids = list(person_ids[:EXPORT_LOG_MAX_IDS])
+    record_access(request=request, action="export", model=Person, ids=ids)
 
 
 @require_GET
@@ -118,7 +132,10 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "person": person,
         "can_edit": writer,
         "national_id": person.national_id if writer else _mask(person.national_id),
+        "history": history_for(person),
     }
+    # Member files are confidential (DOMAIN.md §7): log who opened which file.
+    record_access(request=request, action="view", model=Person, ids=[person.pk])
     return render(request, "members/person_detail.html", context)
 
 

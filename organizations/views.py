@@ -93,6 +93,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "events": events,
         "residential_units": selectors.unit_residential_units(unit),
         "former_names": unit.former_names.all(),
+        "history": _history(unit),
         # Lineage and parents may lie outside the user's subtree: named, not linked.
         "linkable": selectors.visible_ids(
             request.user,
@@ -267,3 +268,11 @@ def unit_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
     return _event_page(
         request, unit, form, run, title=_("Giải thể"), done=_("Đã giải thể tổ chức.")
     )
+
+
+def _history(unit: Unit) -> list:
+    # The audit trail lives in assessments (pghistory event models), which
+    # depends on this app: import at call time.
+    from assessments.audit import history_for
+
+    return history_for(unit)
