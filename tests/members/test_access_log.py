@@ -63,3 +63,14 @@ def test_a_person_page_shows_the_history_of_the_record(client, tree, secretary) 
     ).content.decode()
     assert "Lịch sử thay đổi hồ sơ" in body
     assert "Trần Thị Lan → Trần Thị Lan Anh" in body
+
+
+def test_writers_find_the_spreadsheet_import_from_the_member_list(
+    client, tree, secretary, reader
+) -> None:
+    client.force_login(secretary)
+    body = client.get(reverse("members:member_list")).content.decode()
+    assert reverse("imports:upload") in body
+    client.force_login(reader)
+    body = client.get(reverse("members:member_list")).content.decode()
+    assert reverse("imports:upload") not in body
