@@ -166,3 +166,7 @@ class RecordAccessAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# Standards and targets (issue #5) are registered beside the reports.
+from assessments.reports import admin as _reports_admin  # noqa: E402, F401

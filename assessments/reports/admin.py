@@ -1,7 +1,7 @@
 """Administrators edit position standards and targets (issue #5).
 
-Imported by assessments/reports/urls.py so that it does not collide with an
-assessments/admin.py another branch may add; move into it at merge.
+Imported by assessments/admin.py, the module Django's admin autodiscovery
+loads, so the pages exist whether or not the report URLs were imported.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from assessments.reports import admin as _admin  # noqa: F401 -- registers the admin pages
 from assessments.reports import views
 
 app_name = "reports"
