@@ -29,7 +29,7 @@ from members.models import (
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, levels_of
 from organizations.models import Level, Unit
 from organizations.tree import subtree_ids_sql
-from partyquality.access import active_assignments, is_admin
+from partyquality.access import is_admin, root_levels
 from partyquality.search import search_filter
 
 AGE_BANDS = [
@@ -79,10 +79,7 @@ def unit_choices(user: object) -> list[tuple[str, str]]:
     if is_admin(user):  # type: ignore[arg-type]
         units = units.filter(level__in=[Level.PROVINCE, Level.SUPERIOR])
     else:
-        root_levels = set(
-            active_assignments(user).values_list("unit__level", flat=True)  # type: ignore[arg-type]
-        )
-        if root_levels & {Level.PROVINCE, Level.SUPERIOR}:
+        if root_levels(user) & {Level.PROVINCE, Level.SUPERIOR}:  # type: ignore[arg-type]
             units = units.exclude(level__in=[Level.CELL, Level.SUBCOMMITTEE])
     return [(str(u.pk), u.name) for u in units.order_by("name").only("id", "name")]
 

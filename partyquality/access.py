@@ -10,6 +10,10 @@ read-only role asking to write.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -38,24 +42,64 @@ def active_assignments(user: AnyUser) -> QuerySet[Assignment]:
     )
 
 
+# Today's assignments as (role, unit id, unit level), read once per request:
+# a list page asks "is this an administrator? which roots?" for every scoped
+# queryset, and each question was a query. Outside a request (services,
+# commands, tests calling functions directly) nothing is cached, so a change
+# of assignments is seen at once.
+_request_cache: ContextVar[dict[int, list[tuple[str, int, str]]] | None] = ContextVar(
+    "partyquality_access_cache", default=None
+)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Cache each user's assignments for the duration of one request."""
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
+def assignment_rows(user: AnyUser) -> list[tuple[str, int, str]]:
+    """Today's (role, unit id, unit level) of the user."""
+    if not user.is_authenticated:
+        return []
+    cache = _request_cache.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    rows = list(active_assignments(user).values_list("role", "unit_id", "unit__level"))
+    if cache is not None:
+        cache[user.pk] = rows
+    return rows
+
+
 def is_admin(user: AnyUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return (
-        bool(user.is_superuser)
-        or active_assignments(user).filter(role=Role.ADMIN).exists()
+    return bool(user.is_superuser) or any(
+        role == Role.ADMIN for role, _unit, _level in assignment_rows(user)
     )
 
 
 def roles_of(user: AnyUser) -> set[str]:
-    return set(active_assignments(user).values_list("role", flat=True))
+    return {role for role, _unit, _level in assignment_rows(user)}
+
+
+def root_levels(user: AnyUser) -> set[str]:
+    """Levels of the units the user is assigned to."""
+    return {level for _role, _unit, level in assignment_rows(user)}
 
 
 def _root_ids(user: AnyUser, roles: tuple[str, ...] | None = None) -> list[int]:
-    qs = active_assignments(user)
-    if roles is not None:
-        qs = qs.filter(role__in=roles)
-    return list(qs.values_list("unit_id", flat=True))
+    return sorted(
+        {
+            unit
+            for role, unit, _level in assignment_rows(user)
+            if roles is None or role in roles
+        }
+    )
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
