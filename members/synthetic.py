@@ -318,13 +318,23 @@ class Generator:
             self._classifications(cursor, summary)
             if big:
                 cursor.execute("SET LOCAL session_replication_role = origin")
-                for statement in rebuild:
+                for number, statement in enumerate(rebuild, 1):
                     cursor.execute(statement)
-                self.say("rebuilt indexes and constraints")
+                    # Rebuilding takes minutes at national size: say which.
+                    self.say(f"rebuilt {number}/{len(rebuild)}: {statement[:70]}…")
             cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
             for table in [*PEOPLE_TABLES, Unit._meta.db_table, UnitLink._meta.db_table]:
                 cursor.execute(f'ANALYZE "{table}"')
             self.say("analyzed")
+        if big and not connection.in_atomic_block:
+            # VACUUM (outside the transaction) marks the loaded pages
+            # all-visible, so the member list can walk the covering name
+            # index without reading the table; autovacuum would get there
+            # later on its own.
+            with connection.cursor() as cursor:
+                for table in (Person._meta.db_table, Membership._meta.db_table):
+                    cursor.execute(f'VACUUM "{table}"')
+            self.say("vacuumed persons and memberships")
         summary.seconds = time.perf_counter() - self.started
         return summary
 

@@ -65,6 +65,13 @@ def subtree_ever_ids_sql(root_ids: list[int]) -> RawSQL:
     return RawSQL(SUBTREE_EVER_SQL, (list(root_ids),))
 
 
+def subtree_ever_ids(root_ids: list[int]) -> list[int]:
+    """Ids of the roots, every unit ever under them and their predecessors."""
+    with connection.cursor() as cursor:
+        cursor.execute(SUBTREE_EVER_SQL, [list(root_ids)])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def ancestor_ids(unit_id: int, day: datetime.date) -> list[int]:
     """Ids from the top of the tree down to ``unit_id`` itself, on ``day``."""
     with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -47,7 +48,7 @@ def active_assignments(user: AnyUser) -> QuerySet[Assignment]:
 # queryset, and each question was a query. Outside a request (services,
 # commands, tests calling functions directly) nothing is cached, so a change
 # of assignments is seen at once.
-_request_cache: ContextVar[dict[int, list[tuple[str, int, str]]] | None] = ContextVar(
+_request_cache: ContextVar[dict[Any, Any] | None] = ContextVar(
     "partyquality_access_cache", default=None
 )
 
@@ -102,16 +103,34 @@ def _root_ids(user: AnyUser, roles: tuple[str, ...] | None = None) -> list[int]:
     )
 
 
-def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
-    """A Q limiting rows to those whose ``unit_field`` lies in the user's reach."""
-    from organizations.tree import subtree_ever_ids_sql
+def scope_unit_ids(user: AnyUser, *, write: bool = False) -> list[int]:
+    """Ids of every unit in the user's reach (not for administrators: all)."""
+    from organizations.tree import subtree_ever_ids
 
+    roots = _root_ids(user, WRITE_ROLES if write else None)
+    cache = _request_cache.get()
+    key = (user.pk, "write" if write else "read")
+    if cache is not None and key in cache:
+        return cache[key]
+    ids = subtree_ever_ids(roots) if roots else []
+    if cache is not None:
+        cache[key] = ids
+    return ids
+
+
+def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
+    """A Q limiting rows to those whose ``unit_field`` lies in the user's reach.
+
+    The reach is read once (per request) as a list of ids and passed as one
+    array: a subquery would re-walk the tree in every scoped query of a page,
+    and hides from the planner how many units the scope holds.
+    """
     if is_admin(user):
         return Q()
-    roots = _root_ids(user, WRITE_ROLES if write else None)
-    if not roots:
+    ids = scope_unit_ids(user, write=write)
+    if not ids:
         return Q(pk__in=[])
-    return Q(**{f"{unit_field}__in": subtree_ever_ids_sql(roots)})
+    return Q(**{f"{unit_field}__any_of": ids})
 
 
 def can_write(user: AnyUser) -> bool:

@@ -1,0 +1,39 @@
+"""Form widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+class LongSelect(forms.Select):
+    """A ``<select>`` of thousands of plain options (the units of a province or
+    of the country), rendered by one string join.
+
+    Django's template-based widget renders each option through a template:
+    ~4,000 units took about 200 ms of a list page; this takes a few ms. Only
+    flat (value, label) choices, no groups — which is all the unit filter has.
+    """
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        selected = "" if value is None else str(value)
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = "".join(
+            '<option value="{}"{}>{}</option>'.format(
+                escape(option_value),
+                " selected" if str(option_value) == selected else "",
+                escape(label),
+            )
+            for option_value, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 — every part escaped above
