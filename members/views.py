@@ -39,6 +39,7 @@ from members.models import Membership, Person, PositionHolding
 from organizations.models import Unit
 from partyquality.access import can_write, get_for_user
 from partyquality.http import AuthedRequest
+from partyquality.queries import without_parallel_workers
 
 # The access log keeps at most this many ids of one export (record_access caps too).
 EXPORT_LOG_MAX_IDS = 5000
@@ -55,12 +56,27 @@ class CappedPaginator(Paginator):
     only the columns the filters and the sort need (PostgreSQL can answer
     that by walking the name index), then the rows themselves with their
     joins and annotations for those ids alone.
+
+    ``matches_at_once``: for a name search every match has to be found and
+    sorted anyway (partyquality/search.py), so the ids of the first
+    ``CAP`` + 1 matches are read once and give both the count and the page,
+    instead of searching the name index twice.
     """
 
     CAP = 2_000
 
+    def __init__(self, *args: Any, matches_at_once: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.matches_at_once = matches_at_once
+
+    @cached_property
+    def _first_ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True)[: self.CAP + 1])
+
     @cached_property
     def count(self) -> int:
+        if self.matches_at_once:
+            return len(self._first_ids)
         rows = self.object_list.order_by().values("pk")
         return rows[: self.CAP + 1].count()
 
@@ -74,7 +90,10 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:  # as Paginator.page: never past the count
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if self.matches_at_once:
+            ids = self._first_ids[bottom:top]
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
@@ -82,8 +101,17 @@ class CappedPaginator(Paginator):
 def _list_page(
     request: AuthedRequest, filter_class: type, queryset: Any, template: str
 ) -> HttpResponse:
+    with without_parallel_workers():
+        return _render_list_page(request, filter_class, queryset, template)
+
+
+def _render_list_page(
+    request: AuthedRequest, filter_class: type, queryset: Any, template: str
+) -> HttpResponse:
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
-    paginator = CappedPaginator(list_filter.qs, PAGE_SIZE)
+    rows = list_filter.qs  # validates the form
+    searched = getattr(list_filter.form, "cleaned_data", {}).get("q") or ""
+    paginator = CappedPaginator(rows, PAGE_SIZE, matches_at_once=bool(searched.strip()))
     page = paginator.get_page(request.GET.get("page"))
     # The shareable URL keeps only the filters that are set.
     query = urlencode([(k, v) for k, v in request.GET.items() if v])
