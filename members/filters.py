@@ -30,7 +30,7 @@ from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, level
 from organizations.models import Level, Unit
 from organizations.tree import subtree_ids_sql
 from partyquality.access import is_admin, root_levels
-from partyquality.search import search_filter
+from partyquality.search import name_words, name_words_query
 from partyquality.widgets import LongSelect
 
 AGE_BANDS = [
@@ -199,7 +199,12 @@ class PersonFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():
             return queryset
-        matches = queryset.filter(search_filter("person__search_name", value))
+        query = name_words_query(value)
+        if query is None:
+            return queryset.none()
+        matches = queryset.alias(
+            person_name_words=name_words("person__search_name")
+        ).filter(person_name_words=query)
         if (
             queryset.query.order_by
             and queryset.query.order_by[0] == "person__search_name"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -26,7 +26,7 @@ from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
-from partyquality.search import Unaccented
+from partyquality.search import Unaccented, name_words
 
 # Căn cước (Law on Identification 2023): 12 digits.
 NATIONAL_ID_PATTERN = r"^[0-9]{12}$"
@@ -96,10 +96,8 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(
-                OpClass(F("search_name"), name="gin_trgm_ops"),
-                name="person_search_trgm",
-            ),
+            # Name search is by words (partyquality/search.py).
+            GinIndex(name_words("search_name"), name="person_name_words"),
             # Lists are sorted by name: an ordered index lets the first page
             # stop after 50 rows instead of sorting a province. The columns
             # the lists filter on ride along (INCLUDE), so walking the index
