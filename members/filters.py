@@ -95,7 +95,10 @@ class PersonFilterSet(django_filters.FilterSet):
 
     unit_field = "current_cell_id"
 
-    q = django_filters.CharFilter(label=_("Tìm theo tên"), method="filter_q")
+    # Not stripped: a space after the last word says the word is complete.
+    q = django_filters.CharFilter(
+        label=_("Tìm theo tên"), method="filter_q", strip=False
+    )
     unit = django_filters.ModelChoiceFilter(
         label=_("Đơn vị (cả cấp dưới)"),
         queryset=_visible_units,

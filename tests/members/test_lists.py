@@ -238,6 +238,34 @@ def test_search_results_are_in_name_order_across_pages(client, secretary, tree) 
     assert names(client.get(f"{LIST}?q=nguyen+mau&o=-name"))[0] == "Nguyễn Thị Mẫu 52"
 
 
+def test_name_search_matches_words_and_the_start_of_the_last_one(
+    client, secretary, tree
+) -> None:
+    make_member(tree.cell1, full_name="Nguyễn Thị Hương")
+    make_member(tree.cell1, full_name="Nguyễn Thịnh An")
+    make_member(tree.cell1, full_name="Trần Nguyên Hưng")
+    client.force_login(secretary)
+
+    def found(q: str) -> list[str]:
+        return names(client.get(LIST, {"q": q}))
+
+    # The last word is still being typed: it may be the start of a word.
+    assert found("nguyen thi") == ["Nguyễn Thị Hương", "Nguyễn Thịnh An"]
+    # A space after it: a whole word.
+    assert found("nguyen thi ") == ["Nguyễn Thị Hương"]
+    # Words before the last are whole words, in any order, without accents.
+    assert found("HUONG nguyễn") == ["Nguyễn Thị Hương"]
+    assert found("nguy huong") == []
+    assert found("nguyen") == [
+        "Nguyễn Thị Hương",
+        "Nguyễn Thịnh An",
+        "Trần Nguyên Hưng",
+    ]
+    # Operators of the search syntax are only separators.
+    assert found("nguyen & !thi:* | (") == ["Nguyễn Thị Hương", "Nguyễn Thịnh An"]
+    assert found("&&&") == []
+
+
 def test_unit_select_keeps_the_chosen_unit_and_escapes_names(
     client, secretary, people, tree
 ) -> None:
