@@ -1,14 +1,16 @@
 """Benchmark: the member list (two filters and a name search) and a person page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_bench \\
-        python bench/member_list.py [--runs 7] [--query "status=full&gender=F&q=nguyen van"]
+        python bench/member_list.py [--runs 7] [--query "status=full&gender=F&q=nguyen van" ...]
 
 Runs in-process through Django's test client (no network), so the time is
 server time: the view, its queries and the template. Two users are measured:
 an officer assigned to one synthetic province (province scale: ~200,000
 members in reach) and an administrator, who sees every synthetic province
 (national scale once ``generate_synthetic --scale national`` has run).
-Prints the median of several runs and the number of queries of each page.
+Prints the median of several runs and the number of queries of each page,
+for each ``--query`` (by default: two filters; two filters and a full name;
+two filters and the two commonest words of women's names).
 The URL names and filter parameters are those of the members app
 (``members:member_list``, ``members:person_detail``); pass others with
 ``--list-url``/``--person-url``/``--query`` if they differ.
@@ -28,10 +30,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyquality.settings")
 
 
+DEFAULT_QUERIES = [
+    "status=full&gender=F",
+    "status=full&gender=F&q=nguyen thi huong",
+    "status=full&gender=F&q=nguyen thi",
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--query", default="status=full&gender=F&q=nguyen thi")
+    parser.add_argument("--query", action="append", dest="queries")
     parser.add_argument("--list-url", default="members:member_list")
     parser.add_argument("--person-url", default="members:person_detail")
     args = parser.parse_args()
@@ -92,12 +101,17 @@ def main() -> None:
             queries, status = len(ctx.captured_queries), response.status_code
         return statistics.median(times), queries, status
 
-    url = f"{list_url}?{args.query}"
-    for label, user in (("province officer", officer), ("administrator (all)", admin)):
-        ms, queries, status = measure(user, url)
-        print(
-            f"member list [{label}] {url}: {ms:.0f} ms median, {queries} queries, HTTP {status}"
-        )
+    for query in args.queries or DEFAULT_QUERIES:
+        url = f"{list_url}?{query}"
+        for label, user in (
+            ("province officer", officer),
+            ("administrator (all)", admin),
+        ):
+            ms, queries, status = measure(user, url)
+            print(
+                f"member list [{label}] {url}: {ms:.0f} ms median, "
+                f"{queries} queries, HTTP {status}"
+            )
     person = (
         Membership.objects.filter(current_cell__isnull=False)
         .order_by("id")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import pickle
 import re
 import time
 import uuid
@@ -1239,6 +1240,8 @@ def _upload_dir() -> Path:
 
 
 UPLOAD_MAX_AGE = datetime.timedelta(days=1)
+# How long a dry run's outcome is shown without checking the file again.
+DRY_RUN_MAX_AGE = datetime.timedelta(minutes=30)
 
 
 def store_upload(*, user: Any, kind: str, name: str, chunks: Iterable[bytes]) -> str:
@@ -1269,6 +1272,27 @@ class StoredUpload:
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
         self.path.with_suffix(".json").unlink(missing_ok=True)
+        self.path.with_suffix(".dryrun").unlink(missing_ok=True)
+
+    def keep_dry_run(self, outcome: tuple[ImportResult | None, str | None]) -> None:
+        """Keep the dry run's outcome for the review pages (``dry_run``)."""
+        with self.path.with_suffix(".dryrun").open("wb") as out:
+            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def dry_run(self) -> tuple[ImportResult | None, str | None] | None:
+        """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``.
+
+        Pickle is safe here: only the server writes ``.dryrun`` files, in its
+        own upload directory, under random names (uploads become ``.xlsx``).
+        """
+        path = self.path.with_suffix(".dryrun")
+        try:
+            if time.time() - path.stat().st_mtime > DRY_RUN_MAX_AGE.total_seconds():
+                return None
+            with path.open("rb") as kept:
+                return pickle.load(kept)  # noqa: S301 — written by keep_dry_run
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return None
 
 
 def load_upload(*, user: Any, token: str) -> StoredUpload:
@@ -1293,5 +1317,6 @@ def _forget_old_uploads(directory: Path) -> None:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
                 path.with_suffix(".xlsx").unlink(missing_ok=True)
+                path.with_suffix(".dryrun").unlink(missing_ok=True)
         except OSError:
             continue
