@@ -76,12 +76,20 @@ def assignment_rows(user: AnyUser) -> list[tuple[str, int, str]]:
     return rows
 
 
-def is_admin(user: AnyUser) -> bool:
+def _admin_in(user: AnyUser, rows: list[tuple[str, int, str]]) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser) or any(
-        role == Role.ADMIN for role, _unit, _level in assignment_rows(user)
-    )
+    return bool(user.is_superuser) or any(role == Role.ADMIN for role, _u, _l in rows)
+
+
+def _roots_in(
+    rows: list[tuple[str, int, str]], roles: tuple[str, ...] | None
+) -> list[int]:
+    return sorted({unit for role, unit, _l in rows if roles is None or role in roles})
+
+
+def is_admin(user: AnyUser) -> bool:
+    return _admin_in(user, assignment_rows(user))
 
 
 def roles_of(user: AnyUser) -> set[str]:
@@ -94,28 +102,28 @@ def root_levels(user: AnyUser) -> set[str]:
 
 
 def _root_ids(user: AnyUser, roles: tuple[str, ...] | None = None) -> list[int]:
-    return sorted(
-        {
-            unit
-            for role, unit, _level in assignment_rows(user)
-            if roles is None or role in roles
-        }
-    )
+    return _roots_in(assignment_rows(user), roles)
+
+
+def _reach(roots: list[int]) -> list[int]:
+    """Ids of every unit ever under the roots; once per request."""
+    from organizations.tree import subtree_ever_ids
+
+    if not roots:
+        return []
+    cache = _request_cache.get()
+    key = ("reach", tuple(roots))
+    if cache is not None and key in cache:
+        return cache[key]
+    ids = subtree_ever_ids(roots)
+    if cache is not None:
+        cache[key] = ids
+    return ids
 
 
 def scope_unit_ids(user: AnyUser, *, write: bool = False) -> list[int]:
     """Ids of every unit in the user's reach (not for administrators: all)."""
-    from organizations.tree import subtree_ever_ids
-
-    roots = _root_ids(user, WRITE_ROLES if write else None)
-    cache = _request_cache.get()
-    key = (user.pk, "write" if write else "read")
-    if cache is not None and key in cache:
-        return cache[key]
-    ids = subtree_ever_ids(roots) if roots else []
-    if cache is not None:
-        cache[key] = ids
-    return ids
+    return _reach(_root_ids(user, WRITE_ROLES if write else None))
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
@@ -125,9 +133,10 @@ def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
     array: a subquery would re-walk the tree in every scoped query of a page,
     and hides from the planner how many units the scope holds.
     """
-    if is_admin(user):
+    rows = assignment_rows(user)
+    if _admin_in(user, rows):
         return Q()
-    ids = scope_unit_ids(user, write=write)
+    ids = _reach(_roots_in(rows, WRITE_ROLES if write else None))
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{unit_field}__any_of": ids})
