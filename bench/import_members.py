@@ -111,13 +111,34 @@ def run_ours(path: Path) -> dict[str, float]:
 
     from members.importing import import_file
 
-    started = time.perf_counter()
+    # The importer reports each step it finishes; the writes report at fixed
+    # points: after the persons, memberships, cell periods, events and updates.
+    write_steps = iter(["persons", "memberships", "cell periods", "events", "updates"])
+    stages: dict[str, float] = {}
+    last = started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal last
+        if stage == "read" and done != total:
+            return  # every 10,000 rows while reading
+        if stage == "write" and done == 0:
+            name = "row checks"  # and the persons' ids reserved: COPY starts
+        elif stage == "write":
+            name = next(write_steps)
+        else:
+            name = {"read": "read and parse", "check": "lookups"}.get(stage, stage)
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0) + now - last
+        last = now
+
     with transaction.atomic():
-        result = import_file("members", path, commit=True)
+        result = import_file("members", path, commit=True, progress=progress)
         assert result.written, result.counts
         _check_deferred()
         transaction.set_rollback(True)
-    return {"seconds": time.perf_counter() - started, "rows": len(result.rows)}
+    finished = time.perf_counter()
+    stages["deferred FK checks"] = finished - last
+    return {"seconds": finished - started, "rows": len(result.rows), "stages": stages}
 
 
 def run_baseline(path: Path) -> dict[str, float]:
@@ -186,6 +207,11 @@ def main() -> None:
         f"ours: median {ours_median:.1f} s over {args.runs} runs "
         f"({', '.join(f'{t:.1f}' for t in times)}), {args.rows / ours_median:,.0f} rows/s, "
         f"peak memory {max(r['max_rss_mb'] for r in ours):.0f} MB"
+    )
+    median_run = sorted(ours, key=lambda r: r["seconds"])[len(ours) // 2]
+    print(
+        "  stages of the median run: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in median_run["stages"].items() if v)
     )
 
     base = [spawn("baseline", part) for _ in range(args.baseline_runs)]

@@ -37,6 +37,23 @@ def test_a_dry_run_writes_nothing_then_the_import_writes_everything(
     assert "0 thêm mới, 0 cập nhật, 5 không đổi" in out
 
 
+def test_the_audit_trail_names_the_command_and_the_user(
+    tree, secretary, tmp_path
+) -> None:
+    from assessments.audit_models import MembershipHistory
+
+    _run(
+        "members",
+        _file(tmp_path, [member_row(1), member_row(2)]),
+        "--user",
+        secretary.username,
+    )
+    events = MembershipHistory.objects.select_related("pgh_context")
+    assert [e.pgh_context.metadata for e in events] == [
+        {"command": "import_people", "user": secretary.pk}
+    ] * 2
+
+
 def test_row_errors_are_printed_and_the_command_fails(tree, tmp_path) -> None:
     path = _file(tmp_path, [member_row(1), member_row(2, gender="?")])
     with pytest.raises(CommandError, match=r"Không ghi gì\. 2 dòng: 1 thêm mới.*1 lỗi"):

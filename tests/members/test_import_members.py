@@ -141,6 +141,38 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
     assert MemberEvent.objects.count() == 100
 
 
+def test_a_confirmed_import_is_in_the_audit_trail_with_who_and_where(
+    client, secretary, tree
+) -> None:
+    from assessments.audit_models import (
+        CellPeriodHistory,
+        MemberEventHistory,
+        MembershipHistory,
+        PersonHistory,
+    )
+
+    client.force_login(secretary)
+    url, _page = _upload(client, xlsx([member_row(n) for n in range(1, 4)]))
+    confirm = reverse("imports:confirm", args=[_token(url)])
+    client.post(confirm)
+    assert Membership.objects.count() == 3
+    for history, tracked in (
+        (PersonHistory, Person),
+        (MembershipHistory, Membership),
+        (CellPeriodHistory, CellPeriod),
+        (MemberEventHistory, MemberEvent),
+    ):
+        events = history.objects.select_related("pgh_context")
+        assert sorted(e.pgh_obj_id for e in events) == sorted(
+            tracked.objects.values_list("pk", flat=True)
+        )
+        assert {e.pgh_label for e in events} == {"insert"}
+        assert {
+            (e.pgh_context.metadata["user"], e.pgh_context.metadata["url"])
+            for e in events
+        } == {(secretary.pk, confirm)}
+
+
 def test_a_changed_row_is_updated_and_a_new_full_member_date_records_the_event(
     secretary, tree
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -60,15 +61,21 @@ class Command(BaseCommand):
             )
             self.stderr.flush()
 
+        # The audit trail records who imported, as the upload page's
+        # middleware does for a request.
+        audit: dict[str, Any] = {"command": "import_people"}
+        if user is not None:
+            audit["user"] = user.pk
         try:
-            result = importing.import_file(
-                options["kind"],
-                options["file"],
-                commit=not options["dry_run"],
-                user=user,
-                within=within,
-                progress=progress,
-            )
+            with pghistory.context(**audit):
+                result = importing.import_file(
+                    options["kind"],
+                    options["file"],
+                    commit=not options["dry_run"],
+                    user=user,
+                    within=within,
+                    progress=progress,
+                )
         except importing.ImportFileError as exc:
             self.stderr.write("")
             raise CommandError(exc.message) from None
