@@ -18,8 +18,10 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def get_prep_lookup(self) -> list[int]:
-        return [int(value) for value in self.rhs]
+    def get_prep_lookup(self) -> str:
+        # The array's text form: psycopg would adapt a list of 11,000 ints one
+        # by one for every query (~30 ms each); a string is passed as it is.
+        return "{" + ",".join(str(int(value)) for value in self.rhs) + "}"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
