@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from members import importing
 from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
@@ -145,6 +147,10 @@ def confirm(request: AuthedRequest, token: str) -> HttpResponse:
             **{k: counts[k] for k in ("new", "updated", "unchanged")},
         ),
     )
+    if request.htmx:
+        # The confirm form is posted by htmx (to show that it is writing):
+        # send the browser to the upload page, where the message waits.
+        return HttpResponseClientRedirect(reverse("imports:upload"))
     return redirect("imports:upload")
 
 

@@ -49,3 +49,38 @@ def test_typing_a_name_filters_the_list_and_the_url_can_be_shared(
         page.goto(shared)
         assert page.locator("table.people tbody tr").count() == 1
         browser.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_secretary_imports_members_and_sees_that_it_is_being_written(
+    live_server, tree, secretary, settings, tmp_path
+) -> None:
+    from members.models import Membership
+    from tests.members.import_files import member_row, xlsx
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = tmp_path / "dang-vien.xlsx"
+    upload.write_bytes(xlsx([member_row(n) for n in range(1, 4)]))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.fill("input[name=username]", "bithu_thanhphong")
+        page.fill("input[name=password]", "matkhau-thu-nghiem")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/dang-vien/nhap/")
+        page.set_input_files("input[type=file]", str(upload))
+        page.click("main form[enctype] button[type=submit]")
+        confirm = page.locator("main form button.primary")
+        assert confirm.inner_text() == "Xác nhận nhập 3 dòng"
+        # Hidden until the form is sent; shown (and the button disabled)
+        # while the rows are written.
+        writing = page.locator("main form .htmx-indicator")
+        assert not writing.is_visible()
+        confirm.click()
+        page.wait_for_url(f"{live_server.url}/dang-vien/nhap/")
+        assert "Đã nhập 3 dòng: 3 thêm mới" in page.locator("main").inner_text()
+        page.screenshot(path="/tmp/member_import_done.png")  # noqa: S108
+        browser.close()
+    assert Membership.objects.count() == 3

@@ -417,3 +417,25 @@ def test_review_pages_read_the_kept_dry_run_and_confirm_checks_again(
         in done.content.decode()
     )
     assert Membership.objects.count() == 250
+
+
+def test_the_confirm_form_says_it_is_writing_and_htmx_is_sent_on(
+    client, secretary, tree
+) -> None:
+    client.force_login(secretary)
+    url, page = _upload(client, xlsx([member_row(1), member_row(2)]))
+    body = page.content.decode()
+    confirm = reverse("imports:confirm", args=[_token(url)])
+    assert f'hx-post="{confirm}"' in body
+    assert (
+        "Đang ghi 2 dòng vào cơ sở dữ liệu… Tệp lớn có thể mất một phút, "
+        "xin đừng đóng trang." in body
+    )
+    response = client.post(confirm, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("imports:upload")
+    assert (
+        "Đã nhập 2 dòng: 2 thêm mới"
+        in client.get(reverse("imports:upload")).content.decode()
+    )
+    assert Membership.objects.count() == 2
