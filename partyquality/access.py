@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organizations.models import Assignment, Role
+from partyquality.lookups import IdArray
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -105,23 +106,21 @@ def _root_ids(user: AnyUser, roles: tuple[str, ...] | None = None) -> list[int]:
     return _roots_in(assignment_rows(user), roles)
 
 
-def _reach(roots: list[int]) -> list[int]:
+def _reach(roots: list[int]) -> IdArray:
     """Ids of every unit ever under the roots; once per request."""
     from organizations.tree import subtree_ever_ids
 
-    if not roots:
-        return []
     cache = _request_cache.get()
     key = ("reach", tuple(roots))
     if cache is not None and key in cache:
         return cache[key]
-    ids = subtree_ever_ids(roots)
+    ids = IdArray(subtree_ever_ids(roots) if roots else [])
     if cache is not None:
         cache[key] = ids
     return ids
 
 
-def scope_unit_ids(user: AnyUser, *, write: bool = False) -> list[int]:
+def scope_unit_ids(user: AnyUser, *, write: bool = False) -> IdArray:
     """Ids of every unit in the user's reach (not for administrators: all)."""
     return _reach(_root_ids(user, WRITE_ROLES if write else None))
 
