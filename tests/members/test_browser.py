@@ -19,6 +19,17 @@ ARGS = [
 ]
 
 
+def _secretary_page(browser, base: str):  # type: ignore[no-untyped-def]
+    """A new page logged in as the commune's secretary."""
+    page = browser.new_page()
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("input[name=username]", "bithu_thanhphong")
+    page.fill("input[name=password]", "matkhau-thu-nghiem")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
 # serialized_rollback: the flush after a transactional test would otherwise
 # drop the reference data the migrations loaded (positions, scales).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -29,12 +40,7 @@ def test_typing_a_name_filters_the_list_and_the_url_can_be_shared(
     make_member(tree.cell2, full_name="Trần Thị Bình")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.fill("input[name=username]", "bithu_thanhphong")
-        page.fill("input[name=password]", "matkhau-thu-nghiem")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = _secretary_page(browser, live_server.url)
         page.goto(f"{live_server.url}/dang-vien/")
         assert page.locator("table.people tbody tr").count() == 2
         page.locator("input[name=q]").press_sequentially("nguyen van an", delay=30)
@@ -63,12 +69,7 @@ def test_a_secretary_imports_members_and_sees_that_it_is_being_written(
     upload.write_bytes(xlsx([member_row(n) for n in range(1, 4)]))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.fill("input[name=username]", "bithu_thanhphong")
-        page.fill("input[name=password]", "matkhau-thu-nghiem")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = _secretary_page(browser, live_server.url)
         page.goto(f"{live_server.url}/dang-vien/nhap/")
         page.set_input_files("input[type=file]", str(upload))
         page.click("main form[enctype] button[type=submit]")
