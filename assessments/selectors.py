@@ -24,8 +24,14 @@ from assessments.models import (
 from assessments.scales import scale_for
 from members.models import CellPeriod, Discipline, PositionHolding
 from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
-from organizations.tree import ancestor_ids, subtree_ever_ids_sql, subtree_ids_sql
-from partyquality.access import APPROVE_ROLES, AnyUser, active_assignments, is_admin
+from organizations.tree import ancestor_ids, subtree_ids_sql
+from partyquality.access import (
+    APPROVE_ROLES,
+    AnyUser,
+    active_assignments,
+    is_admin,
+    scope_unit_ids,
+)
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:
@@ -55,14 +61,7 @@ def approvable_units(user: AnyUser) -> QuerySet[Unit]:
     an officer's (or administrator's) assignment."""
     if is_admin(user):
         return Unit.objects.all()
-    roots = list(
-        active_assignments(user)
-        .filter(role__in=APPROVE_ROLES)
-        .values_list("unit_id", flat=True)
-    )
-    if not roots:
-        return Unit.objects.none()
-    return Unit.objects.filter(id__in=subtree_ever_ids_sql(roots))
+    return Unit.objects.filter(id__any_of=scope_unit_ids(user, roles=APPROVE_ROLES))
 
 
 def can_approve_unit(user: AnyUser, unit: Unit) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -11,13 +11,11 @@ if TYPE_CHECKING:
     from partyquality.access import AnyUser
 
 
-def _reach(user: AnyUser, *, write: bool = False) -> models.QuerySet:
-    """The ids of the units in the user's reach, as one subquery (the
-    assignments are read once, however many joins use it)."""
-    from organizations.models import Unit
-    from partyquality.access import scope_filter
+def _reach(user: AnyUser, *, write: bool = False) -> Any:
+    """The ids of the units in the user's reach (read once per request)."""
+    from partyquality.access import WRITE_ROLES, scope_unit_ids
 
-    return Unit.objects.filter(scope_filter(user, "id", write=write)).values("id")
+    return scope_unit_ids(user, roles=WRITE_ROLES if write else None)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -33,13 +31,13 @@ class PersonQuerySet(models.QuerySet):
             return self.writable_by(user)
         reach = _reach(user)
         periods = CellPeriod.objects.filter(
-            cell_id__in=reach, membership__person=OuterRef("pk")
+            cell_id__any_of=reach, membership__person=OuterRef("pk")
         )
         holdings = PositionHolding.objects.filter(
-            unit_id__in=reach, person=OuterRef("pk")
+            unit_id__any_of=reach, person=OuterRef("pk")
         )
         return self.filter(
-            Exists(periods) | Exists(holdings) | Q(registered_unit_id__in=reach)
+            Exists(periods) | Exists(holdings) | Q(registered_unit_id__any_of=reach)
         )
 
     def writable_by(self, user: AnyUser) -> PersonQuerySet:
@@ -52,17 +50,17 @@ class PersonQuerySet(models.QuerySet):
             return self.all()
         reach = _reach(user, write=True)
         memberships = Membership.objects.filter(
-            current_cell_id__in=reach, person=OuterRef("pk")
+            current_cell_id__any_of=reach, person=OuterRef("pk")
         )
         holdings = PositionHolding.objects.filter(
-            unit_id__in=reach, person=OuterRef("pk"), valid_to__isnull=True
+            unit_id__any_of=reach, person=OuterRef("pk"), valid_to__isnull=True
         )
         any_membership = Membership.objects.filter(person=OuterRef("pk"))
         any_open_holding = PositionHolding.objects.filter(
             person=OuterRef("pk"), valid_to__isnull=True
         )
         file_only = (
-            Q(registered_unit_id__in=reach)
+            Q(registered_unit_id__any_of=reach)
             & ~Exists(any_membership)
             & ~Exists(any_open_holding)
         )

@@ -77,24 +77,15 @@ def assignment_rows(user: AnyUser) -> list[tuple[str, int, str]]:
     return rows
 
 
-def _admin_in(user: AnyUser, rows: list[tuple[str, int, str]]) -> bool:
+Rows = list[tuple[str, int, str]]
+
+
+def is_admin(user: AnyUser, rows: Rows | None = None) -> bool:
+    """``rows``: the user's assignment rows when the caller has them already."""
     if not user.is_authenticated or not user.is_active:
         return False
+    rows = assignment_rows(user) if rows is None else rows
     return bool(user.is_superuser) or any(role == Role.ADMIN for role, _u, _l in rows)
-
-
-def _roots_in(
-    rows: list[tuple[str, int, str]], roles: tuple[str, ...] | None
-) -> list[int]:
-    return sorted({unit for role, unit, _l in rows if roles is None or role in roles})
-
-
-def is_admin(user: AnyUser) -> bool:
-    return _admin_in(user, assignment_rows(user))
-
-
-def roles_of(user: AnyUser) -> set[str]:
-    return {role for role, _unit, _level in assignment_rows(user)}
 
 
 def root_levels(user: AnyUser) -> set[str]:
@@ -102,8 +93,11 @@ def root_levels(user: AnyUser) -> set[str]:
     return {level for _role, _unit, level in assignment_rows(user)}
 
 
-def _root_ids(user: AnyUser, roles: tuple[str, ...] | None = None) -> list[int]:
-    return _roots_in(assignment_rows(user), roles)
+def _root_ids(
+    user: AnyUser, roles: tuple[str, ...] | None = None, rows: Rows | None = None
+) -> list[int]:
+    rows = assignment_rows(user) if rows is None else rows
+    return sorted({unit for role, unit, _l in rows if roles is None or role in roles})
 
 
 def _reach(roots: list[int]) -> IdArray:
@@ -120,9 +114,14 @@ def _reach(roots: list[int]) -> IdArray:
     return ids
 
 
-def scope_unit_ids(user: AnyUser, *, write: bool = False) -> IdArray:
-    """Ids of every unit in the user's reach (not for administrators: all)."""
-    return _reach(_root_ids(user, WRITE_ROLES if write else None))
+def scope_unit_ids(
+    user: AnyUser, *, roles: tuple[str, ...] | None = None, rows: Rows | None = None
+) -> IdArray:
+    """Ids of every unit under the user's assignments (in ``roles``, if given).
+
+    For administrators check ``is_admin`` first: they reach everything.
+    """
+    return _reach(_root_ids(user, roles, rows))
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
@@ -132,10 +131,10 @@ def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
     array: a subquery would re-walk the tree in every scoped query of a page,
     and hides from the planner how many units the scope holds.
     """
-    rows = assignment_rows(user)
-    if _admin_in(user, rows):
+    rows = assignment_rows(user)  # one query outside a request, not two
+    if is_admin(user, rows):
         return Q()
-    ids = _reach(_roots_in(rows, WRITE_ROLES if write else None))
+    ids = scope_unit_ids(user, roles=WRITE_ROLES if write else None, rows=rows)
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{unit_field}__any_of": ids})
