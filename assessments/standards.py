@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from partyquality.search import fold
 
 STANDARDS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "position_standards.json"
 
@@ -91,12 +92,6 @@ class Held:
 class Check:
     status: str
     expected_year: int | None = None
-
-
-def fold(text: str) -> str:
-    """Lower-case and accent-free, for matching fields of study ("Luật" ~ "luat")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _field_fits(field: str, fields: tuple[str, ...]) -> bool:

@@ -9,7 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +27,10 @@ from members.models import (
     QualificationStatus,
 )
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, levels_of
-from organizations.models import Level, Unit
-from organizations.tree import subtree_ids_sql
-from partyquality.access import is_admin, root_levels
-from partyquality.search import name_words, name_words_query
+from organizations.models import Unit
+from organizations.tree import ancestor_ids, outline, subtree_ids_sql
+from partyquality.access import is_admin, root_unit_ids
+from partyquality.search import NameSearch
 from partyquality.widgets import LongSelect
 
 AGE_BANDS = [
@@ -72,17 +72,28 @@ def band_q(field: str, bands: list, value: str) -> Q:
     return Q()
 
 
-def unit_choices(user: object) -> list[tuple[str, str]]:
-    """The units offered in the unit select: what the user sees, open today,
-    without the thousands of cells when the user works above grassroots."""
+def unit_choices(user: object, selected: int | None) -> list[tuple[str, str]]:
+    """The units offered in the unit select, as an outline of today's tree.
+
+    A province has ~12,000 units and the country ~360,000: the select shows
+    the user's own units (every province for an administrator) and opens the
+    path down to the chosen unit, with the children of each unit on it, so
+    that choosing a unit offers the next level (about 150 options at most)
+    instead of thousands. A chosen unit outside that path (closed, or reached
+    through a merger) is added at the end; ``filter_unit`` scopes it anyway.
+    """
     today = timezone.localdate()
-    units = Unit.objects.visible_to(user).open_on(today)  # type: ignore[arg-type]
-    if is_admin(user):  # type: ignore[arg-type]
-        units = units.filter(level__in=[Level.PROVINCE, Level.SUPERIOR])
-    else:
-        if root_levels(user) & {Level.PROVINCE, Level.SUPERIOR}:  # type: ignore[arg-type]
-            units = units.exclude(level__in=[Level.CELL, Level.SUBCOMMITTEE])
-    return [(str(u.pk), u.name) for u in units.order_by("name").only("id", "name")]
+    admin = is_admin(user)  # type: ignore[arg-type]
+    tops = [] if admin else root_unit_ids(user)  # type: ignore[arg-type]
+    expanded = list(tops)
+    if selected is not None:
+        path = ancestor_ids(selected, today)
+        # The path from the user's own unit (the province for an administrator).
+        starts = [0] if admin else [i for i, pk in enumerate(path) if pk in tops]
+        if starts:
+            expanded += path[starts[0] :]
+    units = outline(tops=tops, all_provinces=admin, expanded=expanded, day=today)
+    return [(str(pk), "\u2003" * depth + name) for pk, name, depth in units]
 
 
 def _visible_units(request: object) -> QuerySet[Unit]:
@@ -175,15 +186,14 @@ class PersonFilterSet(django_filters.FilterSet):
                 # the new label (the form's fields are deep copies).
                 form_field.choices = [c for c in form_field.choices if c[0] != ""]
         field = self.form.fields["unit"]
+        selected = self.data.get("unit") if self.data else None
+        selected_id = int(selected) if selected and selected.isdigit() else None
         choices = [
             ("", str(_("Tất cả đơn vị"))),
-            *unit_choices(getattr(self.request, "user", None)),
+            *unit_choices(getattr(self.request, "user", None), selected_id),
         ]
-        selected = self.data.get("unit") if self.data else None
-        if selected and selected not in {value for value, _label in choices}:
-            unit = (
-                Unit.objects.filter(pk=selected).first() if selected.isdigit() else None
-            )
+        if selected_id and selected not in {value for value, _label in choices}:
+            unit = _visible_units(self.request).filter(pk=selected_id).first()
             if unit is not None:
                 choices.append((str(unit.pk), unit.name))
         field.widget = LongSelect(attrs=field.widget.attrs, choices=choices)
@@ -199,28 +209,30 @@ class PersonFilterSet(django_filters.FilterSet):
             else False
         )
 
+    # What the name box holds, kept by ``filter_q`` and applied after every
+    # other filter (``filter_queryset``) so that the list can read the names
+    # starting with it first (``first_ids``).
+    name_search: NameSearch | None = None
+    unsearched: QuerySet | None = None
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not value.strip():
+        if value.strip():
+            self.name_search = NameSearch.parse(value)
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if self.name_search is None:
             return queryset
-        query = name_words_query(value)
-        if query is None:
-            return queryset.none()
-        matches = queryset.alias(
-            person_name_words=name_words("person__search_name")
-        ).filter(person_name_words=query)
-        if (
-            queryset.query.order_by
-            and queryset.query.order_by[0] == "person__search_name"
-        ):
-            # Sorting the matches, not walking the name index: the rows that
-            # match a common word ("nguyen") sit together in the index, and a
-            # walk from "a" reads millions of names before reaching them.
-            # CONCAT(name, '') sorts exactly like the name but has no index.
-            return matches.order_by(
-                Func(F("person__search_name"), Value(""), function="CONCAT"),
-                *queryset.query.order_by[1:],
-            )
-        return matches
+        self.unsearched = queryset
+        return self.name_search.matches(queryset, "person__search_name")
+
+    def first_ids(self, limit: int) -> list[int] | None:
+        """Ids of the first ``limit`` rows of a name search, names starting
+        with the words first; None without a search."""
+        if self.name_search is None or self.unsearched is None:
+            return None
+        return self.name_search.first_ids(self.unsearched, "person__search_name", limit)
 
     def filter_unit(self, queryset: QuerySet, name: str, value: Unit) -> QuerySet:
         today = timezone.localdate()

@@ -75,7 +75,7 @@ class Person(models.Model):
     )
     search_name = models.GeneratedField(
         expression=Unaccented("full_name"),
-        output_field=models.TextField(),
+        output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -57,25 +57,31 @@ class CappedPaginator(Paginator):
     that by walking the name index), then the rows themselves with their
     joins and annotations for those ids alone.
 
-    ``matches_at_once``: for a name search every match has to be found and
-    sorted anyway (partyquality/search.py), so the ids of the first
-    ``CAP`` + 1 matches are read once and give both the count and the page,
-    instead of searching the name index twice.
+    ``first_ids``: for a name search the ids of the first ``CAP`` + 1 matches
+    are read once, in the search's own order (names starting with the words
+    first: partyquality/search.py), and give both the count and the page.
     """
 
     CAP = 2_000
 
-    def __init__(self, *args: Any, matches_at_once: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        first_ids: Callable[[int], list[int] | None] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        self.matches_at_once = matches_at_once
+        self._read_first_ids = first_ids
 
     @cached_property
-    def _first_ids(self) -> list[int]:
-        return list(self.object_list.values_list("pk", flat=True)[: self.CAP + 1])
+    def _first_ids(self) -> list[int] | None:
+        if self._read_first_ids is None:
+            return None
+        return self._read_first_ids(self.CAP + 1)
 
     @cached_property
     def count(self) -> int:
-        if self.matches_at_once:
+        if self._first_ids is not None:
             return len(self._first_ids)
         rows = self.object_list.order_by().values("pk")
         return rows[: self.CAP + 1].count()
@@ -90,7 +96,7 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:  # as Paginator.page: never past the count
             top = self.count
-        if self.matches_at_once:
+        if self._first_ids is not None:
             ids = self._first_ids[bottom:top]
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
@@ -110,8 +116,7 @@ def _render_list_page(
 ) -> HttpResponse:
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
     rows = list_filter.qs  # validates the form
-    searched = getattr(list_filter.form, "cleaned_data", {}).get("q") or ""
-    paginator = CappedPaginator(rows, PAGE_SIZE, matches_at_once=bool(searched.strip()))
+    paginator = CappedPaginator(rows, PAGE_SIZE, first_ids=list_filter.first_ids)
     page = paginator.get_page(request.GET.get("page"))
     # The shareable URL keeps only the filters that are set.
     query = urlencode([(k, v) for k, v in request.GET.items() if v])

@@ -12,6 +12,8 @@ import datetime
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from partyquality.search import fold
+
 LINK = "organizations_unitlink"
 PRED = "organizations_unitevent_predecessors"
 SUCC = "organizations_unitevent_successors"
@@ -81,3 +83,61 @@ def ancestor_ids(unit_id: int, day: datetime.date) -> list[int]:
 
 def is_in_subtree(*, unit_id: int, root_id: int, day: datetime.date) -> bool:
     return root_id in ancestor_ids(unit_id, day)
+
+
+# The top units and the children of the expanded ones, open on the day, each
+# with its parent among them (NULL for a top unit): the unit filter of the
+# lists shows the tree down to the chosen unit, not every unit at once.
+OUTLINE_SQL = f"""
+SELECT NULL::bigint AS parent_id, u.id, u.name
+FROM organizations_unit u
+WHERE (u.id = ANY(%(tops)s::bigint[]) OR (%(all_provinces)s AND u.level = 'province'))
+  AND u.opened_on <= %(day)s AND (u.closed_on IS NULL OR u.closed_on > %(day)s)
+UNION ALL
+SELECT l.parent_id, u.id, u.name
+FROM {LINK} l JOIN organizations_unit u ON u.id = l.child_id
+WHERE l.parent_id = ANY(%(expanded)s::bigint[])
+  AND l.valid_from <= %(day)s AND (l.valid_to IS NULL OR l.valid_to > %(day)s)
+  AND u.opened_on <= %(day)s AND (u.closed_on IS NULL OR u.closed_on > %(day)s)
+"""
+
+
+def outline(
+    *,
+    tops: list[int],
+    all_provinces: bool,
+    expanded: list[int],
+    day: datetime.date,
+) -> list[tuple[int, str, int]]:
+    """(id, name, depth) in tree order: the top units (``tops``, or every
+    province), and under each unit of ``expanded`` its children, by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OUTLINE_SQL,
+            {
+                "tops": list(tops),
+                "all_provinces": all_provinces,
+                "expanded": list(expanded),
+                "day": day,
+            },
+        )
+        rows = cursor.fetchall()
+    children: dict[int | None, list[tuple[str, int]]] = {}
+    for parent_id, unit_id, name in rows:
+        children.setdefault(parent_id, []).append((name, unit_id))
+    result: list[tuple[int, str, int]] = []
+    seen: set[int] = set()
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for name, unit_id in sorted(
+            children.get(parent_id, []), key=lambda child: (fold(child[0]), child[1])
+        ):
+            if unit_id in seen:  # a unit listed as a top and as a child
+                continue
+            seen.add(unit_id)
+            result.append((unit_id, name, depth))
+            if unit_id in expanded:
+                walk(unit_id, depth + 1)
+
+    walk(None, 0)
+    return result

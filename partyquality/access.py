@@ -88,9 +88,9 @@ def is_admin(user: AnyUser, rows: Rows | None = None) -> bool:
     return bool(user.is_superuser) or any(role == Role.ADMIN for role, _u, _l in rows)
 
 
-def root_levels(user: AnyUser) -> set[str]:
-    """Levels of the units the user is assigned to."""
-    return {level for _role, _unit, level in assignment_rows(user)}
+def root_unit_ids(user: AnyUser) -> list[int]:
+    """Ids of the units the user is assigned to today (any role)."""
+    return _root_ids(user)
 
 
 def _root_ids(

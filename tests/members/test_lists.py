@@ -4,16 +4,23 @@ pages, htmx partials, pinned query counts and the .xlsx export."""
 from __future__ import annotations
 
 import datetime
+import re
 from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members import services
+from members import selectors, services
+from members.filters import MemberFilter
+from members.models import Membership
+from organizations.models import Kind, Level
+from partyquality.access import request_scope
+from tests.factories import make_unit
 from tests.members.factories import PersonFactory, make_member, position
 
 D = datetime.date
@@ -266,6 +273,73 @@ def test_name_search_matches_words_and_the_start_of_the_last_one(
     assert found("&&&") == []
 
 
+def test_names_starting_with_the_words_come_first(client, secretary, tree) -> None:
+    for name in [
+        "Bùi Thị Lan",
+        "Lan Văn Bình",
+        "Lê Thị Lan",
+        "Lan Thị Hà",
+        "Đỗ Lan Anh",
+        "Trần Văn Hùng",
+    ]:
+        make_member(tree.cell1, full_name=name)
+    client.force_login(secretary)
+    # Names starting with "lan" in name order, then the other names with the
+    # word in name order; a whole word with the trailing space.
+    assert names(client.get(LIST, {"q": "lan"})) == [
+        "Lan Thị Hà",
+        "Lan Văn Bình",
+        "Bùi Thị Lan",
+        "Đỗ Lan Anh",
+        "Lê Thị Lan",
+    ]
+    # Words in any order: after the names starting with them, the others.
+    assert names(client.get(LIST, {"q": "lan thi"})) == [
+        "Lan Thị Hà",
+        "Bùi Thị Lan",
+        "Lê Thị Lan",
+    ]
+    assert names(client.get(LIST, {"q": "thi lan "})) == [
+        "Bùi Thị Lan",
+        "Lan Thị Hà",
+        "Lê Thị Lan",
+    ]
+    # The count covers both groups; a chosen sort applies to all matches.
+    assert client.get(LIST, {"q": "lan"}).context["page"].paginator.count == 5
+    assert names(client.get(LIST, {"q": "lan", "o": "-name"})) == [
+        "Lê Thị Lan",
+        "Lan Văn Bình",
+        "Lan Thị Hà",
+        "Đỗ Lan Anh",
+        "Bùi Thị Lan",
+    ]
+
+
+def test_names_starting_with_the_words_alone_can_fill_the_cap(
+    secretary, tree, django_assert_num_queries
+) -> None:
+    """The other matches are not searched when the names starting with the
+    words already reach the page's cap (the "nguyen thi" of a province)."""
+    for name in ["Lan Thị Hà", "Lan Văn Bình", "Lan Anh", "Bùi Thị Lan"]:
+        make_member(tree.cell1, full_name=name)
+    request = RequestFactory().get(LIST, {"q": "lan"})
+    request.user = secretary
+    members = selectors.member_list(user=secretary)
+    starting = [
+        m.pk
+        for m in Membership.objects.filter(
+            person__full_name__in=["Lan Anh", "Lan Thị Hà", "Lan Văn Bình"]
+        ).order_by("person__search_name")
+    ]
+    with request_scope():
+        search = MemberFilter(request.GET, queryset=members, request=request)
+        search.qs  # noqa: B018 — applies the filters
+        with django_assert_num_queries(1):
+            assert search.first_ids(3) == starting
+        with django_assert_num_queries(2):
+            assert len(search.first_ids(5)) == 4
+
+
 def test_unit_select_keeps_the_chosen_unit_and_escapes_names(
     client, secretary, people, tree
 ) -> None:
@@ -273,11 +347,80 @@ def test_unit_select_keeps_the_chosen_unit_and_escapes_names(
     tree.cell2.save()
     client.force_login(secretary)
     body = client.get(f"{LIST}?unit={tree.cell1.pk}").content.decode()
+    # Indented one level under the secretary's commune.
     assert (
-        f'<option value="{tree.cell1.pk}" selected>{tree.cell1.name}</option>' in body
+        f'<option value="{tree.cell1.pk}" selected>\u2003Chi bộ thôn 1</option>' in body
     )
     assert "Chi bộ &quot;Bắc&quot; &lt;1&gt;" in body
     assert '<select id="id_unit" name="unit">' in body  # the label's for= still works
+
+
+def unit_options(response) -> list[tuple[str, int]]:
+    """The unit select's options as (name, depth) — depth from the indent."""
+    select = response.content.decode().split('name="unit">', 1)[1]
+    select = select.split("</select>", 1)[0]
+    options = []
+    for label in re.findall(r"<option [^>]*>([^<]*)</option>", select)[1:]:
+        name = label.lstrip("\u2003")
+        options.append((name, len(label) - len(name)))
+    return options
+
+
+def test_unit_select_opens_the_tree_down_to_the_chosen_unit(
+    client, admin_user, tree
+) -> None:
+    """Not thousands of units at once: the provinces, then the path down to
+    the chosen unit with the children of each unit on it."""
+    other = make_unit(
+        None, code="HT", name="Tỉnh Hà Tĩnh", level=Level.PROVINCE, kind=Kind.PROVINCE
+    )
+    make_unit(other, code="HT-1", name="Đảng bộ xã Kỳ Anh", level=Level.SUPERIOR)
+    client.force_login(admin_user)
+    assert unit_options(client.get(LIST)) == [("Tỉnh Hà Tĩnh", 0), ("Tỉnh Nghệ An", 0)]
+    assert unit_options(client.get(f"{LIST}?unit={tree.commune.pk}")) == [
+        ("Tỉnh Hà Tĩnh", 0),
+        ("Tỉnh Nghệ An", 0),
+        ("Huyện Tân Kỳ", 1),
+        ("Huyện Thanh Chương", 1),
+        ("Đảng bộ xã Thanh Phong", 2),
+        ("Chi bộ thôn 1", 3),
+        ("Chi bộ thôn 2", 3),
+    ]
+
+
+def test_unit_select_starts_at_the_users_own_units(
+    client, board_officer, secretary, tree
+) -> None:
+    client.force_login(board_officer)
+    assert unit_options(client.get(LIST)) == [
+        ("Huyện Thanh Chương", 0),
+        ("Đảng bộ xã Thanh Phong", 1),
+    ]
+    # Nothing above the user's unit, even on the way to the chosen cell.
+    assert unit_options(client.get(f"{LIST}?unit={tree.cell2.pk}")) == [
+        ("Huyện Thanh Chương", 0),
+        ("Đảng bộ xã Thanh Phong", 1),
+        ("Chi bộ thôn 1", 2),
+        ("Chi bộ thôn 2", 2),
+    ]
+    client.force_login(secretary)
+    assert unit_options(client.get(f"{LIST}?unit={tree.other_cell.pk}")) == [
+        ("Đảng bộ xã Thanh Phong", 0),
+        ("Chi bộ thôn 1", 1),
+        ("Chi bộ thôn 2", 1),
+    ]
+
+
+def test_unit_select_keeps_a_chosen_unit_closed_since(
+    client, secretary, people, tree
+) -> None:
+    """A closed cell is no longer in today's tree but its past stays readable."""
+    tree.cell2.closed_on = D(2025, 1, 1)
+    tree.cell2.save()
+    client.force_login(secretary)
+    options = unit_options(client.get(f"{LIST}?unit={tree.cell2.pk}"))
+    assert options[-1] == ("Chi bộ thôn 2", 0)
+    assert ("Chi bộ thôn 2", 1) not in options
 
 
 def _count_queries(client, url: str) -> int:
@@ -290,8 +433,10 @@ def _count_queries(client, url: str) -> int:
     ("query", "queries"),
     [
         ("", 12),
-        # A name search reads the ids of its matches once for count and page.
-        ("?q=van&status=active&professional=university&age=40_49", 11),
+        # A name search reads the ids of its matches once for count and page:
+        # the names starting with the words, then (as they do not fill the
+        # cap here) the other matches.
+        ("?q=van&status=active&professional=university&age=40_49", 12),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
