@@ -39,7 +39,7 @@ from members.models import Membership, Person, PositionHolding
 from organizations.models import Unit
 from partyquality.access import can_write, get_for_user
 from partyquality.http import AuthedRequest
-from partyquality.queries import without_parallel_workers
+from partyquality.queries import list_page_settings
 
 # The access log keeps at most this many ids of one export (record_access caps too).
 EXPORT_LOG_MAX_IDS = 5000
@@ -107,7 +107,7 @@ class CappedPaginator(Paginator):
 def _list_page(
     request: AuthedRequest, filter_class: type, queryset: Any, template: str
 ) -> HttpResponse:
-    with without_parallel_workers():
+    with list_page_settings():
         return _render_list_page(request, filter_class, queryset, template)
 
 

@@ -7,18 +7,31 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+# One statement, so that a list page's query count stays what it was.
+LIST_PAGE_SETTINGS = (
+    "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
+)
+
 
 @contextmanager
-def without_parallel_workers() -> Iterator[None]:
-    """Run the enclosed queries on one process, inside a transaction.
+def list_page_settings() -> Iterator[None]:
+    """Run the enclosed queries with settings for a page of a list, inside a
+    transaction (``SET LOCAL`` ends with it, so pooled connections and the
+    reports keep the server's settings). Measured at national scale
+    (bench/RESULTS.md):
 
-    A list page reads 50 rows by walking an index. PostgreSQL often plans
-    such a walk with parallel workers, and starting them costs about 30 ms,
-    more than the walk itself (measured at national scale, bench/RESULTS.md).
-    ``SET LOCAL`` ends with the transaction, so pooled connections and the
-    reports, which do profit from workers, keep the server's setting.
+    - no parallel workers: a list page reads 50 rows by walking an index;
+      PostgreSQL often plans such a walk with workers, and starting them costs
+      about 30 ms, more than the walk itself;
+    - no JIT: a name search of a common word is costed above the JIT threshold
+      and spent 8-30 ms compiling a query that runs once.
+
+    More work memory than the default 4 MB was tried and left out: PostgreSQL
+    underestimates how many names start with a word ('van:*': 100,000
+    estimated, 1.1 million found), and with more memory it hashes them all
+    (a province's "van": 170 ms -> 800 ms).
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(LIST_PAGE_SETTINGS)
         yield

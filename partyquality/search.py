@@ -123,8 +123,25 @@ class NameSearch:
         ids = _ids(starting, limit)
         if len(ids) < limit:  # the page's cap is not reached by them alone
             others = queryset.exclude(**{f"{field}__startswith": self.prefix()})
-            ids += _ids(self.matches(others, field), limit - len(ids))
+            ids += _ids(self._having_words(others, field), limit - len(ids))
         return ids
+
+    def _having_words(self, queryset: QuerySet, field: str) -> QuerySet:
+        """Rows whose name has every word, in the queryset's own order.
+
+        Each word must also be in the name as letters (``LIKE '%van%'``):
+        implied by the word match, cheap to check first, and with it
+        PostgreSQL walks the name index in order when the words are common.
+        Once the names starting with the words are excluded, a common word
+        is spread over the whole index (a middle or given name: "van" of most
+        men) and the walk stops at the cap — 17 ms where sorting every match
+        took 4.4 s nationally; rare words still come from the word index.
+        """
+        return (
+            queryset.filter(search_filter(field, " ".join(self.words)))
+            .alias(name_words_match=name_words(field))
+            .filter(name_words_match=self.query())
+        )
 
 
 def _ids(queryset: QuerySet, limit: int) -> list[int]:
