@@ -304,6 +304,9 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
         "Lan Thị Hà",
         "Lê Thị Lan",
     ]
+    # The export lists the same matches in the same order.
+    rows = _sheet(client.get(reverse("members:member_export"), {"q": "lan"}))
+    assert [row[0] for row in rows[1:]] == names(client.get(LIST, {"q": "lan"}))
     # The count covers both groups; a chosen sort applies to all matches.
     assert client.get(LIST, {"q": "lan"}).context["page"].paginator.count == 5
     assert names(client.get(LIST, {"q": "lan", "o": "-name"})) == [
