@@ -68,7 +68,9 @@ UnitClassificationHistory = _event_model(
 MemberClassificationHistory = _event_model(
     MemberClassification, "MemberClassificationHistory"
 )
-PersonHistory = _event_model(Person, "PersonHistory", exclude=["search_name"])
+PersonHistory = _event_model(
+    Person, "PersonHistory", exclude=["search_name", "search_given_name"]
+)
 MembershipHistory = _event_model(Membership, "MembershipHistory")
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")

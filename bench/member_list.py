@@ -10,7 +10,8 @@ members in reach) and an administrator, who sees every synthetic province
 (national scale once ``generate_synthetic --scale national`` has run).
 Prints the median of several runs and the number of queries of each page,
 for each ``--query`` (by default: two filters; two filters and a full name;
-two filters and the two commonest words of women's names).
+two filters and the two commonest words of women's names; two filters and a
+common given name alone).
 The URL names and filter parameters are those of the members app
 (``members:member_list``, ``members:person_detail``); pass others with
 ``--list-url``/``--person-url``/``--query`` if they differ.
@@ -34,6 +35,7 @@ DEFAULT_QUERIES = [
     "status=full&gender=F",
     "status=full&gender=F&q=nguyen thi huong",
     "status=full&gender=F&q=nguyen thi",
+    "status=full&gender=F&q=huong",
 ]
 
 

@@ -225,14 +225,18 @@ class PersonFilterSet(django_filters.FilterSet):
         if self.name_search is None:
             return queryset
         self.unsearched = queryset
-        return self.name_search.matches(queryset, "person__search_name")
+        return self.name_search.matches(
+            queryset, "person__search_name", "person__search_given_name"
+        )
 
     def first_ids(self, limit: int) -> list[int] | None:
         """Ids of the first ``limit`` rows of a name search, names starting
         with the words first; None without a search."""
         if self.name_search is None or self.unsearched is None:
             return None
-        return self.name_search.first_ids(self.unsearched, "person__search_name", limit)
+        return self.name_search.first_ids(
+            self.unsearched, "person__search_name", "person__search_given_name", limit
+        )
 
     def filter_unit(self, queryset: QuerySet, name: str, value: Unit) -> QuerySet:
         today = timezone.localdate()

@@ -26,7 +26,7 @@ from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
-from partyquality.search import Unaccented, name_words
+from partyquality.search import LastWord, Unaccented, name_words
 
 # Căn cước (Law on Identification 2023): 12 digits.
 NATIONAL_ID_PATTERN = r"^[0-9]{12}$"
@@ -78,6 +78,12 @@ class Person(models.Model):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
+    # The folded given name, for searches by it (partyquality/search.py).
+    search_given_name = models.GeneratedField(
+        expression=LastWord(Unaccented("full_name")),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,6 +113,13 @@ class Person(models.Model):
                 fields=["search_name", "id"],
                 include=["gender", "date_of_birth", "ethnicity"],
                 name="person_name_order_idx",
+            ),
+            # The people with a given name, in name order: a search for
+            # "huong" lists them without sorting the 70,000 of the country.
+            models.Index(
+                fields=["search_given_name", "search_name", "id"],
+                include=["gender"],
+                name="person_given_name_idx",
             ),
         ]
 

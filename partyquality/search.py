@@ -17,7 +17,9 @@ Names that *start with* the words typed are listed first: Vietnamese names
 are typed from the family name, and "nguyen thi" matches ~800,000 people of
 the country, whose sorting costs seconds, while those starting with it are
 one range of the name index (``search_name`` is in the "C" collation), read
-in order and stopped at the page's cap.
+in order and stopped at the page's cap. Then come the people whose given
+name (the last word of a Vietnamese name) is the last word typed, from an
+index of given names in name order, then any other name with the words.
 """
 
 from __future__ import annotations
@@ -28,13 +30,21 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
-from django.db.models import Case, Func, QuerySet, Value, When
+from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 
 
 class Unaccented(Func):
     """``pq_unaccent(expr)``: lower case, accents and đ folded away."""
 
     function = "pq_unaccent"
+    output_field = models.TextField()
+
+
+class LastWord(Func):
+    """The last space-separated word of ``expr``: of a folded Vietnamese
+    name, the given name (tên), which comes last."""
+
+    template = "split_part(btrim(%(expressions)s), ' ', -1)"
     output_field = models.TextField()
 
 
@@ -58,7 +68,7 @@ def search_filter(field: str, text: str) -> models.Q:
 WORD = re.compile(r"\w+")
 
 
-def name_words(field: str) -> SearchVector:
+def name_words(field: str | Func) -> SearchVector:
     """The words of a folded name, as the GIN index on it has them."""
     return SearchVector(field, config="simple")
 
@@ -91,10 +101,22 @@ class NameSearch:
         """The folded words as the start of a name ("nguyen thi")."""
         return Unaccented(Value(" ".join(self.words) + (" " if self.complete else "")))
 
-    def matches(self, queryset: QuerySet, field: str) -> QuerySet:
+    def given_name(self) -> Unaccented:
+        """The last word typed, folded, as a given name."""
+        return Unaccented(Value(self.words[-1]))
+
+    def _groups(self, field: str, given_field: str) -> list[Q]:
+        """Conditions of the groups listed in turn, each sorted by name:
+        the names starting with the words, then those whose given name is the
+        last word typed ("huong": everyone named Hương, who would otherwise
+        be sorted among all the names holding the word), then the others."""
+        starting = Q(**{f"{field}__startswith": self.prefix()})
+        given = Q(**{given_field: self.given_name()})
+        return [starting, ~starting & given, ~starting & ~given]
+
+    def matches(self, queryset: QuerySet, field: str, given_field: str) -> QuerySet:
         """Rows whose folded name ``field`` has every word, all at once (an
-        export): sorted by name, the names starting with the words first, as
-        ``first_ids`` reads a list's pages."""
+        export): sorted by name within the groups ``first_ids`` lists."""
         if not self.words:
             return queryset.none()
         found = queryset.alias(name_words_match=name_words(field)).filter(
@@ -102,30 +124,48 @@ class NameSearch:
         )
         order = list(queryset.query.order_by)
         if order and order[0] == field:
-            starting = Case(
-                When(**{f"{field}__startswith": self.prefix()}, then=Value(0)),
-                default=Value(1),
+            groups = self._groups(field, given_field)
+            group = Case(
+                *(When(condition, then=Value(i)) for i, condition in enumerate(groups))
             )
-            return found.order_by(starting, *order)
+            return found.order_by(group, *order)
         return found
 
-    def first_ids(self, queryset: QuerySet, field: str, limit: int) -> list[int]:
+    def first_ids(
+        self, queryset: QuerySet, field: str, given_field: str, limit: int
+    ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
-        searched): when it is sorted by name, the names starting with the
-        words come first, then the other matches."""
+        searched). Sorted by name, the groups of ``_groups`` are read in turn,
+        each from its own index in order, until ``limit`` rows are found."""
         if not self.words:
             return []
         order = list(queryset.query.order_by)
         if not order or order[0] != field:
-            return _ids(self.matches(queryset, field), limit)
-        starting = queryset.filter(**{f"{field}__startswith": self.prefix()})
-        ids = _ids(starting, limit)
-        if len(ids) < limit:  # the page's cap is not reached by them alone
-            others = queryset.exclude(**{f"{field}__startswith": self.prefix()})
-            ids += _ids(self._having_words(others, field), limit - len(ids))
+            return _ids(self.matches(queryset, field, given_field), limit)
+        starting, given, others = self._groups(field, given_field)
+        # The words are implied by the first two conditions (but for the
+        # words before the last, in the second): checking them again would
+        # only mislead PostgreSQL's estimates (23 rows expected of 72,000).
+        # The given-name group is read off its own index, whose rows (at most
+        # the ~70,000 Hương of the country) are filtered one by one: the word
+        # index would be combined with it, and for common words ("nguyen thi")
+        # their bitmap overflows the work memory and re-checks a million rows.
+        before_last = NameSearch(words=self.words[:-1], complete=True)
+        groups = [
+            queryset.filter(starting),
+            before_last._having_words(queryset.filter(given), field, word_index=False),
+            self._having_words(queryset.filter(others), field),
+        ]
+        ids: list[int] = []
+        for group in groups:
+            if len(ids) >= limit:  # the page's cap is reached: stop reading
+                break
+            ids += _ids(group, limit - len(ids))
         return ids
 
-    def _having_words(self, queryset: QuerySet, field: str) -> QuerySet:
+    def _having_words(
+        self, queryset: QuerySet, field: str, *, word_index: bool = True
+    ) -> QuerySet:
         """Rows whose name has every word, in the queryset's own order.
 
         Each word must also be in the name as letters (``LIKE '%van%'``):
@@ -136,9 +176,19 @@ class NameSearch:
         men) and the walk stops at the cap — 17 ms where sorting every match
         took 4.4 s nationally; rare words still come from the word index.
         """
+        if not self.words:
+            return queryset
+        # CONCAT(name, '') has the same words but no index.
+        name = (
+            field
+            if word_index
+            else Func(
+                F(field), Value(""), function="CONCAT", output_field=models.TextField()
+            )
+        )
         return (
             queryset.filter(search_filter(field, " ".join(self.words)))
-            .alias(name_words_match=name_words(field))
+            .alias(name_words_match=name_words(name))
             .filter(name_words_match=self.query())
         )
 

@@ -284,14 +284,14 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
     ]:
         make_member(tree.cell1, full_name=name)
     client.force_login(secretary)
-    # Names starting with "lan" in name order, then the other names with the
-    # word in name order; a whole word with the trailing space.
+    # Names starting with "lan" in name order, then the people named Lan
+    # (the given name comes last), then the other names with the word.
     assert names(client.get(LIST, {"q": "lan"})) == [
         "Lan Thị Hà",
         "Lan Văn Bình",
         "Bùi Thị Lan",
-        "Đỗ Lan Anh",
         "Lê Thị Lan",
+        "Đỗ Lan Anh",
     ]
     # Words in any order: after the names starting with them, the others.
     assert names(client.get(LIST, {"q": "lan thi"})) == [
@@ -301,8 +301,8 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
     ]
     assert names(client.get(LIST, {"q": "thi lan "})) == [
         "Bùi Thị Lan",
-        "Lan Thị Hà",
         "Lê Thị Lan",
+        "Lan Thị Hà",
     ]
     # The export lists the same matches in the same order.
     rows = _sheet(client.get(reverse("members:member_export"), {"q": "lan"}))
@@ -322,7 +322,8 @@ def test_names_starting_with_the_words_alone_can_fill_the_cap(
     secretary, tree, django_assert_num_queries
 ) -> None:
     """The other matches are not searched when the names starting with the
-    words already reach the page's cap (the "nguyen thi" of a province)."""
+    words already reach the page's cap (the "nguyen thi" of a province):
+    at most three queries, whatever the number of people."""
     for name in ["Lan Thị Hà", "Lan Văn Bình", "Lan Anh", "Bùi Thị Lan"]:
         make_member(tree.cell1, full_name=name)
     request = RequestFactory().get(LIST, {"q": "lan"})
@@ -339,7 +340,10 @@ def test_names_starting_with_the_words_alone_can_fill_the_cap(
         search.qs  # noqa: B018 — applies the filters
         with django_assert_num_queries(1):
             assert search.first_ids(3) == starting
+        # Then the people named Lan, then any other name with the word.
         with django_assert_num_queries(2):
+            assert len(search.first_ids(4)) == 4
+        with django_assert_num_queries(3):
             assert len(search.first_ids(5)) == 4
 
 
@@ -438,8 +442,8 @@ def _count_queries(client, url: str) -> int:
         ("", 12),
         # A name search reads the ids of its matches once for count and page:
         # the names starting with the words, then (as they do not fill the
-        # cap here) the other matches.
-        ("?q=van&status=active&professional=university&age=40_49", 12),
+        # cap here) those with the word as given name, then the others.
+        ("?q=van&status=active&professional=university&age=40_49", 13),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
