@@ -85,3 +85,48 @@ def test_a_secretary_imports_members_and_sees_that_it_is_being_written(
         page.screenshot(path="/tmp/member_import_done.png")  # noqa: S108
         browser.close()
     assert Membership.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_choosing_a_unit_offers_its_children_next(
+    live_server, tree, board_officer
+) -> None:
+    """The unit select shows the tree down to the chosen unit: after choosing
+    the commune (through htmx, without reloading the page) its cells are
+    offered, and choosing a cell filters the list."""
+    make_member(tree.cell1, full_name="Nguyễn Văn An")
+    make_member(tree.cell2, full_name="Trần Thị Bình")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.fill("input[name=username]", "bantochuc_huyen")
+        page.fill("input[name=password]", "matkhau-thu-nghiem")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/dang-vien/")
+        options = page.locator("#id_unit option")
+        assert options.all_inner_texts() == [
+            "Tất cả đơn vị",
+            "Huyện Thanh Chương",
+            "\u2003Đảng bộ xã Thanh Phong",
+        ]
+        page.select_option("#id_unit", str(tree.commune.pk))
+        page.wait_for_url(f"**/dang-vien/?unit={tree.commune.pk}")
+        page.wait_for_function(
+            "document.querySelectorAll('#id_unit option').length === 5"
+        )
+        assert options.all_inner_texts()[3:] == [
+            "\u2003\u2003Chi bộ thôn 1",
+            "\u2003\u2003Chi bộ thôn 2",
+        ]
+        page.select_option("#id_unit", str(tree.cell2.pk))
+        page.wait_for_url(f"**/dang-vien/?unit={tree.cell2.pk}")
+        page.wait_for_function(
+            "document.querySelectorAll('table.people tbody tr').length === 1"
+        )
+        assert "Trần Thị Bình" in page.locator("table.people tbody tr").inner_text()
+        assert page.locator("#id_unit option:checked").inner_text().strip() == (
+            "Chi bộ thôn 2"
+        )
+        browser.close()
