@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from members import importing
+from members.import_jobs import import_job_start
+from members.models import ImportJob
 from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
 from partyquality.access import can_write
 from partyquality.http import AuthedRequest
@@ -133,25 +134,39 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
 @require_POST
 @login_required
 def confirm(request: AuthedRequest, token: str) -> HttpResponse:
+    """Queue the writing (a big file takes tens of seconds) and follow it."""
     _writer(request)
     stored = importing.load_upload(user=request.user, token=token)
-    result, file_error = _dry_run(request, stored, commit=True)
-    if result is None or not result.written:
-        return _review_page(request, stored, result, file_error)
-    stored.discard()
-    counts = result.counts
-    messages.success(
-        request,
-        IMPORTED.format(
-            total=len(result.rows),
-            **{k: counts[k] for k in ("new", "updated", "unchanged")},
-        ),
-    )
+    job = import_job_start(user=request.user, stored=stored, url=request.path)
+    url = reverse("imports:job", args=[job.pk])
+    if request.htmx:  # the confirm form is posted by htmx (no double submit)
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_GET
+@login_required
+def job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """How far the writing is; the page asks again every second until done."""
+    _writer(request)
+    job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+    kept = None
+    if not job.finished:
+        try:  # the number of rows, from the review's kept dry run
+            kept = importing.load_upload(user=request.user, token=job.token).dry_run()
+        except Http404:
+            kept = None
+    result = kept[0] if kept else None
+    context = {
+        "job": job,
+        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        "rows": len(result.rows) if result else None,
+        "imported": IMPORTED.format(**job.counts) if job.counts else "",
+    }
+    template = "members/import_job.html"
     if request.htmx:
-        # The confirm form is posted by htmx (to show that it is writing):
-        # send the browser to the upload page, where the message waits.
-        return HttpResponseClientRedirect(reverse("imports:upload"))
-    return redirect("imports:upload")
+        template += "#status"
+    return render(request, template, context)
 
 
 @require_GET

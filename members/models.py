@@ -10,6 +10,7 @@ stay one indexed query at national size (5.2 million members).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex
@@ -518,3 +519,59 @@ class Discipline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} {self.date}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang ghi")
+    DONE = "done", _("Đã ghi xong")
+    REJECTED = "rejected", _("Không ghi: tệp có lỗi")
+    FAILED = "failed", _("Lỗi")
+
+
+class ImportJob(models.Model):
+    """A confirmed spreadsheet import, written in the background.
+
+    Writing 100,000 rows takes tens of seconds: the page that follows it
+    polls this row, whose ``progress`` the worker updates as it goes
+    (members/import_jobs.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    token = models.CharField(max_length=32)
+    kind = models.CharField(_("loại dữ liệu"), max_length=20)
+    file_name = models.CharField(_("tệp"), max_length=255)
+    # The confirm page's address, recorded with every row in the audit trail.
+    url = models.CharField(max_length=300)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=8,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+    )
+    stage = models.CharField(max_length=8, blank=True)
+    progress = models.PositiveSmallIntegerField(_("tiến độ %"), default=0)
+    # {"new": n, "updated": n, "unchanged": n, "total": n} once written.
+    counts = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập bảng tính")
+        verbose_name_plural = _("lượt nhập bảng tính")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="importjob_progress_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)

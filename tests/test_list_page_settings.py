@@ -14,7 +14,9 @@ def setting(name: str) -> str:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise
+# drop (and re-create under new ids) the reference data the migrations loaded.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_list_page_settings_hold_inside_and_end_with_the_transaction() -> None:
     server = setting("jit"), setting("max_parallel_workers_per_gather")
     with list_page_settings():

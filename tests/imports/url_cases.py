@@ -7,6 +7,7 @@ An upload is bound to the user who made it: another user's token is unknown
 from __future__ import annotations
 
 from members import importing
+from members.models import ImportJob
 from tests.conftest import Tree
 from tests.factories import UserFactory
 from tests.url_cases import CaseBuilder, UrlCase
@@ -20,6 +21,14 @@ def _foreign_upload(tree: Tree) -> dict[str, object]:
     return {"token": token}
 
 
+def _foreign_job(tree: Tree) -> dict[str, object]:
+    owner = UserFactory(username="bithu_khac2")
+    job = ImportJob.objects.create(
+        user=owner, token="0" * 32, kind="members", file_name="khac.xlsx", url="/"
+    )
+    return {"pk": job.pk}
+
+
 URL_CASES: dict[str, CaseBuilder] = {
     # The upload page writes only into the user's own subtree, row by row;
     # readers are refused there too (tests/members/test_import_views.py).
@@ -28,4 +37,6 @@ URL_CASES: dict[str, CaseBuilder] = {
     "imports:review": lambda tree: UrlCase(kwargs=_foreign_upload(tree)),
     "imports:confirm": lambda tree: UrlCase(kwargs=_foreign_upload(tree), write=True),
     "imports:errors": lambda tree: UrlCase(kwargs=_foreign_upload(tree)),
+    # A writing job is followed only by the user who confirmed it.
+    "imports:job": lambda tree: UrlCase(kwargs=_foreign_job(tree)),
 }

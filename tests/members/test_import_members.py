@@ -8,13 +8,17 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from members import importing
+from members.import_jobs import ProgressWriter, import_job_run, percent
 from members.models import (
     CellPeriod,
+    ImportJob,
+    ImportJobStatus,
     MemberEvent,
     MemberEventKind,
     Membership,
@@ -65,6 +69,16 @@ def test_the_template_has_vietnamese_headers_an_example_and_hidden_lists(
     assert ranges["B2:B10001"] == "'Danh mục'!$A$2:$A$3"
 
 
+def _confirm(client, url: str):  # type: ignore[no-untyped-def]
+    """Confirm the reviewed upload, run the queued job as the worker does
+    (``manage.py db_worker``), and return the job's page."""
+    response = client.post(reverse("imports:confirm", args=[_token(url)]))
+    job = ImportJob.objects.order_by("pk").last()
+    assert response.url == reverse("imports:job", args=[job.pk])
+    import_job_run.call(job.pk)
+    return client.get(response.url)
+
+
 def test_the_unmodified_template_is_an_empty_file(client, secretary) -> None:
     client.force_login(secretary)
     template = client.get(reverse("imports:template") + "?loai=qualifications").content
@@ -91,7 +105,8 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
     )
     assert "Chưa có gì được ghi" in body
     # Confirming anyway writes nothing.
-    client.post(reverse("imports:confirm", args=[_token(url)]))
+    refused = _confirm(client, url).content.decode()
+    assert "Không dòng nào được ghi" in refused
     assert Person.objects.count() == 0
     assert Membership.objects.count() == 0
     # The rows in error come back as a workbook with the reason.
@@ -106,7 +121,7 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
     rows[19][10] = "TC-TP-1"
     url, page = _upload(client, xlsx(rows))
     assert "Xác nhận nhập 50 dòng" in page.content.decode()
-    done = client.post(reverse("imports:confirm", args=[_token(url)]), follow=True)
+    done = _confirm(client, url)
     assert (
         "Đã nhập 50 dòng: 50 thêm mới, 0 cập nhật, 0 không đổi."
         in done.content.decode()
@@ -154,7 +169,7 @@ def test_a_confirmed_import_is_in_the_audit_trail_with_who_and_where(
     client.force_login(secretary)
     url, _page = _upload(client, xlsx([member_row(n) for n in range(1, 4)]))
     confirm = reverse("imports:confirm", args=[_token(url)])
-    client.post(confirm)
+    _confirm(client, url)
     assert Membership.objects.count() == 3
     for history, tracked in (
         (PersonHistory, Person),
@@ -411,7 +426,7 @@ def test_review_pages_read_the_kept_dry_run_and_confirm_checks_again(
     importing.import_file(
         "members", BytesIO(xlsx(rows[:1])), commit=True, user=secretary
     )
-    done = client.post(reverse("imports:confirm", args=[_token(url)]), follow=True)
+    done = _confirm(client, url)
     assert (
         "Đã nhập 250 dòng: 249 thêm mới, 0 cập nhật, 1 không đổi."
         in done.content.decode()
@@ -419,23 +434,84 @@ def test_review_pages_read_the_kept_dry_run_and_confirm_checks_again(
     assert Membership.objects.count() == 250
 
 
-def test_the_confirm_form_says_it_is_writing_and_htmx_is_sent_on(
-    client, secretary, tree
+def test_confirming_queues_the_writing_and_its_page_follows_it(
+    client, secretary, tree, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(secretary)
     url, page = _upload(client, xlsx([member_row(1), member_row(2)]))
-    body = page.content.decode()
     confirm = reverse("imports:confirm", args=[_token(url)])
-    assert f'hx-post="{confirm}"' in body
-    assert (
-        "Đang ghi 2 dòng vào cơ sở dữ liệu… Tệp lớn có thể mất một phút, "
-        "xin đừng đóng trang." in body
+    assert f'hx-post="{confirm}"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(confirm, headers={"HX-Request": "true"})
+    job = ImportJob.objects.get()
+    assert len(callbacks) == 1  # queued for the worker once committed
+    assert response["HX-Redirect"] == reverse("imports:job", args=[job.pk])
+    assert (job.status, job.user, job.file_name) == (
+        ImportJobStatus.QUEUED,
+        secretary,
+        "dang-vien.xlsx",
     )
-    response = client.post(confirm, headers={"HX-Request": "true"})
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("imports:upload")
-    assert (
-        "Đã nhập 2 dòng: 2 thêm mới"
-        in client.get(reverse("imports:upload")).content.decode()
-    )
+    assert Membership.objects.count() == 0
+    waiting = client.get(response["HX-Redirect"], headers={"HX-Request": "true"})
+    body = waiting.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "Đang chờ" in body
+    assert "2 dòng" in body
+    assert '<progress max="100" value="0">' in body
+
+    import_job_run.call(job.pk)  # what the db_worker runs
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (ImportJobStatus.DONE, 100)
+    assert job.counts == {"new": 2, "updated": 0, "unchanged": 0, "total": 2}
+    done = client.get(response["HX-Redirect"], headers={"HX-Request": "true"})
+    body = done.content.decode()
+    assert "every 1s" not in body
+    assert "Đã nhập 2 dòng: 2 thêm mới, 0 cập nhật, 0 không đổi." in body
     assert Membership.objects.count() == 2
+    # Run twice (a worker retrying), it writes nothing more.
+    import_job_run.call(job.pk)
+    assert Membership.objects.count() == 2
+
+
+def test_a_job_whose_rows_fail_by_now_writes_nothing_and_shows_them(
+    client, secretary, tree
+) -> None:
+    client.force_login(secretary)
+    rows = [member_row(1), member_row(2)]
+    url, _page = _upload(client, xlsx(rows))
+    # Before the worker gets to it, the rows' cell is closed.
+    tree.cell1.closed_on = datetime.date(2020, 1, 1)
+    tree.cell1.save()
+    page = _confirm(client, url).content.decode()
+    assert "Không ghi: tệp có lỗi" in page
+    assert f'href="{url}"' in page
+    assert Membership.objects.count() == 0
+    review = client.get(url).content.decode()
+    assert "Không có chi bộ đang hoạt động với mã “TC-TP-1”." in review
+
+
+# serialized_rollback: the flush after a transactional test would otherwise
+# drop (and re-create under new ids) the reference data the migrations loaded.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_progress_of_a_job_is_visible_while_it_writes(secretary) -> None:
+    """Written through its own connection: the import's transaction does
+    not hide it from the page that polls."""
+    job = ImportJob.objects.create(
+        user=secretary, token="1" * 32, kind="members", file_name="a.xlsx", url="/"
+    )
+    progress = ProgressWriter(job.pk)
+    with transaction.atomic():
+        progress("write", 50, 100)
+        outside = connections.create_connection("default")
+        try:
+            with outside.cursor() as cursor:
+                cursor.execute(
+                    "SELECT stage, progress FROM members_importjob WHERE id = %s",
+                    [job.pk],
+                )
+                assert cursor.fetchone() == ("write", 25 + 75 // 2)
+        finally:
+            outside.close()
+    progress.close()
+    assert [percent("read", 0, 0), percent("check", 10, 10)] == [0, 25]
+    assert percent("write", 100, 100) == 99  # 100 once committed

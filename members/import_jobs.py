@@ -1,0 +1,119 @@
+"""Confirmed spreadsheet imports, written in the background.
+
+``import_job_run`` runs in the database-backed worker (``manage.py
+db_worker``, started by ``make run``), as the large reports do. The import
+itself is one transaction (all or nothing), so its progress is written
+through a second connection, which commits each update at once: the page
+that follows the job (``imports:job``) reads it every second.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pghistory
+from django.db import connections, transaction
+from django.http import Http404
+from django.tasks import task
+from django.utils import timezone
+
+from members import importing
+from members.models import ImportJob, ImportJobStatus
+
+log = logging.getLogger(__name__)
+
+# Share of the bar for each stage of importing.import_file, from where it
+# starts: reading and checking 100,000 rows take ~4 s, writing them ~12 s
+# (bench/RESULTS.md).
+STAGES = {"read": (0, 15), "check": (15, 10), "write": (25, 75)}
+
+
+def percent(stage: str, done: int, total: int) -> int:
+    """How far the import is, 0–99, from the stage and its rows done."""
+    start, share = STAGES.get(stage, (0, 0))
+    fraction = done / total if total else 0
+    return min(99, start + int(share * min(fraction, 1)))
+
+
+class ProgressWriter:
+    """Records the job's progress on a connection of its own (autocommit),
+    only when the percentage changes."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.connection = connections.create_connection("default")
+        self.last: tuple[str, int] | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = (stage, percent(stage, done, total))
+        if now == self.last:
+            return
+        self.last = now
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE members_importjob SET stage = %s, progress = %s WHERE id = %s",
+                [now[0], now[1], self.job_id],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+    job.status = status
+    job.finished_at = timezone.now()
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "finished_at", *fields])
+
+
+@task()
+def import_job_run(job_id: int) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ImportJobStatus.QUEUED:  # run once, even if queued twice
+        return
+    job.status = ImportJobStatus.RUNNING
+    job.save(update_fields=["status"])
+    progress = ProgressWriter(job.pk)
+    try:
+        stored = importing.load_upload(user=job.user, token=job.token)
+        # The audit trail records who imported and from which page, as the
+        # middleware does for a request.
+        with pghistory.context(user=job.user_id, url=job.url):
+            result = importing.import_file(
+                stored.kind, stored.path, commit=True, user=job.user, progress=progress
+            )
+    except importing.ImportFileError as exc:
+        _finish(job, ImportJobStatus.REJECTED, error=str(exc.message))
+        return
+    except Http404:  # the upload was discarded or has expired
+        _finish(job, ImportJobStatus.FAILED, error="upload gone")
+        return
+    except Exception as exc:  # the page must show failure instead of waiting
+        log.exception("import job %s failed", job_id)
+        _finish(job, ImportJobStatus.FAILED, error=str(exc)[:2000])
+        return
+    finally:
+        progress.close()
+    if not result.written:
+        # The database changed since the review and rows now fail: the review
+        # page shows them (nothing was written).
+        stored.keep_dry_run((result, None))
+        _finish(job, ImportJobStatus.REJECTED, progress=100)
+        return
+    counts = {k: result.counts[k] for k in ("new", "updated", "unchanged")}
+    counts["total"] = len(result.rows)
+    _finish(job, ImportJobStatus.DONE, progress=100, counts=counts)
+    stored.discard()
+
+
+def import_job_start(
+    *, user: Any, stored: importing.StoredUpload, url: str
+) -> ImportJob:
+    """Record the job, then queue it once the row is committed."""
+    job = ImportJob.objects.create(
+        user=user, token=stored.token, kind=stored.kind, file_name=stored.name, url=url
+    )
+    transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
+    return job
