@@ -19,15 +19,20 @@ ARGS = [
 ]
 
 
-def _secretary_page(browser, base: str):  # type: ignore[no-untyped-def]
-    """A new page logged in as the commune's secretary."""
+def _logged_in_page(browser, base: str, username: str):  # type: ignore[no-untyped-def]
+    """A new page logged in as ``username`` (the factories' password)."""
     page = browser.new_page()
     page.goto(f"{base}/dang-nhap/")
-    page.fill("input[name=username]", "bithu_thanhphong")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", "matkhau-thu-nghiem")
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page
+
+
+def _secretary_page(browser, base: str):  # type: ignore[no-untyped-def]
+    """A new page logged in as the commune's secretary."""
+    return _logged_in_page(browser, base, "bithu_thanhphong")
 
 
 # serialized_rollback: the flush after a transactional test would otherwise
@@ -104,12 +109,7 @@ def test_choosing_a_unit_offers_its_children_next(
     make_member(tree.cell2, full_name="Trần Thị Bình")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.fill("input[name=username]", "bantochuc_huyen")
-        page.fill("input[name=password]", "matkhau-thu-nghiem")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = _logged_in_page(browser, live_server.url, "bantochuc_huyen")
         page.goto(f"{live_server.url}/dang-vien/")
         options = page.locator("#id_unit option")
         assert options.all_inner_texts() == [
