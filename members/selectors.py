@@ -25,7 +25,8 @@ from members.models import (
 )
 from members.qualifications import Dimension
 from organizations.models import Unit
-from partyquality.access import AnyUser
+from partyquality.access import AnyUser, is_admin
+from partyquality.lookups import IdArray
 
 LEAVING_KINDS = {
     MemberEventKind.RESIGNATION: MembershipStatus.RESIGNED,
@@ -149,9 +150,9 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
     is_member = Exists(
         Membership.objects.filter(person=OuterRef("person_id"), ended_on__isnull=True)
     )
+    holdings = PositionHolding.objects.visible_to(user).filter(open_holdings_on(today))
     return (
-        PositionHolding.objects.visible_to(user)
-        .filter(open_holdings_on(today))
+        _with_holding_units(holdings, user)
         .select_related("person", "unit", "position")
         .annotate(
             professional_level=_highest_level(Dimension.PROFESSIONAL),
@@ -161,6 +162,25 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
         )
         .order_by("person__search_name", "position__order", "id")
     )
+
+
+def _with_holding_units(
+    holdings: QuerySet[PositionHolding], user: AnyUser
+) -> QuerySet[PositionHolding]:
+    """The same holdings, also filtered by the few units of the user's reach
+    that hold positions (read first, one query).
+
+    Positions are held at a few units (the communes), while a reach is mostly
+    cells: a province officer's 11,000 unit ids hold 3,000 of the country's
+    100,000 holdings, but PostgreSQL, which only knows how many units hold
+    positions, expects 92,000 and walks the 5 million names to find the first
+    50 (300 ms nationally). Given the 130 units that do hold positions, it
+    starts from them (15 ms). The scope filter itself stays as it was.
+    """
+    if is_admin(user):
+        return holdings
+    units = IdArray(holdings.order_by().values_list("unit_id", flat=True).distinct())
+    return holdings.filter(unit_id__any_of=units)
 
 
 @dataclass
