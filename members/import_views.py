@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +40,11 @@ class UploadForm(forms.Form):
         except importing.ImportFileError as exc:
             raise forms.ValidationError(exc.message) from None
         return upload
+
+
+def _number(value: int) -> str:
+    """30.000 in Vietnamese, 30,000 in English."""
+    return number_format(value, force_grouping=True)
 
 
 def _writer(request: AuthedRequest) -> None:
@@ -161,7 +167,11 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
         "job": job,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),
         "rows": len(result.rows) if result else None,
-        "imported": IMPORTED.format(**job.counts) if job.counts else "",
+        "imported": (
+            IMPORTED.format(**{k: _number(v) for k, v in job.counts.items()})
+            if job.counts
+            else ""
+        ),
     }
     template = "members/import_job.html"
     if request.htmx:

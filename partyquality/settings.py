@@ -178,6 +178,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first: msgids in code and templates are Vietnamese, English is a
 # translation in locale/en.
 LANGUAGE_CODE = "vi"
+# Our additions to the locales' formats (grouping of Vietnamese numbers).
+FORMAT_MODULE_PATH = ["partyquality.formats"]
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")

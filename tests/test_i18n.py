@@ -53,3 +53,15 @@ def test_base_layout_renders_english_under_translation_override(
     with translation.override("en"):
         html = render_to_string("base.html", request=request)
     assert '<html lang="en">' in html
+
+
+def test_large_counts_are_grouped_in_each_language() -> None:
+    """30.000 in Vietnamese ("Hơn 2.000 đảng viên"), 30,000 in English."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ n|floatformat:"0g" }}')
+    with translation.override("vi"):
+        assert template.render(Context({"n": 30000})) == "30.000"
+    with translation.override("en"):
+        assert template.render(Context({"n": 30000})) == "30,000"
