@@ -109,10 +109,12 @@ class Person(models.Model):
             # stop after 50 rows instead of sorting a province. The columns
             # the lists filter on ride along (INCLUDE), so walking the index
             # tests gender, birth date and ethnicity without reading the
-            # table (an index-only scan, once VACUUM has marked the pages).
+            # table (an index-only scan, once VACUUM has marked the pages);
+            # the given name too, which a name search's last group excludes
+            # (reading the table for it made "thi" 40 ms -> 170 ms nationally).
             models.Index(
                 fields=["search_name", "id"],
-                include=["gender", "date_of_birth", "ethnicity"],
+                include=["gender", "date_of_birth", "ethnicity", "search_given_name"],
                 name="person_name_order_idx",
             ),
             # The people with a given name, in name order: a search for
