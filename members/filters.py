@@ -96,6 +96,13 @@ def unit_choices(user: object, selected: int | None) -> list[tuple[str, str]]:
     return [(str(pk), "\u2003" * depth + name) for pk, name, depth in units]
 
 
+def _unit_id(value: str | None) -> int | None:
+    """A unit id from the URL, or None for anything else ("²", 10**20)."""
+    if value and value.isascii() and value.isdigit() and int(value) < 2**63:
+        return int(value)
+    return None
+
+
 def _visible_units(request: object) -> QuerySet[Unit]:
     user = getattr(request, "user", None)
     return Unit.objects.visible_to(user)  # type: ignore[arg-type]
@@ -187,7 +194,7 @@ class PersonFilterSet(django_filters.FilterSet):
                 form_field.choices = [c for c in form_field.choices if c[0] != ""]
         field = self.form.fields["unit"]
         selected = self.data.get("unit") if self.data else None
-        selected_id = int(selected) if selected and selected.isdigit() else None
+        selected_id = _unit_id(selected)
         choices = [
             ("", str(_("Tất cả đơn vị"))),
             *unit_choices(getattr(self.request, "user", None), selected_id),

@@ -13,10 +13,10 @@ import logging
 from typing import Any
 
 import pghistory
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.http import Http404
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members import importing
 from members.models import ImportJob, ImportJobStatus
@@ -70,28 +70,42 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
 
 @task()
 def import_job_run(job_id: int) -> None:
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    if job.status != ImportJobStatus.QUEUED:  # run once, even if queued twice
+    # Run once, even if queued twice: only the call that moves the job out of
+    # "queued" writes.
+    started = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+        status=ImportJobStatus.RUNNING
+    )
+    if not started:
         return
-    job.status = ImportJobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
     progress = ProgressWriter(job.pk)
+    stored = None
     try:
         stored = importing.load_upload(user=job.user, token=job.token)
         # The audit trail records who imported and from which page, as the
-        # middleware does for a request.
-        with pghistory.context(user=job.user_id, url=job.url):
+        # middleware does for a request; messages are in the user's language.
+        with (
+            pghistory.context(user=job.user_id, url=job.url),
+            translation.override(job.language),
+        ):
             result = importing.import_file(
                 stored.kind, stored.path, commit=True, user=job.user, progress=progress
             )
     except importing.ImportFileError as exc:
-        _finish(job, ImportJobStatus.REJECTED, error=str(exc.message))
+        # The review shows this file error, not its earlier clean check.
+        with translation.override(job.language):
+            message = str(exc.message)
+        if stored is not None:
+            stored.keep_dry_run((None, message))
+        _finish(job, ImportJobStatus.REJECTED, error=message)
         return
     except Http404:  # the upload was discarded or has expired
         _finish(job, ImportJobStatus.FAILED, error="upload gone")
         return
     except Exception as exc:  # the page must show failure instead of waiting
         log.exception("import job %s failed", job_id)
+        if stored is not None:  # the review checks the file again
+            stored.forget_dry_run()
         _finish(job, ImportJobStatus.FAILED, error=str(exc)[:2000])
         return
     finally:
@@ -109,11 +123,24 @@ def import_job_run(job_id: int) -> None:
 
 
 def import_job_start(
-    *, user: Any, stored: importing.StoredUpload, url: str
+    *, user: Any, stored: importing.StoredUpload, url: str, language: str
 ) -> ImportJob:
-    """Record the job, then queue it once the row is committed."""
-    job = ImportJob.objects.create(
-        user=user, token=stored.token, kind=stored.kind, file_name=stored.name, url=url
-    )
+    """Record the job, then queue it once the row is committed; or the
+    upload's job already queued, running or done (confirmed twice)."""
+    live = [ImportJobStatus.QUEUED, ImportJobStatus.RUNNING, ImportJobStatus.DONE]
+    kept = stored.dry_run()
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user=user,
+                token=stored.token,
+                kind=stored.kind,
+                file_name=stored.name,
+                url=url,
+                language=language,
+                rows=len(kept[0].rows) if kept and kept[0] else None,
+            )
+    except IntegrityError:  # importjob_one_live_job_per_upload
+        return ImportJob.objects.get(token=stored.token, status__in=live)
     transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
     return job

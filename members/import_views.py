@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -143,7 +144,12 @@ def confirm(request: AuthedRequest, token: str) -> HttpResponse:
     """Queue the writing (a big file takes tens of seconds) and follow it."""
     _writer(request)
     stored = importing.load_upload(user=request.user, token=token)
-    job = import_job_start(user=request.user, stored=stored, url=request.path)
+    job = import_job_start(
+        user=request.user,
+        stored=stored,
+        url=request.path,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
     url = reverse("imports:job", args=[job.pk])
     if request.htmx:  # the confirm form is posted by htmx (no double submit)
         return HttpResponseClientRedirect(url)
@@ -156,17 +162,10 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
     """How far the writing is; the page asks again every second until done."""
     _writer(request)
     job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
-    kept = None
-    if not job.finished:
-        try:  # the number of rows, from the review's kept dry run
-            kept = importing.load_upload(user=request.user, token=job.token).dry_run()
-        except Http404:
-            kept = None
-    result = kept[0] if kept else None
     context = {
         "job": job,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),
-        "rows": len(result.rows) if result else None,
+        "rows": job.rows,
         "imported": (
             IMPORTED.format(**{k: _number(v) for k, v in job.counts.items()})
             if job.counts

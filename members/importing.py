@@ -1279,6 +1279,9 @@ class StoredUpload:
         with self.path.with_suffix(".dryrun").open("wb") as out:
             pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def forget_dry_run(self) -> None:
+        self.path.with_suffix(".dryrun").unlink(missing_ok=True)
+
     def dry_run(self) -> tuple[ImportResult | None, str | None] | None:
         """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``.
 

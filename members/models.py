@@ -547,6 +547,10 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("tệp"), max_length=255)
     # The confirm page's address, recorded with every row in the audit trail.
     url = models.CharField(max_length=300)
+    # The confirming user's language: the worker writes the file's messages in it.
+    language = models.CharField(max_length=8, default="vi")
+    # Rows of the reviewed file, for the page that follows the writing.
+    rows = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(
         _("trạng thái"),
         max_length=8,
@@ -568,6 +572,13 @@ class ImportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="importjob_progress_0_100"
+            ),
+            # One writing per upload: confirming twice (Back, a second click)
+            # follows the first job instead of starting another.
+            models.UniqueConstraint(
+                fields=["token"],
+                condition=Q(status__in=["queued", "running", "done"]),
+                name="importjob_one_live_job_per_upload",
             ),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -468,9 +469,55 @@ def test_confirming_queues_the_writing_and_its_page_follows_it(
     assert "every 1s" not in body
     assert "Đã nhập 2 dòng: 2 thêm mới, 0 cập nhật, 0 không đổi." in body
     assert Membership.objects.count() == 2
-    # Run twice (a worker retrying), it writes nothing more.
+    # Run twice (a worker retrying), it leaves the finished job as it was.
+    finished_at = job.finished_at
     import_job_run.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.finished_at) == (ImportJobStatus.DONE, finished_at)
     assert Membership.objects.count() == 2
+
+
+def test_confirming_twice_follows_the_same_job(client, secretary, tree) -> None:
+    """The Back button or a second click: one job, one writing."""
+    client.force_login(secretary)
+    url, _page = _upload(client, xlsx([member_row(1)]))
+    confirm = reverse("imports:confirm", args=[_token(url)])
+    first = client.post(confirm)
+    second = client.post(confirm)
+    job = ImportJob.objects.get()
+    assert first.url == second.url == reverse("imports:job", args=[job.pk])
+    assert job.rows == 1
+
+
+def test_the_worker_writes_the_messages_in_the_confirming_users_language(
+    client, secretary, tree
+) -> None:
+    client.force_login(secretary)
+    client.post(reverse("set_language"), {"language": "en"})
+    url, _page = _upload(client, xlsx([member_row(1)]))
+    tree.cell1.closed_on = datetime.date(2020, 1, 1)
+    tree.cell1.save()
+    page = _confirm(client, url).content.decode()
+    assert "No row was written" in page
+    review = client.get(url).content.decode()
+    assert "There is no open Party cell with code “TC-TP-1”." in review
+    assert "Không có chi bộ đang hoạt động" not in review
+
+
+def test_a_file_that_became_unreadable_is_reported_on_its_review(
+    client, secretary, tree, settings
+) -> None:
+    client.force_login(secretary)
+    url, _page = _upload(client, xlsx([member_row(1)]))
+    # Between the review and the writing the stored file is damaged.
+    stored = Path(settings.MEDIA_ROOT).rglob(f"{_token(url)}.xlsx")
+    next(stored).write_bytes(b"not a spreadsheet")
+    page = _confirm(client, url).content.decode()
+    assert "Không ghi: tệp có lỗi" in page
+    review = client.get(url).content.decode()
+    assert "Tệp không phải bảng tính Excel (.xlsx)." in review
+    assert "Xác nhận nhập" not in review  # no confirm button on a stale check
+    assert Person.objects.count() == 0
 
 
 def test_a_job_whose_rows_fail_by_now_writes_nothing_and_shows_them(

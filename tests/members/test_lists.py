@@ -418,6 +418,16 @@ def test_unit_select_starts_at_the_users_own_units(
     ]
 
 
+@pytest.mark.parametrize("unit", ["99999999999999999999", "²", "-1", "abc"])
+def test_a_unit_in_the_url_that_is_no_id_is_ignored(
+    client, secretary, people, unit
+) -> None:
+    client.force_login(secretary)
+    response = client.get(LIST, {"unit": unit})
+    assert response.status_code == 200
+    assert "Phạm Văn Xa" not in names(response)
+
+
 def test_unit_select_keeps_a_chosen_unit_closed_since(
     client, secretary, people, tree
 ) -> None:
