@@ -54,17 +54,29 @@ def _login(page: Page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def _choose(page: Page, key: str, label: str) -> None:
+def _saved(page: Page, key: str, action) -> None:  # type: ignore[no-untyped-def]
+    """Do ``action`` on a row and wait until htmx has swapped in the saved row.
+
+    The old row may show "saved" from an earlier change: waiting for that
+    alone let the next step type into the row about to be replaced (a flaky
+    timeout in CI), so wait for the old row to leave first.
+    """
+    old_row = page.locator(f"#row-{key}").element_handle()
     with page.expect_response(lambda r: "/dong/" in r.url):
-        page.locator(f"#row-{key} select").select_option(label=label)
+        action()
+    old_row.wait_for_element_state("hidden")
     expect(page.locator(f"#row-{key} .saved")).to_be_visible()
+
+
+def _choose(page: Page, key: str, label: str) -> None:
+    _saved(
+        page, key, lambda: page.locator(f"#row-{key} select").select_option(label=label)
+    )
 
 
 def _remark(page: Page, key: str, text: str) -> None:
     page.fill(f"input[name='{key}-remarks']", text)
-    with page.expect_response(lambda r: "/dong/" in r.url):
-        page.keyboard.press("Tab")
-    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
+    _saved(page, key, lambda: page.keyboard.press("Tab"))
 
 
 # serialized_rollback (as in test_tree_browser.py): the flush after the test
