@@ -27,7 +27,15 @@ from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
-from partyquality.search import LastWord, Unaccented, name_words
+from partyquality.search import (
+    LEADING_WORDS_INDEX,
+    NAME_WORDS_INDEX,
+    UNUSUAL_GIVEN_NAME,
+    LastWord,
+    LeadingWords,
+    Unaccented,
+    name_words,
+)
 
 # Căn cước (Law on Identification 2023): 12 digits.
 NATIONAL_ID_PATTERN = r"^[0-9]{12}$"
@@ -104,7 +112,7 @@ class Person(models.Model):
         ]
         indexes = [
             # Name search is by words (partyquality/search.py).
-            GinIndex(name_words("search_name"), name="person_name_words"),
+            GinIndex(name_words("search_name"), name=NAME_WORDS_INDEX),
             # Lists are sorted by name: an ordered index lets the first page
             # stop after 50 rows instead of sorting a province. The columns
             # the lists filter on ride along (INCLUDE), so walking the index
@@ -123,6 +131,14 @@ class Person(models.Model):
                 fields=["search_given_name", "search_name", "id"],
                 include=["gender"],
                 name="person_given_name_idx",
+            ),
+            # The words before the given name, and the few given names of
+            # several words: the last group of a search (partyquality/search.py).
+            GinIndex(name_words(LeadingWords("search_name")), name=LEADING_WORDS_INDEX),
+            models.Index(
+                fields=["search_given_name"],
+                condition=Q(search_given_name__regex=UNUSUAL_GIVEN_NAME),
+                name="person_unusual_given_name",
             ),
         ]
 

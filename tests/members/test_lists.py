@@ -20,6 +20,7 @@ from members.filters import MemberFilter
 from members.models import Membership
 from organizations.models import Kind, Level
 from partyquality.access import request_scope
+from partyquality.search import other_matches_share
 from tests.factories import make_unit
 from tests.members.factories import PersonFactory, make_member, position
 
@@ -281,6 +282,7 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
         "Lan Thị Hà",
         "Đỗ Lan Anh",
         "Trần Văn Hùng",
+        "Phạm Thị Lành",
     ]:
         make_member(tree.cell1, full_name=name)
     client.force_login(secretary)
@@ -292,6 +294,7 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
         "Bùi Thị Lan",
         "Lê Thị Lan",
         "Đỗ Lan Anh",
+        "Phạm Thị Lành",  # a longer given name, while "lan" may be unfinished
     ]
     # Words in any order: after the names starting with them, the others.
     assert names(client.get(LIST, {"q": "lan thi"})) == [
@@ -308,14 +311,46 @@ def test_names_starting_with_the_words_come_first(client, secretary, tree) -> No
     rows = _sheet(client.get(reverse("members:member_export"), {"q": "lan"}))
     assert [row[0] for row in rows[1:]] == names(client.get(LIST, {"q": "lan"}))
     # The count covers both groups; a chosen sort applies to all matches.
-    assert client.get(LIST, {"q": "lan"}).context["page"].paginator.count == 5
+    assert client.get(LIST, {"q": "lan"}).context["page"].paginator.count == 6
     assert names(client.get(LIST, {"q": "lan", "o": "-name"})) == [
+        "Phạm Thị Lành",
         "Lê Thị Lan",
         "Lan Văn Bình",
         "Lan Thị Hà",
         "Đỗ Lan Anh",
         "Bùi Thị Lan",
     ]
+
+
+def test_a_word_inside_a_given_name_of_several_words_is_found(
+    client, secretary, tree
+) -> None:
+    """Ê Đê and other names may hold punctuation: "Mai-Anh" is one given name
+    but two words ("mai", "anh") to the word index."""
+    make_member(tree.cell1, full_name="Nguyễn Thị Mai-Anh")
+    make_member(tree.cell1, full_name="H'Hen Niê")
+    client.force_login(secretary)
+    assert names(client.get(LIST, {"q": "anh"})) == ["Nguyễn Thị Mai-Anh"]
+    assert names(client.get(LIST, {"q": "hen"})) == ["H'Hen Niê"]
+
+
+def test_the_last_group_is_the_same_whether_its_word_is_common_or_rare(
+    client, secretary, tree
+) -> None:
+    """How the last group is read depends on how common the word is among
+    family and middle names (ANALYZE's statistics); what it finds does not."""
+    people = ["Bùi Thị Hoa", "Trần Thị Lan", "Đỗ Thị Thịnh", "Thị Văn Bảo"]
+    people += [f"Lê Văn Thử {i:02d}" for i in range(40)]  # "thi" is not in these
+    for name in people:
+        make_member(tree.cell1, full_name=name)
+    client.force_login(secretary)
+    rare = names(client.get(LIST, {"q": "thi"}))
+    assert other_matches_share("thi", prefix=True) == 0  # no statistics yet
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    assert other_matches_share("thi", prefix=True) >= 0.01
+    assert rare == ["Thị Văn Bảo", "Bùi Thị Hoa", "Đỗ Thị Thịnh", "Trần Thị Lan"]
+    assert names(client.get(LIST, {"q": "thi"})) == rare
 
 
 def test_names_starting_with_the_words_alone_can_fill_the_cap(
@@ -340,10 +375,11 @@ def test_names_starting_with_the_words_alone_can_fill_the_cap(
         search.qs  # noqa: B018 — applies the filters
         with django_assert_num_queries(1):
             assert search.first_ids(3) == starting
-        # Then the people named Lan, then any other name with the word.
+        # Then the people named Lan, then (after reading how common the
+        # word is) any other name with the word.
         with django_assert_num_queries(2):
             assert len(search.first_ids(4)) == 4
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert len(search.first_ids(5)) == 4
 
 
@@ -452,8 +488,9 @@ def _count_queries(client, url: str) -> int:
         ("", 12),
         # A name search reads the ids of its matches once for count and page:
         # the names starting with the words, then (as they do not fill the
-        # cap here) those with the word as given name, then the others.
-        ("?q=van&status=active&professional=university&age=40_49", 13),
+        # cap here) those with the word as given name, then how common it is
+        # among other names, then the others.
+        ("?q=van&status=active&professional=university&age=40_49", 14),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
