@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from organizations.models import Unit
+from partyquality.jobs import BackgroundJob
 
 
 class ScaleSubject(models.TextChoices):
@@ -703,7 +704,7 @@ class ReportJobStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob):
     """A report file rendered in the background and kept for its requester."""
 
     user = models.ForeignKey(
@@ -721,22 +722,12 @@ class ReportJob(models.Model):
         choices=ReportJobStatus.choices,
         default=ReportJobStatus.QUEUED,
     )
-    progress = models.PositiveSmallIntegerField(_("tiến độ %"), default=0)
     # Relative to MEDIA_ROOT.
     file_path = models.CharField(max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("tệp báo cáo")
         verbose_name_plural = _("tệp báo cáo")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="reportjob_progress_0_100"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.report} {self.year} ({self.get_status_display()})"

@@ -27,6 +27,7 @@ from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
+from partyquality.jobs import BackgroundJob
 from partyquality.search import (
     LEADING_WORDS_INDEX,
     NAME_WORDS_INDEX,
@@ -547,7 +548,7 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """A confirmed spreadsheet import, written in the background.
 
     Writing 100,000 rows takes tens of seconds: the page that follows it
@@ -574,21 +575,14 @@ class ImportJob(models.Model):
         default=ImportJobStatus.QUEUED,
     )
     stage = models.CharField(max_length=8, blank=True)
-    progress = models.PositiveSmallIntegerField(_("tiến độ %"), default=0)
     # {"new": n, "updated": n, "unchanged": n, "total": n} once written.
     counts = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("lượt nhập bảng tính")
         verbose_name_plural = _("lượt nhập bảng tính")
-        ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="importjob_progress_0_100"
-            ),
+            *BackgroundJob.Meta.constraints,
             # One writing per upload: confirming twice (Back, a second click)
             # follows the first job instead of starting another.
             models.UniqueConstraint(

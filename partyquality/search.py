@@ -3,8 +3,9 @@
 PostgreSQL's ``unaccent`` is only STABLE, so it cannot feed a generated column
 or an index. Migration ``partyquality/0001`` wraps it in an IMMUTABLE
 ``pq_unaccent(text)`` (lower-cased, with the dictionary named explicitly, the
-usual safe wrapper); names get a generated ``search_name`` column with a
-trigram index, and queries fold the user's text the same way.
+usual safe wrapper); units and people get a generated ``search_name``
+column, queries fold the user's text the same way, and unit names are
+searched as substrings (``search_filter``, a trigram index).
 
 People's names are searched by words instead (``NameSearch``): each word
 typed must be a word of the name, the last one may be the start of a word
