@@ -71,8 +71,14 @@ MemberClassificationHistory = _event_model(
 PersonHistory = _event_model(
     Person, "PersonHistory", exclude=["search_name", "search_given_name"]
 )
-MembershipHistory = _event_model(Membership, "MembershipHistory")
+# Copies kept by triggers for the member list's search (members.models), not
+# facts of the record: a rename or a move of the tree is not a member's event.
+MembershipHistory = _event_model(
+    Membership,
+    "MembershipHistory",
+    exclude=["province", "search_name", "search_given_name"],
+)
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
-UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name"])
+UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name", "province"])
 PositionHoldingHistory = _event_model(PositionHolding, "PositionHoldingHistory")

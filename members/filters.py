@@ -29,8 +29,8 @@ from members.models import (
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, levels_of
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
-from partyquality.access import is_admin, root_unit_ids
-from partyquality.search import NameSearch
+from partyquality.access import is_admin, reach_province, root_unit_ids
+from partyquality.search import NameFields, NameSearch
 from partyquality.widgets import LongSelect
 
 AGE_BANDS = [
@@ -221,6 +221,8 @@ class PersonFilterSet(django_filters.FilterSet):
     # starting with it first (``first_ids``).
     name_search: NameSearch | None = None
     unsearched: QuerySet | None = None
+    # Where the rows have the person's folded names (``narrow`` may change it).
+    names = NameFields.of_person()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value.strip():
@@ -228,22 +230,22 @@ class PersonFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
+        queryset = self.narrow(super().filter_queryset(queryset))
         if self.name_search is None:
             return queryset
         self.unsearched = queryset
-        return self.name_search.matches(
-            queryset, "person__search_name", "person__search_given_name"
-        )
+        return self.name_search.matches(queryset, self.names)
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """The filtered, sorted rows, perhaps re-expressed for speed."""
+        return queryset
 
     def first_ids(self, limit: int) -> list[int] | None:
         """Ids of the first ``limit`` rows of a name search, names starting
         with the words first; None without a search."""
         if self.name_search is None or self.unsearched is None:
             return None
-        return self.name_search.first_ids(
-            self.unsearched, "person__search_name", "person__search_given_name", limit
-        )
+        return self.name_search.first_ids(self.unsearched, self.names, limit)
 
     def filter_unit(self, queryset: QuerySet, name: str, value: Unit) -> QuerySet:
         today = timezone.localdate()
@@ -323,6 +325,33 @@ class MemberFilter(PersonFilterSet):
     class Meta:
         model = Membership
         fields: list[str] = []
+
+    # The membership's copies of its person's names (Membership.search_name).
+    OWN_NAMES = NameFields(
+        name="search_name",
+        given="search_given_name",
+        person_name="person__search_name",
+        person_given="person__search_given_name",
+    )
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """A user whose whole reach lies in one province (``reach_province``)
+        gets that province's rows by their own index, in name order; the
+        scope filter stays, so nothing outside the reach is added. The
+        membership's copy of the name sorts the same as the person's."""
+        user = getattr(self.request, "user", None)
+        province = reach_province(user) if user is not None else None
+        if province is None:
+            return queryset
+        self.names = self.OWN_NAMES
+        person_name = NameFields.of_person().name
+        order = [
+            key.replace(person_name, self.names.name)
+            if isinstance(key, str) and key.lstrip("-") == person_name
+            else key
+            for key in queryset.query.order_by
+        ]
+        return queryset.filter(province_id=province).order_by(*order)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == ACTIVE:

@@ -205,6 +205,27 @@ class Membership(models.Model):
         related_name="current_memberships",
         verbose_name=_("chi bộ hiện tại"),
     )
+    # Copies for the member list of a province officer, kept by triggers
+    # (migration members/0014): the province of the current cell (``Unit.province``)
+    # and the person's folded name. With them one index holds a province's
+    # members in name order, so the list of a province of 200,000 members
+    # reads its first page from its own range instead of walking the names
+    # of the whole country and dropping the 97 % outside it (bench/RESULTS.md).
+    province = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    search_name = models.TextField(editable=False, default="", db_collation="C")
+    search_given_name = models.GeneratedField(
+        expression=LastWord(F("search_name")),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -240,7 +261,21 @@ class Membership(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["current_cell", "status"])]
+        indexes = [
+            models.Index(fields=["current_cell", "status"]),
+            # A province's members in name order, and those with a given name
+            # (partyquality/search.py); the scope and the status ride along.
+            models.Index(
+                fields=["province", "search_name", "id"],
+                include=["current_cell", "status"],
+                name="membership_province_name_idx",
+            ),
+            models.Index(
+                fields=["province", "search_given_name", "search_name", "id"],
+                include=["current_cell", "status"],
+                name="membership_province_given_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.card_number or '—'})"

@@ -348,13 +348,17 @@ class Generator:
     # --- The tree ----------------------------------------------------------
     def _tree(self, cursor: Any, summary: Summary) -> list[tuple[Any, ...]]:
         rnd, size, prefix = self.random, self.size, f"SYN{summary.run}"
-        units: list[tuple[Any, ...]] = []  # (code, name, level, kind, difficult)
+        # (code, name, level, kind, difficult, province index or None)
+        units: list[tuple[Any, ...]] = []
         links: list[tuple[int, int]] = []  # indexes into units
         cells: list[tuple[int, int, int]] = []  # (unit index, superior index, members)
         grassroots: list[int] = []
 
         def add(code: str, name: str, level: str, kind: str, parent: int | None) -> int:
-            units.append((code, name, level, kind, False))
+            # The province of a unit is its parent's (Unit.province).
+            province = None if parent is None else units[parent][5]
+            province = parent if province is None else province
+            units.append((code, name, level, kind, False, province))
             if parent is not None:
                 links.append((len(units) - 1, parent))
             return len(units) - 1
@@ -415,10 +419,17 @@ class Generator:
         _copy(
             cursor,
             Unit._meta.db_table,
-            ["id", "code", "name", "level", "kind", "opened_on", "is_difficult_area"],
+            [
+                "id",
+                *("code", "name", "level", "kind", "opened_on", "is_difficult_area"),
+                "province_id",
+            ],
             (
-                (first + i, code, name, level, kind, OPENED, difficult)
-                for i, (code, name, level, kind, difficult) in enumerate(units)
+                (first + i, code, name, level, kind, OPENED, difficult, first + top)
+                for i, (code, name, level, kind, difficult, province) in enumerate(
+                    units
+                )
+                for top in [i if province is None else province]
             ),
         )
         _copy(
@@ -562,10 +573,14 @@ class Generator:
         cursor.execute(
             f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
-              full_member_on, ended_on, status, current_cell_id)
+              full_member_on, ended_on, status, current_cell_id, province_id,
+              search_name)
             SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
-              admitted, full_on, ended, status, cell_id
+              admitted, full_on, ended, status, cell_id, u.province_id, p.search_name
             FROM syn_m
+            -- The copies the triggers would make (they are off for big loads).
+            JOIN members_person p ON p.id = {person0} + seq
+            JOIN organizations_unit u ON u.id = cell_id
             """
         )
         self.say(f"memberships: {cursor.rowcount}")

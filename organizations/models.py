@@ -94,6 +94,23 @@ class Unit(models.Model):
     search_name = models.GeneratedField(
         expression=Unaccented("name"), output_field=models.TextField(), db_persist=True
     )
+    # The open province whose reach (``tree.subtree_ever_ids``) holds the unit,
+    # set by ``tree.place_in_provinces`` after every change of the tree and
+    # copied onto the unit's memberships by a trigger: the member list of a
+    # province officer reads one province's range of a name index instead of
+    # the whole country's (members.models.Membership). Only speed depends on
+    # it being up to date: the list narrows by it only when every unit of the
+    # officer's reach has the same one (partyquality.access.reach_province).
+    province = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("thuộc tỉnh"),
+    )
 
     objects = UnitQuerySet.as_manager()
 

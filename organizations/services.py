@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from organizations.models import EventKind, Unit, UnitEvent, UnitLink, UnitName
-from organizations.tree import ancestor_ids
+from organizations.tree import ancestor_ids, place_in_provinces
 
 ERR_PARENT_CLOSED = "Tổ chức cấp trên {parent} không hoạt động vào ngày {date}."
 ERR_UNIT_CLOSED = "Tổ chức {unit} không hoạt động vào ngày {date}."
@@ -159,6 +159,9 @@ def _record(
     )
     event.predecessors.set(predecessors)
     event.successors.set(successors)
+    # Every change of the tree goes through here: re-place the units in
+    # their provinces (the member list narrows by it, Unit.province).
+    place_in_provinces()
     return event
 
 

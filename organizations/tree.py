@@ -11,6 +11,7 @@ import datetime
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from partyquality.search import fold
 
@@ -32,18 +33,38 @@ SELECT id FROM sub
 # Units that were ever under the roots, and the predecessors they absorbed:
 # the reach of an assignment across the tree's whole history, so that a 2026
 # commune officer can read 2024 data of the communes merged into theirs.
+EVER_EDGES = f"""(
+    SELECT parent_id, child_id FROM {LINK}
+    UNION ALL
+    SELECT s.unit_id AS parent_id, p.unit_id AS child_id
+    FROM {SUCC} s JOIN {PRED} p ON p.unitevent_id = s.unitevent_id
+)"""
 SUBTREE_EVER_SQL = f"""
 WITH RECURSIVE sub(id) AS (
     SELECT unnest(%s::bigint[])
   UNION
-    SELECT e.child_id FROM (
-        SELECT parent_id, child_id FROM {LINK}
-        UNION ALL
-        SELECT s.unit_id AS parent_id, p.unit_id AS child_id
-        FROM {SUCC} s JOIN {PRED} p ON p.unitevent_id = s.unitevent_id
-    ) e JOIN sub ON e.parent_id = sub.id
+    SELECT e.child_id FROM {EVER_EDGES} e JOIN sub ON e.parent_id = sub.id
 )
 SELECT id FROM sub
+"""
+
+# Each unit's province (``Unit.province``): the open province whose reach
+# holds it — the smaller id when a unit moved between provinces; none for a
+# unit in no open province's reach. Only the rows that change are written (a
+# trigger copies each change onto the unit's memberships).
+PLACE_IN_PROVINCES_SQL = f"""
+WITH RECURSIVE reach(province_id, id) AS (
+    SELECT u.id, u.id FROM organizations_unit u
+    WHERE u.level = 'province' AND u.opened_on <= %(day)s
+      AND (u.closed_on IS NULL OR u.closed_on > %(day)s)
+  UNION
+    SELECT reach.province_id, e.child_id FROM {EVER_EDGES} e
+    JOIN reach ON e.parent_id = reach.id
+),
+placed AS (SELECT id, min(province_id) AS province_id FROM reach GROUP BY id)
+UPDATE organizations_unit u SET province_id = placed.province_id
+FROM organizations_unit everyone LEFT JOIN placed ON placed.id = everyone.id
+WHERE u.id = everyone.id AND u.province_id IS DISTINCT FROM placed.province_id
 """
 
 ANCESTORS_ON_DAY_SQL = f"""
@@ -72,6 +93,14 @@ def subtree_ever_ids(root_ids: list[int]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(SUBTREE_EVER_SQL, [list(root_ids)])
         return [row[0] for row in cursor.fetchall()]
+
+
+def place_in_provinces(day: datetime.date | None = None) -> int:
+    """Set every unit's ``province`` from the tree as of ``day`` (today);
+    return how many units changed. Called after every change of the tree."""
+    with connection.cursor() as cursor:
+        cursor.execute(PLACE_IN_PROVINCES_SQL, {"day": day or timezone.localdate()})
+        return cursor.rowcount
 
 
 def ancestor_ids(unit_id: int, day: datetime.date) -> list[int]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -122,6 +123,33 @@ def scope_unit_ids(
     For administrators check ``is_admin`` first: they reach everything.
     """
     return _reach(_root_ids(user, roles, rows))
+
+
+REACH_PROVINCES_SQL = """
+SELECT DISTINCT province_id FROM organizations_unit WHERE id = ANY(%s::bigint[])
+"""
+
+
+def reach_province(user: AnyUser) -> int | None:
+    """The one province (``Unit.province``) of every unit the user reaches,
+    or None: administrators, reaches across provinces or with units not
+    placed. A list may then keep to that province's rows (their copy of it
+    is kept by triggers) without leaving out anything the user may see."""
+    rows = assignment_rows(user)
+    if not rows or is_admin(user, rows):
+        return None
+    reach = scope_unit_ids(user, rows=rows)
+    cache = _request_cache.get()
+    key = ("province", tuple(_root_ids(user, rows=rows)))
+    if cache is not None and key in cache:
+        return cache[key]
+    with connection.cursor() as cursor:
+        cursor.execute(REACH_PROVINCES_SQL, [reach.text])
+        provinces = [province for (province,) in cursor.fetchall()]
+    province = provinces[0] if len(provinces) == 1 else None
+    if cache is not None:
+        cache[key] = province
+    return province
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:

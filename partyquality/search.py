@@ -131,6 +131,29 @@ def name_words(field: str | Func) -> SearchVector:
 
 
 @dataclass(frozen=True)
+class NameFields:
+    """Where the rows of a list have a person's folded names.
+
+    ``name`` and ``given`` sort and range the list; ``person_name`` and
+    ``person_given`` are the person's own columns, whose word and given-name
+    indexes find the few rows of a rare word. A list of people's memberships
+    uses the person's columns for all four; a province officer's member list
+    uses the membership's copies (``Membership.search_name``) for the first
+    two, which one index holds by province in name order.
+    """
+
+    name: str
+    given: str
+    person_name: str
+    person_given: str
+
+    @classmethod
+    def of_person(cls, path: str = "person") -> NameFields:
+        name, given = f"{path}__search_name", f"{path}__search_given_name"
+        return cls(name=name, given=given, person_name=name, person_given=given)
+
+
+@dataclass(frozen=True)
 class NameSearch:
     """What was typed in a name search box, as words.
 
@@ -162,26 +185,26 @@ class NameSearch:
         """The last word typed, folded, as a given name."""
         return Unaccented(Value(self.words[-1]))
 
-    def _groups(self, field: str, given_field: str) -> list[Q]:
+    def _groups(self, fields: NameFields) -> list[Q]:
         """Conditions of the groups listed in turn, each sorted by name:
         the names starting with the words, then those whose given name is the
         last word typed ("huong": everyone named Hương, who would otherwise
         be sorted among all the names holding the word), then the others."""
-        starting = Q(**{f"{field}__startswith": self.prefix()})
-        given = Q(**{given_field: self.given_name()})
+        starting = Q(**{f"{fields.name}__startswith": self.prefix()})
+        given = Q(**{fields.given: self.given_name()})
         return [starting, ~starting & given, ~starting & ~given]
 
-    def matches(self, queryset: QuerySet, field: str, given_field: str) -> QuerySet:
-        """Rows whose folded name ``field`` has every word, all at once (an
-        export): sorted by name within the groups ``first_ids`` lists."""
+    def matches(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
+        """Rows whose folded name has every word, all at once (an export):
+        sorted by name within the groups ``first_ids`` lists."""
         if not self.words:
             return queryset.none()
-        found = queryset.alias(name_words_match=name_words(field)).filter(
+        found = queryset.alias(name_words_match=name_words(fields.person_name)).filter(
             name_words_match=self.query()
         )
         order = list(queryset.query.order_by)
-        if order and order[0] == field:
-            groups = self._groups(field, given_field)
+        if order and order[0] == fields.name:
+            groups = self._groups(fields)
             group = Case(
                 *(When(condition, then=Value(i)) for i, condition in enumerate(groups))
             )
@@ -189,7 +212,7 @@ class NameSearch:
         return found
 
     def first_ids(
-        self, queryset: QuerySet, field: str, given_field: str, limit: int
+        self, queryset: QuerySet, fields: NameFields, limit: int
     ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
         searched). Sorted by name, the groups of ``_groups`` are read in turn,
@@ -197,9 +220,9 @@ class NameSearch:
         if not self.words:
             return []
         order = list(queryset.query.order_by)
-        if not order or order[0] != field:
-            return _ids(self.matches(queryset, field, given_field), limit)
-        starting, given, others = self._groups(field, given_field)
+        if not order or order[0] != fields.name:
+            return _ids(self.matches(queryset, fields), limit)
+        starting, given, others = self._groups(fields)
         # The words are implied by the first two conditions (but for the
         # words before the last, in the second): checking them again would
         # only mislead PostgreSQL's estimates (23 rows expected of 72,000).
@@ -211,9 +234,9 @@ class NameSearch:
         groups = [
             lambda: queryset.filter(starting),
             lambda: before_last._having_words(
-                queryset.filter(given), field, word_index=False
+                queryset.filter(given), fields, word_index=False
             ),
-            lambda: self._others(queryset.filter(others), field, given_field),
+            lambda: self._others(queryset.filter(others), fields),
         ]
         ids: list[int] = []
         for group in groups:
@@ -222,7 +245,7 @@ class NameSearch:
             ids += _ids(group(), limit - len(ids))
         return ids
 
-    def _others(self, queryset: QuerySet, field: str, given_field: str) -> QuerySet:
+    def _others(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
         """The last group, read the way its size calls for: few rows through
         the narrow indexes (``_elsewhere``); many (a common middle word:
         "thi", "van", "ngoc") by walking the name index in order, which stops
@@ -230,12 +253,10 @@ class NameSearch:
         since with it the planner sometimes re-checks 1.8 million rows."""
         share = other_matches_share(fold(self.words[-1]), prefix=not self.complete)
         if share < FEW_OTHER_MATCHES:
-            return self._having_words(
-                self._elsewhere(queryset, field, given_field), field
-            )
-        return self._having_words(queryset, field, word_index=False)
+            return self._having_words(self._elsewhere(queryset, fields), fields)
+        return self._having_words(queryset, fields, word_index=False)
 
-    def _elsewhere(self, queryset: QuerySet, field: str, given_field: str) -> QuerySet:
+    def _elsewhere(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
         """Where the last word can be, outside the first two groups, when it
         is rare there (``other_matches_share``): among the family and middle
         names (their own word index), at the start of a longer given name (a
@@ -246,18 +267,18 @@ class NameSearch:
         last_word = NameSearch(words=(self.words[-1],), complete=self.complete)
         given = last_word.given_name()
         somewhere = Q(leading_words_match=last_word.query()) | Q(
-            **{f"{given_field}__regex": UNUSUAL_GIVEN_NAME}
+            **{f"{fields.person_given}__regex": UNUSUAL_GIVEN_NAME}
         )
         if not self.complete:  # a longer given name: "huong" < it < "huonh"
-            somewhere |= Q(**{f"{given_field}__gt": given}) & Q(
-                **{f"{given_field}__startswith": given}
+            somewhere |= Q(**{f"{fields.person_given}__gt": given}) & Q(
+                **{f"{fields.person_given}__startswith": given}
             )
         return queryset.alias(
-            leading_words_match=name_words(LeadingWords(F(field)))
+            leading_words_match=name_words(LeadingWords(F(fields.person_name)))
         ).filter(somewhere)
 
     def _having_words(
-        self, queryset: QuerySet, field: str, *, word_index: bool = True
+        self, queryset: QuerySet, fields: NameFields, *, word_index: bool = True
     ) -> QuerySet:
         """Rows whose name has every word, in the queryset's own order.
 
@@ -271,7 +292,10 @@ class NameSearch:
         """
         if not self.words:
             return queryset
-        # CONCAT(name, '') has the same words but no index.
+        # CONCAT(name, '') has the same words but no index. Walking, the
+        # words are checked on the sorted column (in the walked index); else
+        # on the person's, whose word index finds them.
+        field = fields.person_name if word_index else fields.name
         name = (
             field
             if word_index

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.models import User
 
 from organizations.models import Assignment, Kind, Level, Unit, UnitLink
+from organizations.tree import place_in_provinces
 
 EPOCH = datetime.date(2000, 1, 1)
 
@@ -45,6 +46,8 @@ def make_unit(
     unit = UnitFactory(opened_on=kwargs.pop("opened_on", since), **kwargs)
     if parent is not None:
         UnitLink.objects.create(child=unit, parent=parent, valid_from=since)
+    # As the tree services do after every change (Unit.province).
+    place_in_provinces()
     return unit
 
 

@@ -485,12 +485,12 @@ def _count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
-        ("", 12),
+        ("", 13),
         # A name search reads the ids of its matches once for count and page:
         # the names starting with the words, then (as they do not fill the
         # cap here) those with the word as given name, then how common it is
         # among other names, then the others.
-        ("?q=van&status=active&professional=university&age=40_49", 14),
+        ("?q=van&status=active&professional=university&age=40_49", 15),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
@@ -509,8 +509,8 @@ def test_member_list_query_count_does_not_grow_with_members(
             person=m.person, dimension="professional", level="university"
         )
     assert _count_queries(client, LIST + query) == small
-    # session, user, assignments, scope, unit choices, count, page ids,
-    # page rows, positions, and BEGIN, SET LOCAL, COMMIT around them
+    # session, user, assignments, scope, the scope's province, unit choices,
+    # count, page ids, page rows, positions, and BEGIN, SET LOCAL, COMMIT
     with django_assert_num_queries(queries):
         client.get(LIST + query)
 

@@ -19,6 +19,7 @@ from members.models import (
 )
 from members.synthetic import PEOPLE_TABLES
 from organizations.models import Level, Unit, UnitLink
+from organizations.tree import place_in_provinces
 
 
 def _generate(seed: int = 3, *extra: str) -> str:
@@ -131,3 +132,26 @@ def test_a_bulk_load_rebuilds_every_index_and_constraint(db) -> None:
     _generate(5, "--rebuild-indexes")
     assert _index_names() == before
     assert Membership.objects.count() > 50
+
+
+def _misplaced_memberships() -> int:
+    """Memberships whose copies differ from their cell's province or their
+    person's folded name (members/migrations/0014)."""
+    return (
+        Membership.objects.exclude(province_id=F("current_cell__province_id"))
+        .union(Membership.objects.exclude(search_name=F("person__search_name")))
+        .count()
+    )
+
+
+def test_a_bulk_load_writes_the_copies_the_triggers_would(db) -> None:
+    """Triggers are off while a big load runs: the generator writes each
+    unit's province and the memberships' copies itself, as the triggers and
+    ``place_in_provinces`` would have."""
+    _generate(6, "--rebuild-indexes")
+    assert Membership.objects.count() > 50
+    assert not Membership.objects.filter(province__isnull=True).exists()
+    assert _misplaced_memberships() == 0
+    assert place_in_provinces() == 0  # every unit already in its province
+    province = Unit.objects.get(level=Level.PROVINCE)
+    assert set(Unit.objects.values_list("province_id", flat=True)) == {province.pk}

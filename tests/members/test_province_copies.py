@@ -1,0 +1,173 @@
+"""The member list of a province officer reads one province's index range
+(members/migrations/0014): each unit is placed in its province, memberships
+copy their cell's province and their person's folded name — and a list
+narrowed by it still shows exactly what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members import services
+from members.models import Membership
+from organizations.models import Kind, Level, Role, Unit
+from organizations.services import organization_merge, organization_move
+from organizations.tree import place_in_provinces
+from partyquality.access import reach_province, request_scope
+from tests.factories import UserFactory, assign, make_unit
+from tests.members.factories import make_member
+
+D = datetime.date
+LIST = reverse("members:member_list")
+
+
+def _copies(membership: Membership) -> tuple[int | None, str]:
+    membership.refresh_from_db()
+    return membership.province_id, membership.search_name
+
+
+def names(response) -> list[str]:
+    return [row.person.full_name for row in response.context["page"].object_list]
+
+
+@pytest.fixture
+def other_province(db) -> tuple[Unit, Unit]:
+    """A second province with one cell, whose id is larger than the first's."""
+    province = make_unit(
+        None, code="HT", name="Tỉnh Hà Tĩnh", level=Level.PROVINCE, kind=Kind.PROVINCE
+    )
+    commune = make_unit(
+        province, code="HT-1", name="Đảng bộ xã Kỳ Anh", level=Level.SUPERIOR
+    )
+    return province, make_unit(commune, code="HT-1-1", name="Chi bộ Kỳ Anh 1")
+
+
+def test_a_membership_copies_its_cell_province_and_its_person_name(tree) -> None:
+    member = make_member(tree.cell1, full_name="Trần Thị Ánh")
+    assert _copies(member) == (tree.province.pk, "tran thi anh")
+    assert member.search_given_name == "anh"
+
+
+def test_a_rename_reaches_the_memberships(tree) -> None:
+    member = make_member(tree.cell1, full_name="Trần Thị Ánh")
+    services.person_update(person=member.person, full_name="Trần Thị Ánh Dương")
+    assert _copies(member) == (tree.province.pk, "tran thi anh duong")
+
+
+def test_a_transfer_to_another_province_moves_the_copy(tree, other_province) -> None:
+    province, cell = other_province
+    member = make_member(tree.cell1, full_name="Lê Văn Bình")
+    services.member_transfer(
+        membership=member, to_cell=cell, date=D(2024, 5, 1), decision_number="5-QĐ"
+    )
+    assert _copies(member) == (province.pk, "le van binh")
+
+
+def test_a_copy_written_by_hand_is_put_right(tree, other_province) -> None:
+    member = make_member(tree.cell1, full_name="Lê Văn Bình")
+    Membership.objects.filter(pk=member.pk).update(
+        province=other_province[0], search_name="sai"
+    )
+    assert _copies(member) == (tree.province.pk, "le van binh")
+
+
+def test_a_merger_of_provinces_places_every_unit_in_the_new_one(
+    tree, other_province
+) -> None:
+    """The 2025 reform merged provinces (DOMAIN.md §1): the merged one closes,
+    its units move to the other, and so do the memberships' copies."""
+    member = make_member(tree.cell1, full_name="Lê Văn Bình")
+    moved = make_member(other_province[1], full_name="Hồ Thị Lan")
+    event = organization_merge(
+        units=[other_province[0]],
+        date=D(2025, 7, 1),
+        decision_number="60-NQ/TW",
+        into=tree.province,
+    )
+    assert event.successors.get() == tree.province
+    assert _copies(member)[0] == tree.province.pk
+    assert _copies(moved)[0] == tree.province.pk
+    assert set(Unit.objects.values_list("province_id", flat=True)) == {tree.province.pk}
+    assert place_in_provinces() == 0  # nothing left to change
+
+
+def _officer_of(unit: Unit) -> object:
+    user = UserFactory()
+    assign(user, unit, Role.OFFICER)
+    return user
+
+
+def _ids_query(client, url: str) -> str:
+    """The SQL that read the page's ids (the first query naming the index's sort)."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_province_officer_list_keeps_to_the_province_range(
+    client, tree, province_officer, admin_user
+) -> None:
+    make_member(tree.cell1, full_name="Nguyễn Văn An")
+    make_member(tree.other_cell, full_name="Nguyễn Thị Bích")
+    client.force_login(province_officer)
+    sql = _ids_query(client, LIST + "?q=nguyen")
+    assert '"members_membership"."province_id" =' in sql
+    assert names(client.get(LIST + "?q=nguyen")) == ["Nguyễn Thị Bích", "Nguyễn Văn An"]
+    client.force_login(admin_user)  # every province: nothing to narrow by
+    assert '"members_membership"."province_id" =' not in _ids_query(client, LIST)
+
+
+def test_a_commune_secretary_still_sees_only_the_commune(
+    client, tree, secretary
+) -> None:
+    make_member(tree.cell1, full_name="Nguyễn Văn An")
+    make_member(tree.other_cell, full_name="Nguyễn Thị Bích")
+    client.force_login(secretary)
+    with request_scope():
+        assert reach_province(secretary) == tree.province.pk
+    assert names(client.get(LIST + "?q=nguyen")) == ["Nguyễn Văn An"]
+    assert names(client.get(LIST)) == ["Nguyễn Văn An"]
+
+
+def test_a_cell_moved_between_provinces_stays_in_both_reaches(
+    client, tree, other_province
+) -> None:
+    """A unit moved to another province is in the reach of both (the tree's
+    history) but placed in one: the other province's officer, whose reach
+    then spans two provinces, gets the list unnarrowed — and sees it too."""
+    province, cell = other_province
+    member = make_member(tree.cell1, full_name="Phan Văn Cường")
+    stayed = make_member(cell, full_name="Phan Thị Dung")
+    organization_move(
+        unit=tree.commune,
+        new_parent=cell.__class__.objects.get(code="HT-1"),
+        date=D(2025, 3, 1),
+        decision_number="7-QĐ",
+    )
+    assert tree.province.pk < province.pk
+    assert _copies(member)[0] == tree.province.pk  # the smaller id of the two
+    new_officer, old_officer = _officer_of(province), _officer_of(tree.province)
+    with request_scope():
+        assert reach_province(new_officer) is None
+        assert reach_province(old_officer) == tree.province.pk
+    client.force_login(new_officer)
+    assert names(client.get(LIST + "?q=phan")) == ["Phan Thị Dung", "Phan Văn Cường"]
+    client.force_login(old_officer)
+    assert names(client.get(LIST + "?q=phan")) == ["Phan Văn Cường"]
+    assert stayed.current_cell == cell
+
+
+def test_units_not_placed_leave_the_list_unnarrowed(
+    client, tree, province_officer
+) -> None:
+    make_member(tree.cell1, full_name="Nguyễn Văn An")
+    Unit.objects.filter(pk=tree.cell2.pk).update(province=None)
+    with request_scope():
+        assert reach_province(province_officer) is None
+    client.force_login(province_officer)
+    assert '"members_membership"."province_id" =' not in _ids_query(client, LIST)
+    assert names(client.get(LIST)) == ["Nguyễn Văn An"]
