@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from members import importing
 from members.models import ImportJob, ImportJobStatus
+from partyquality.jobs import fail_stale
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ def import_job_start(
     """Record the job, then queue it once the row is committed; or the
     upload's job already queued, running or done (confirmed twice)."""
     live = [ImportJobStatus.QUEUED, ImportJobStatus.RUNNING, ImportJobStatus.DONE]
+    fail_stale(ImportJob.objects.filter(token=stored.token))
     kept = stored.dry_run()
     try:
         with transaction.atomic():

@@ -23,6 +23,7 @@ from members.models import ImportJob
 from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
 from partyquality.access import can_write
 from partyquality.http import AuthedRequest
+from partyquality.jobs import fail_stale
 from partyquality.xlsx import XLSX_CONTENT_TYPE
 
 IMPORTED = _(
@@ -161,7 +162,9 @@ def confirm(request: AuthedRequest, token: str) -> HttpResponse:
 def job(request: AuthedRequest, pk: int) -> HttpResponse:
     """How far the writing is; the page asks again every second until done."""
     _writer(request)
-    job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+    jobs = ImportJob.objects.filter(user=request.user)
+    fail_stale(jobs.filter(pk=pk))
+    job = get_object_or_404(jobs, pk=pk)
     context = {
         "job": job,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),

@@ -4,9 +4,30 @@ the page that follows the job asks for it again until then."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A job still queued or running this long after it was asked for has lost
+# its worker (stopped, or killed half-way: its transaction was rolled back,
+# nothing of it is written). The longest jobs measured take under a minute
+# (bench/RESULTS.md: 100,000 rows written in ~20 s).
+STALE_AFTER = datetime.timedelta(hours=1)
+LIVE_STATUSES = ("queued", "running")
+FAILED = "failed"
+ERR_STALE = f"no worker finished the job within {STALE_AFTER}"
+
+
+def fail_stale(jobs: QuerySet) -> int:
+    """Mark the jobs among ``jobs`` that lost their worker as failed, so their
+    pages stop waiting and the same upload can be confirmed again."""
+    now = timezone.now()
+    return jobs.filter(
+        status__in=LIVE_STATUSES, created_at__lt=now - STALE_AFTER
+    ).update(status=FAILED, error=ERR_STALE, finished_at=now)
 
 
 class BackgroundJob(models.Model):

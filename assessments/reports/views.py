@@ -20,6 +20,7 @@ from assessments.reports.tasks import report_job_start
 from organizations.models import Unit
 from partyquality.access import get_for_user
 from partyquality.http import AuthedRequest
+from partyquality.jobs import fail_stale
 
 
 def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
@@ -124,7 +125,9 @@ def job_create(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(selectors.report_jobs_of(user=request.user), pk=pk)
+    jobs = selectors.report_jobs_of(user=request.user)
+    fail_stale(jobs.filter(pk=pk))
+    job = get_object_or_404(jobs, pk=pk)
     template = "reports/reportjob_detail.html"
     if request.htmx:
         template += "#status"

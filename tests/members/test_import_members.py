@@ -489,6 +489,32 @@ def test_confirming_twice_follows_the_same_job(client, secretary, tree) -> None:
     assert job.rows == 1
 
 
+def test_a_job_whose_worker_stopped_fails_and_the_file_can_be_confirmed_again(
+    client, secretary, tree
+) -> None:
+    """A worker killed half-way leaves its job "running" (its writing was
+    rolled back): after an hour the page says it failed, and confirming the
+    same upload starts a new job instead of following the dead one."""
+    client.force_login(secretary)
+    url, _page = _upload(client, xlsx([member_row(1)]))
+    confirm = reverse("imports:confirm", args=[_token(url)])
+    client.post(confirm)
+    dead = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=dead.pk).update(status=ImportJobStatus.RUNNING)
+    page = client.get(reverse("imports:job", args=[dead.pk])).content.decode()
+    assert "every 1s" in page  # within the hour: still waited for
+    ImportJob.objects.filter(pk=dead.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    page = client.get(reverse("imports:job", args=[dead.pk])).content.decode()
+    assert "every 1s" not in page
+    assert "Không ghi được tệp; không dòng nào được ghi." in page
+    again = client.post(confirm)
+    job = ImportJob.objects.exclude(pk=dead.pk).get()
+    assert again.url == reverse("imports:job", args=[job.pk])
+    assert job.status == ImportJobStatus.QUEUED
+
+
 def test_the_worker_writes_the_messages_in_the_confirming_users_language(
     client, secretary, tree
 ) -> None:

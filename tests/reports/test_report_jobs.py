@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import ReportJob, ReportJobStatus
 from assessments.reports.tasks import report_job_render
@@ -67,6 +70,30 @@ def test_failed_job_says_so(tree, province_officer, settings, tmp_path) -> None:
     report_job_render.call(job.pk)
     job.refresh_from_db()
     assert job.status == ReportJobStatus.FAILED
+
+
+def test_a_job_whose_worker_stopped_says_it_failed(
+    client, tree, province_officer
+) -> None:
+    job = ReportJob.objects.create(
+        user=province_officer,
+        report="coverage",
+        root=tree.province,
+        year=2025,
+        format="pdf",
+        status=ReportJobStatus.RUNNING,
+    )
+    client.force_login(province_officer)
+    url = reverse("reports:job_detail", args=[job.pk])
+    assert "every 2s" in client.get(url).content.decode()
+    ReportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    page = client.get(url).content.decode()
+    assert "every 2s" not in page
+    assert "Không tạo được tệp." in page
+    job.refresh_from_db()
+    assert (job.status, job.finished_at is not None) == (ReportJobStatus.FAILED, True)
 
 
 def test_render_report_command_writes_each_format(tree, tmp_path) -> None:
