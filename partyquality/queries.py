@@ -35,3 +35,25 @@ def list_page_settings() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(LIST_PAGE_SETTINGS)
         yield
+
+
+@contextmanager
+def walking_in_order() -> Iterator[None]:
+    """Run the enclosed query with sorting priced out (``enable_sort``), so
+    that PostgreSQL walks the index that has the rows in order and stops at
+    the page's cap.
+
+    For a walk through the common words of a name search: PostgreSQL cannot
+    estimate how many names hold a word, takes it for a handful of rows,
+    and would rather collect and sort them all — a province officer's "thi":
+    14,000 of 150,000 rows matched after checking every one, 280 ms, where
+    the walk stops after ~6,000 (bench/RESULTS.md). Outside a transaction
+    ``SET LOCAL`` does nothing, and the query is planned as usual.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = on")

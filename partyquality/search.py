@@ -34,6 +34,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 
+from partyquality.queries import walking_in_order
+
 
 class Unaccented(Func):
     """``pq_unaccent(expr)``: lower case, accents and đ folded away."""
@@ -242,7 +244,12 @@ class NameSearch:
         for group in groups:
             if len(ids) >= limit:  # the page's cap is reached: stop reading
                 break
-            ids += _ids(group(), limit - len(ids))
+            rows = group()
+            if getattr(rows, "walks_in_order", False):
+                with walking_in_order():
+                    ids += _ids(rows, limit - len(ids))
+            else:
+                ids += _ids(rows, limit - len(ids))
         return ids
 
     def _others(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
@@ -254,7 +261,9 @@ class NameSearch:
         share = other_matches_share(fold(self.words[-1]), prefix=not self.complete)
         if share < FEW_OTHER_MATCHES:
             return self._having_words(self._elsewhere(queryset, fields), fields)
-        return self._having_words(queryset, fields, word_index=False)
+        walk = self._having_words(queryset, fields, word_index=False)
+        walk.walks_in_order = True  # type: ignore[attr-defined]
+        return walk
 
     def _elsewhere(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
         """Where the last word can be, outside the first two groups, when it
