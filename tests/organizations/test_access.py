@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from organizations.models import Role, Unit
-from tests.factories import assign
+from tests.factories import EPOCH, assign, make_unit
 
 
 def codes(user) -> set[str]:
@@ -51,6 +51,41 @@ def test_a_request_reads_assignments_and_reach_once(
         # ...the next ones of the same request only run themselves.
         with django_assert_num_queries(1):
             assert Unit.objects.visible_to(secretary).count() == 3
+
+
+def test_a_reach_is_kept_between_requests_until_the_tree_changes(
+    secretary, tree, django_assert_num_queries
+) -> None:
+    """Kept by the tree's version (organizations/0004): a later request
+    reads only the assignments; a new unit, a new link or a merger gives a
+    new version, and the next request reads the reach again."""
+    from django.db import transaction
+
+    from organizations.services import NewUnit, organization_establish
+    from partyquality.access import request_scope, scope_unit_ids
+
+    with request_scope():
+        assert codes(secretary) == {"TC-TP", "TC-TP-1", "TC-TP-2"}
+    with request_scope(), django_assert_num_queries(2):  # assignments, the query
+        assert codes(secretary) == {"TC-TP", "TC-TP-1", "TC-TP-2"}
+    new = NewUnit(code="TC-TP-3", name="Chi bộ thôn 3", level="cell", kind="village")
+    organization_establish(
+        new=new, parent=tree.commune, date=EPOCH, decision_number="9-QĐ/HU"
+    )
+    with request_scope():
+        assert "TC-TP-3" in codes(secretary)
+    # A change rolled back: its version number is never given again, so the
+    # reach read inside it is not taken for the next change's.
+    with transaction.atomic():
+        gone = make_unit(tree.commune, code="TC-TP-4", name="Chi bộ thôn 4")
+        with request_scope():
+            assert gone.pk in scope_unit_ids(secretary)
+        transaction.set_rollback(True)
+    later = make_unit(tree.commune, code="TC-TP-5", name="Chi bộ thôn 5")
+    with request_scope():
+        reach = scope_unit_ids(secretary)
+    assert later.pk in reach
+    assert gone.pk not in reach
 
 
 def test_outside_a_request_a_new_assignment_counts_at_once(secretary, tree) -> None:
