@@ -549,16 +549,18 @@ class Generator:
         def pick(array: str, length: int, draw: str) -> str:
             return f"({array})[1 + floor({draw} * {length})::int]"
 
-        cursor.execute(
-            f"""
-            INSERT INTO members_person (id, full_name, gender, date_of_birth, ethnicity,
-              religion, home_village, national_id, created_at, updated_at)
-            SELECT {person0} + seq,
+        # The same draws give the person's name and the membership's copy of it.
+        full_name = f"""
               {pick(surnames, len(SURNAMES), "r_name")} || ' ' ||
               CASE WHEN gender = 'F' THEN {pick(mid_f, len(MIDDLE_F), "r_given")}
                    ELSE {pick(mid_m, len(MIDDLE_M), "r_given")} END || ' ' ||
               CASE WHEN gender = 'F' THEN {pick(given_f, len(GIVEN_F), "r_dob")}
-                   ELSE {pick(given_m, len(GIVEN_M), "r_dob")} END,
+                   ELSE {pick(given_m, len(GIVEN_M), "r_dob")} END"""
+        cursor.execute(
+            f"""
+            INSERT INTO members_person (id, full_name, gender, date_of_birth, ethnicity,
+              religion, home_village, national_id, created_at, updated_at)
+            SELECT {person0} + seq, {full_name},
               gender, dob,
               CASE WHEN r_eth < 0.86 THEN '01'
                    ELSE {pick(minorities, len(MINORITIES), "(r_eth - 0.86) / 0.14")} END,
@@ -576,11 +578,10 @@ class Generator:
               full_member_on, ended_on, status, current_cell_id, province_id,
               search_name)
             SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
-              admitted, full_on, ended, status, cell_id, u.province_id, p.search_name
-            FROM syn_m
-            -- The copies the triggers would make (they are off for big loads).
-            JOIN members_person p ON p.id = {person0} + seq
-            JOIN organizations_unit u ON u.id = cell_id
+              admitted, full_on, ended, status, cell_id,
+              -- The copies the triggers would make (they are off for big loads).
+              u.province_id, pq_unaccent({full_name})
+            FROM syn_m JOIN organizations_unit u ON u.id = cell_id
             """
         )
         self.say(f"memberships: {cursor.rowcount}")
