@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
             model_name="membership",
             index=models.Index(
                 fields=["province", "search_name", "id"],
-                include=("current_cell", "status"),
+                include=("current_cell", "status", "search_given_name"),
                 name="membership_province_name_idx",
             ),
         ),
