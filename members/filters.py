@@ -192,6 +192,12 @@ class PersonFilterSet(django_filters.FilterSet):
                 # Re-bind the choices to this copy of the field, which holds
                 # the new label (the form's fields are deep copies).
                 form_field.choices = [c for c in form_field.choices if c[0] != ""]
+            if type(form_field.widget) is forms.Select:
+                # A dozen selects of up to a hundred options, rendered on
+                # every keystroke of a search: by one string join each.
+                form_field.widget = LongSelect(
+                    attrs=form_field.widget.attrs, choices=form_field.widget.choices
+                )
         field = self.form.fields["unit"]
         selected = self.data.get("unit") if self.data else None
         selected_id = _unit_id(selected)
