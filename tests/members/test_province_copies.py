@@ -6,8 +6,10 @@ narrowed by it still shows exactly what the user may see."""
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +22,7 @@ from organizations.tree import place_in_provinces
 from partyquality.access import reach_province, request_scope
 from tests.factories import UserFactory, assign, make_unit
 from tests.members.factories import make_member
+from tests.members.import_files import member_row, xlsx
 
 D = datetime.date
 LIST = reverse("members:member_list")
@@ -171,3 +174,22 @@ def test_units_not_placed_leave_the_list_unnarrowed(
     client.force_login(province_officer)
     assert '"members_membership"."province_id" =' not in _ids_query(client, LIST)
     assert names(client.get(LIST)) == ["Nguyễn Văn An"]
+
+
+def test_an_import_gives_its_members_the_copies(tree, tmp_path) -> None:
+    """The import writes with COPY; the row trigger fills the copies as for
+    any other writer, and a re-import that changes a name updates them."""
+    path = tmp_path / "dang-vien.xlsx"
+    rows = [member_row(n) for n in range(1, 4)]
+    path.write_bytes(xlsx(rows))
+    call_command("import_people", "members", str(path), stdout=StringIO())
+    imported = list(Membership.objects.select_related("person"))
+    assert len(imported) == 3
+    for membership in imported:
+        assert membership.province_id == tree.province.pk
+        assert membership.search_name == membership.person.search_name != ""
+    renamed = member_row(1, full_name="Đặng Thị Ngọc Ánh")
+    path.write_bytes(xlsx([renamed, *rows[1:]]))
+    call_command("import_people", "members", str(path), stdout=StringIO())
+    names = set(Membership.objects.values_list("search_name", flat=True))
+    assert "dang thi ngoc anh" in names
