@@ -155,3 +155,17 @@ def test_a_bulk_load_writes_the_copies_the_triggers_would(db) -> None:
     assert place_in_provinces() == 0  # every unit already in its province
     province = Unit.objects.get(level=Level.PROVINCE)
     assert set(Unit.objects.values_list("province_id", flat=True)) == {province.pk}
+
+
+def test_the_words_folded_in_python_are_folded_as_postgresql_folds_them(db) -> None:
+    """The generator writes the memberships' folded names from words folded
+    by ``fold``; the person's own is ``pq_unaccent``'s: they must agree."""
+    from members.synthetic import GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, SURNAMES
+    from partyquality.search import fold
+
+    words = sorted({*SURNAMES, *MIDDLE_M, *MIDDLE_F, *GIVEN_M, *GIVEN_F})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT w, pq_unaccent(w) FROM unnest(%s::text[]) AS w", [words])
+        folded = dict(cursor.fetchall())
+    assert len(folded) == len(words) > 50
+    assert {w: fold(w) for w in words} == folded
