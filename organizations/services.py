@@ -159,9 +159,9 @@ def _record(
     )
     event.predecessors.set(predecessors)
     event.successors.set(successors)
-    # Every change of the tree goes through here: re-place the units in
-    # their provinces (the member list narrows by it, Unit.province).
-    place_in_provinces()
+    # Every change of the tree goes through here: re-place the units it
+    # touched in their provinces (the member list narrows by it, Unit.province).
+    place_in_provinces(under=[u.pk for u in (*predecessors, *successors)])
     return event
 
 

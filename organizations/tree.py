@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -95,11 +95,49 @@ def subtree_ever_ids(root_ids: list[int]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def place_in_provinces(day: datetime.date | None = None) -> int:
-    """Set every unit's ``province`` from the tree as of ``day`` (today);
-    return how many units changed. Called after every change of the tree."""
-    with connection.cursor() as cursor:
-        cursor.execute(PLACE_IN_PROVINCES_SQL, {"day": day or timezone.localdate()})
+# The same for the units under ``roots`` (ever) only, from their ancestors
+# (ever): a unit's province is the smallest open province among them. What a
+# change of the tree can move is under the units it names (a merger's old and
+# new units, a moved unit): placing the country again took 2.3 s nationally.
+PLACE_UNDER_SQL = f"""
+WITH RECURSIVE under(id) AS (
+    SELECT unnest(%(roots)s::bigint[])
+  UNION
+    SELECT e.child_id FROM {EVER_EDGES} e JOIN under ON e.parent_id = under.id
+),
+up(unit_id, ancestor_id) AS (
+    SELECT id, id FROM under
+  UNION
+    SELECT up.unit_id, e.parent_id FROM {EVER_EDGES} e JOIN up ON e.child_id = up.ancestor_id
+),
+placed AS (
+    SELECT up.unit_id AS id, min(p.id) AS province_id
+    FROM up LEFT JOIN organizations_unit p ON p.id = up.ancestor_id
+      AND p.level = 'province' AND p.opened_on <= %(day)s
+      AND (p.closed_on IS NULL OR p.closed_on > %(day)s)
+    GROUP BY up.unit_id
+)
+UPDATE organizations_unit u SET province_id = placed.province_id
+FROM placed
+WHERE u.id = placed.id AND u.province_id IS DISTINCT FROM placed.province_id
+"""
+
+
+def place_in_provinces(
+    day: datetime.date | None = None, *, under: list[int] | None = None
+) -> int:
+    """Set the ``province`` of every unit (or of those ever ``under`` the
+    given units) from the tree as of ``day`` (today); return how many units
+    changed. Every change of the tree calls it with the units it names."""
+    day = day or timezone.localdate()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Recursive queries are costed far above what they do, and their JIT
+        # compilation took 0.7 s for a new cell (the query itself 3 ms).
+        cursor.execute("SET LOCAL jit = off")
+        if under is None:
+            cursor.execute(PLACE_IN_PROVINCES_SQL, {"day": day})
+        else:
+            cursor.execute(PLACE_UNDER_SQL, {"day": day, "roots": list(under)})
         return cursor.rowcount
 
 

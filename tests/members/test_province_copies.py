@@ -153,6 +153,7 @@ def test_a_cell_moved_between_provinces_stays_in_both_reaches(
     )
     assert tree.province.pk < province.pk
     assert _copies(member)[0] == tree.province.pk  # the smaller id of the two
+    assert place_in_provinces() == 0  # the move placed what placing all would
     new_officer, old_officer = _officer_of(province), _officer_of(tree.province)
     with request_scope():
         assert reach_province(new_officer) is None
