@@ -69,8 +69,14 @@ class PersonQuerySet(models.QuerySet):
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
-        from partyquality.access import scope_filter
+        from partyquality.access import scope_filter, whole_province
 
+        province = whole_province(user)
+        if province is not None:
+            # The same rows as the scope filter (access.whole_province), read
+            # from the province's range of its index: PostgreSQL combined the
+            # test of 12,000 cells with it into bitmaps of 150,000 rows each.
+            return self.filter(province_id=province)
         return self.filter(scope_filter(user, "current_cell_id"))
 
     def writable_by(self, user: AnyUser) -> MembershipQuerySet:

@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from organizations.models import Assignment, Role
+from organizations.models import Assignment, Level, Role
 from partyquality.lookups import IdArray
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -190,6 +190,24 @@ def reach_province(user: AnyUser) -> int | None:
 
     key = ("province", tuple(_root_ids(user, rows=rows)))
     return _kept_or_read(key, read)[0]
+
+
+def whole_province(user: AnyUser) -> int | None:
+    """The province whose every membership the user sees, or None.
+
+    When the user is assigned to a province and every unit of the reach is
+    placed in it (``reach_province``), the reach is exactly the units placed
+    in that province: each of them has it among its ancestors, so it is under
+    the province, and none is placed elsewhere. Its memberships are then those
+    whose copy of the province is it — one range of an index instead of a
+    test against 12,000 cells (members.querysets). Users assigned to no
+    province are answered without a query.
+    """
+    rows = assignment_rows(user)
+    if not any(level == Level.PROVINCE for _role, _unit, level in rows):
+        return None
+    province = reach_province(user)
+    return province if province in _root_ids(user, rows=rows) else None
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:

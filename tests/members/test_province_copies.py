@@ -19,7 +19,12 @@ from members.models import Membership
 from organizations.models import Kind, Level, Role, Unit
 from organizations.services import organization_merge, organization_move
 from organizations.tree import place_in_provinces
-from partyquality.access import reach_province, request_scope
+from partyquality.access import (
+    reach_province,
+    request_scope,
+    scope_unit_ids,
+    whole_province,
+)
 from tests.factories import UserFactory, assign, make_unit
 from tests.members.factories import make_member
 from tests.members.import_files import member_row, xlsx
@@ -194,3 +199,28 @@ def test_an_import_gives_its_members_the_copies(tree, tmp_path) -> None:
     call_command("import_people", "members", str(path), stdout=StringIO())
     names = set(Membership.objects.values_list("search_name", flat=True))
     assert "dang thi ngoc anh" in names
+
+
+def test_an_officer_of_a_whole_province_sees_its_memberships_by_their_copy(
+    client, tree, province_officer, secretary, other_province
+) -> None:
+    """Assigned to the province itself, with every unit of the reach placed
+    in it: the memberships visible are those whose copy names it — the same
+    rows as the test of every cell of the reach (access.whole_province)."""
+    here = make_member(tree.other_cell, full_name="Võ Thị Hà")
+    elsewhere = make_member(other_province[1], full_name="Võ Văn Hải")
+    with request_scope():
+        assert whole_province(province_officer) == tree.province.pk
+        assert whole_province(secretary) is None  # a commune: not the province
+        visible = set(Membership.objects.visible_to(province_officer))
+        in_reach = set(
+            Membership.objects.filter(
+                current_cell_id__in=scope_unit_ids(province_officer)
+            )
+        )
+    assert visible == in_reach == {here}
+    assert elsewhere not in visible
+    client.force_login(province_officer)
+    sql = _ids_query(client, LIST)
+    assert '"members_membership"."current_cell_id" = ANY' not in sql
+    assert names(client.get(LIST + "?q=vo")) == ["Võ Thị Hà"]
