@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -233,10 +234,15 @@ class NameSearch:
         # index would be combined with it, and for common words ("nguyen thi")
         # their bitmap overflows the work memory and re-checks a million rows.
         before_last = NameSearch(words=self.words[:-1], complete=True)
-        groups = [
-            lambda: queryset.filter(starting),
-            lambda: before_last._having_words(
-                queryset.filter(given), fields, word_index=False
+        # Each group: its rows, and whether they are read by walking the
+        # name index through common words (``_others``).
+        groups: list[Callable[[], tuple[QuerySet, bool]]] = [
+            lambda: (queryset.filter(starting), False),
+            lambda: (
+                before_last._having_words(
+                    queryset.filter(given), fields, word_index=False
+                ),
+                False,
             ),
             lambda: self._others(queryset.filter(others), fields),
         ]
@@ -244,26 +250,22 @@ class NameSearch:
         for group in groups:
             if len(ids) >= limit:  # the page's cap is reached: stop reading
                 break
-            rows = group()
-            if getattr(rows, "walks_in_order", False):
-                with walking_in_order():
-                    ids += _ids(rows, limit - len(ids))
-            else:
+            rows, walks = group()
+            with walking_in_order() if walks else nullcontext():
                 ids += _ids(rows, limit - len(ids))
         return ids
 
-    def _others(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
+    def _others(self, queryset: QuerySet, fields: NameFields) -> tuple[QuerySet, bool]:
         """The last group, read the way its size calls for: few rows through
         the narrow indexes (``_elsewhere``); many (a common middle word:
         "thi", "van", "ngoc") by walking the name index in order, which stops
         at the cap — the word index is then kept out of PostgreSQL's sight,
-        since with it the planner sometimes re-checks 1.8 million rows."""
+        since with it the planner sometimes re-checks 1.8 million rows.
+        Returns the rows and whether they are read by that walk."""
         share = other_matches_share(fold(self.words[-1]), prefix=not self.complete)
         if share < FEW_OTHER_MATCHES:
-            return self._having_words(self._elsewhere(queryset, fields), fields)
-        walk = self._having_words(queryset, fields, word_index=False)
-        walk.walks_in_order = True  # type: ignore[attr-defined]
-        return walk
+            return self._having_words(self._elsewhere(queryset, fields), fields), False
+        return self._having_words(queryset, fields, word_index=False), True
 
     def _elsewhere(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
         """Where the last word can be, outside the first two groups, when it
