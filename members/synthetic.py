@@ -12,9 +12,14 @@ members row by row from Python would take longer than the 15 minutes allowed.
 
 For big loads the secondary indexes and unique/exclusion constraints of the
 people tables are dropped and rebuilt afterwards, and foreign-key triggers
-are off (``session_replication_role = replica``) — all inside one
-transaction, so a failure leaves the database as it was, and rebuilding the
-constraints re-checks the generated rows.
+are off (``session_replication_role = replica``); rebuilding the constraints
+re-checks the generated rows. The load is one transaction, committed before
+the rebuild so that the rebuild runs on two connections
+(``members.bulk_indexes``): until it ends the people tables have no unique
+constraints, so run it on a benchmark database nobody else writes to. If the
+rebuild fails, the rows of the load are deleted again and the indexes built
+for the rows that were there before. Inside a caller's transaction (tests)
+everything happens in it, one index after the other.
 
 Distributions follow DOMAIN.md §6: about a third women, mostly Kinh with the
 larger minorities, ages 19–85, full membership a year after admission, ~1.5%
@@ -35,6 +40,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from members.bulk_indexes import (
+    IndexDdl,
+    RebuildFailed,
+    SideBySide,
+    drop_indexes,
+    rebuild_here,
+    table_sizes,
+)
 from members.models import (
     CellPeriod,
     MemberEvent,
@@ -70,6 +83,8 @@ SCALES = {
 GRASSROOTS_CELL_SHARE = 0.15
 OPENED = datetime.date(1990, 1, 1)
 BIG_LOAD = 50_000
+# Connections rebuilding the indexes after a big load: one per core here.
+REBUILD_CONNECTIONS = 2
 
 SURNAMES = (
     ["Nguyễn"] * 38
@@ -251,32 +266,8 @@ PEOPLE_TABLES = [
 ]
 
 
-def _drop_indexes(cursor: Any) -> list[str]:
-    """Drop secondary indexes and unique/exclusion constraints; return the DDL to rebuild."""
-    rebuild: list[str] = []
-    for table in PEOPLE_TABLES:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('u', 'x')",
-            [table],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
-            "AND c.conrelid = %s::regclass)",
-            [table, table],
-        )
-        indexes = cursor.fetchall()
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-            rebuild.append(
-                f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-            )
-        for name, definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-            rebuild.append(definition)
-    return rebuild
+class LoadFailed(Exception):
+    """The load could not be completed (its rows were deleted again)."""
 
 
 class Generator:
@@ -301,6 +292,10 @@ class Generator:
         self.progress(f"[{time.perf_counter() - self.started:7.1f}s] {message}")
 
     def run(self) -> Summary:
+        # Outside a transaction (the command) the load is committed before the
+        # indexes are rebuilt, so that they are built side by side on two
+        # connections; inside one (a test) everything stays in it.
+        side_by_side = not connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             summary = Summary(run=self._run_number())
             cells = self._tree(cursor, summary)
@@ -309,35 +304,105 @@ class Generator:
                 if self.rebuild_indexes is None
                 else self.rebuild_indexes
             )
-            rebuild: list[str] = []
+            rebuild: list[IndexDdl] = []
             if big:
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                 cursor.execute("SET LOCAL session_replication_role = replica")
-                rebuild = _drop_indexes(cursor)
+                rebuild = drop_indexes(cursor, PEOPLE_TABLES)
                 self.say(f"dropped {len(rebuild)} indexes/constraints for the load")
             self._members(cursor, summary, cells)
             self._classifications(cursor, summary)
-            if big:
-                cursor.execute("SET LOCAL session_replication_role = origin")
-                for number, statement in enumerate(rebuild, 1):
-                    cursor.execute(statement)
-                    # Rebuilding takes minutes at national size: say which.
-                    self.say(f"rebuilt {number}/{len(rebuild)}: {statement[:70]}…")
             cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
+            if rebuild and not side_by_side:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+                rebuild_here(cursor, rebuild, self.say)
+                rebuild = []
+            sizes = table_sizes(cursor, PEOPLE_TABLES)
+        if rebuild:
+            self.say("load committed")
+            self._rebuild_side_by_side(rebuild, sizes, summary)
+        with connection.cursor() as cursor:
             for table in [*PEOPLE_TABLES, Unit._meta.db_table, UnitLink._meta.db_table]:
                 cursor.execute(f'ANALYZE "{table}"')
             self.say("analyzed")
-        if big and not connection.in_atomic_block:
-            # VACUUM (outside the transaction) marks the loaded pages
-            # all-visible, so the member list can walk the covering name
-            # index without reading the table; autovacuum would get there
-            # later on its own.
-            with connection.cursor() as cursor:
+            if big and not connection.in_atomic_block:
+                # VACUUM (outside a transaction) marks the loaded pages
+                # all-visible, so the member list can walk the covering name
+                # index without reading the table; autovacuum would get there
+                # later on its own.
                 for table in (Person._meta.db_table, Membership._meta.db_table):
                     cursor.execute(f'VACUUM "{table}"')
-            self.say("vacuumed persons and memberships")
+                self.say("vacuumed persons and memberships")
         summary.seconds = time.perf_counter() - self.started
         return summary
+
+    def _rebuild_side_by_side(
+        self, ddl: list[IndexDdl], sizes: dict[str, int], summary: Summary
+    ) -> None:
+        """Rebuild on two connections; if that fails (a unique key the load
+        repeats, a full disk, Ctrl-C), delete what the load wrote and
+        rebuild for the rows that were there before, then raise."""
+        try:
+            SideBySide(
+                ddl, workers=REBUILD_CONNECTIONS, say=self.say, sizes=sizes
+            ).run()
+            return
+        except RebuildFailed as failed:
+            self.say(f"rebuilding failed: {failed.error}")
+            error, left = failed.error, failed.left
+        self.say(f"undoing the load of SYN{summary.run}")
+        try:
+            self._undo(summary)
+            self.say("load undone; rebuilding what is left")
+            SideBySide(
+                left, workers=REBUILD_CONNECTIONS, say=self.say, sizes=sizes
+            ).run()
+        except BaseException as undo_error:
+            left = undo_error.left if isinstance(undo_error, RebuildFailed) else left
+            statements = "\n".join(item.statement + ";" for item in left)
+            raise LoadFailed(
+                f"Không dựng lại được chỉ mục ({undo_error}); cơ sở dữ liệu còn thiếu, "
+                f"hãy chạy:\n{statements}"
+            ) from undo_error
+        if not isinstance(error, Exception):
+            raise error  # Ctrl-C: stop, now that the database is whole again
+        raise LoadFailed(
+            f"Không dựng lại được chỉ mục sau khi nạp ({error}); "
+            f"đã xóa dữ liệu SYN{summary.run} vừa nạp."
+        ) from error
+
+    def _undo(self, summary: Summary) -> None:
+        """Delete every row the load wrote, by the id ranges it reserved
+        (the rows other than people, units and links have no indexes yet:
+        each table is read once)."""
+        persons = (self.person0, self.person0 + summary.members - 1)
+        memberships = (self.member0, self.member0 + summary.members - 1)
+        units = (self.unit0, self.unit0 + summary.units - 1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Foreign keys unchecked: every row pointing at these is deleted too.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table, column, (low, high) in [
+                ("assessments_memberclassification", "person_id", persons),
+                (PositionHolding._meta.db_table, "person_id", persons),
+                (Qualification._meta.db_table, "person_id", persons),
+                (MemberEvent._meta.db_table, "membership_id", memberships),
+                (CellPeriod._meta.db_table, "membership_id", memberships),
+                (Membership._meta.db_table, "id", memberships),
+                (Person._meta.db_table, "id", persons),
+                ("assessments_unitclassification", "unit_id", units),
+                (UnitLink._meta.db_table, "child_id", units),
+                (Unit._meta.db_table, "id", units),
+            ]:
+                cursor.execute(
+                    f'DELETE FROM "{table}" WHERE "{column}" BETWEEN %s AND %s',
+                    [low, high],
+                )
+            # The replica role kept the tree's statement triggers quiet too
+            # (organizations/0004): kept reaches must not outlive the units.
+            cursor.execute(
+                "UPDATE organizations_tree_version "
+                "SET version = nextval('organizations_tree_version_seq')"
+            )
 
     def _run_number(self) -> int:
         """The next free ``SYN<n>-`` prefix, so codes never meet existing open units."""
@@ -417,6 +482,7 @@ class Generator:
                         )
                         cells.append((cell, superior, around(size.members)))
         first = _reserve(cursor, Unit._meta.db_table, len(units))
+        self.unit0 = first
         _copy(
             cursor,
             Unit._meta.db_table,

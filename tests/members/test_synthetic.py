@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
-from django.core.management import call_command
-from django.db import connection
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection
 from django.db.models import Count, F, Q
 
 from assessments.models import MemberClassification, UnitClassification
@@ -169,3 +171,112 @@ def test_the_words_folded_in_python_are_folded_as_postgresql_folds_them(db) -> N
         folded = dict(cursor.fetchall())
     assert len(folded) == len(words) > 50
     assert {w: fold(w) for w in words} == folded
+
+
+def _invalid_or_missing_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT (i.indisvalid AND i.indisready)",
+            [PEOPLE_TABLES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _tree_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM organizations_tree_version")
+        return cursor.fetchone()[0]
+
+
+# Outside a test's transaction the load is committed and the indexes rebuilt
+# on two connections of their own (members.bulk_indexes.SideBySide).
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@committed
+def test_a_committed_bulk_load_rebuilds_every_index_on_two_connections() -> None:
+    before = _index_names()
+    err = StringIO()
+    call_command(
+        "generate_synthetic",
+        *("--scale", "tiny", "--seed", "4", "--rebuild-indexes"),
+        stdout=StringIO(),
+        stderr=err,
+    )
+    progress = err.getvalue()
+    assert "load committed" in progress
+    assert f"rebuilt {len(before) - len(PEOPLE_TABLES)}/" in progress
+    assert _index_names() == before
+    assert _invalid_or_missing_indexes() == []
+    assert Membership.objects.count() > 50
+    assert _misplaced_memberships() == 0
+
+
+@committed
+def test_a_rebuild_that_fails_deletes_the_load_and_restores_the_indexes() -> None:
+    """The load repeats a card number already in the database: its unique
+    constraint cannot be rebuilt, so the loaded rows are deleted again, every
+    index is rebuilt for the rows that were there, and the command says so."""
+    from tests.factories import make_unit
+    from tests.members.factories import PersonFactory, make_member
+
+    cell = make_unit(code="CB-1")
+    existing = make_member(cell)
+    # The generator's first card number in run SYN1 (synthetic.py: '9<run>.<seq>').
+    Membership.objects.filter(pk=existing.pk).update(card_number="901.00000000")
+    tables = [
+        Person,
+        Membership,
+        CellPeriod,
+        Qualification,
+        PositionHolding,
+        MemberClassification,
+        UnitClassification,
+        Unit,
+        UnitLink,
+    ]
+    counts = {model: model.objects.count() for model in tables}
+    before, version = _index_names(), _tree_version()
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="đã xóa dữ liệu SYN1") as failure:
+        call_command(
+            "generate_synthetic",
+            *("--scale", "tiny", "--seed", "4", "--rebuild-indexes"),
+            stdout=StringIO(),
+            stderr=err,
+        )
+
+    assert "card_number" in str(failure.value)
+    assert "undoing the load of SYN1" in err.getvalue()
+    assert {model: model.objects.count() for model in tables} == counts
+    assert _index_names() == before
+    assert _invalid_or_missing_indexes() == []
+    assert not Unit.objects.filter(code__startswith="SYN").exists()
+    assert _tree_version() > version
+    # The constraint is back: a second equal card number is refused.
+    with pytest.raises(IntegrityError, match="card_number"):
+        Membership.objects.create(
+            person=PersonFactory(),
+            card_number="901.00000000",
+            admitted_on=datetime.date(2010, 1, 1),
+            current_cell=cell,
+        )
+
+
+def test_cancelling_a_rebuild_stops_its_running_statements(db) -> None:
+    """Ctrl-C while indexes are rebuilt side by side: the running statement is
+    cancelled at once and reported as not built."""
+    import threading
+
+    from members.bulk_indexes import IndexDdl, RebuildFailed, SideBySide
+
+    sleeping = IndexDdl("members_person", "sleep", "SELECT pg_sleep(120)")
+    rebuild = SideBySide([sleeping], workers=2, say=lambda _m: None, sizes={})
+    interrupt = KeyboardInterrupt()
+    threading.Timer(0.5, rebuild.cancel, [interrupt]).start()
+    with pytest.raises(RebuildFailed) as failed:
+        rebuild.run()
+    assert failed.value.error is interrupt
+    assert failed.value.left == [sleeping]

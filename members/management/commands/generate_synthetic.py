@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from members.synthetic import SCALES, Generator
+from members.synthetic import SCALES, Generator, LoadFailed
 
 
 class Command(BaseCommand):
@@ -24,11 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = Generator(
-            scale=options["scale"],
-            seed=options["seed"],
-            rebuild_indexes=options["rebuild_indexes"],
-        ).run()
+        try:
+            summary = Generator(
+                scale=options["scale"],
+                seed=options["seed"],
+                rebuild_indexes=options["rebuild_indexes"],
+                progress=self.stderr.write,
+            ).run()
+        except LoadFailed as failed:
+            raise CommandError(str(failed)) from failed
         self.stdout.write(
             f"SYN{summary.run}: {summary.units} tổ chức, {summary.cells} chi bộ, "
             f"{summary.members} đảng viên trong {summary.seconds:.1f} s."
