@@ -35,18 +35,19 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from members.bulk_indexes import (
-    IndexDdl,
-    RebuildFailed,
+from members.bulk_load import (
+    RunFailed,
     SideBySide,
+    Statement,
     drop_indexes,
-    rebuild_here,
+    run_here,
     table_sizes,
+    weighed,
 )
 from members.models import (
     CellPeriod,
@@ -83,8 +84,8 @@ SCALES = {
 GRASSROOTS_CELL_SHARE = 0.15
 OPENED = datetime.date(1990, 1, 1)
 BIG_LOAD = 50_000
-# Connections rebuilding the indexes after a big load: one per core here.
-REBUILD_CONNECTIONS = 2
+# Connections loading and indexing a big load side by side: one per core here.
+CONNECTIONS = 2
 
 SURNAMES = (
     ["Nguyễn"] * 38
@@ -292,10 +293,13 @@ class Generator:
         self.progress(f"[{time.perf_counter() - self.started:7.1f}s] {message}")
 
     def run(self) -> Summary:
-        # Outside a transaction (the command) the load is committed before the
-        # indexes are rebuilt, so that they are built side by side on two
-        # connections; inside one (a test) everything stays in it.
-        side_by_side = not connection.in_atomic_block
+        # Outside a transaction (the command) a big load is committed in
+        # steps so that other connections see it: the tree and the drawn
+        # members, then the people tables loaded side by side on two
+        # connections, then their indexes rebuilt side by side; a failure
+        # after the first commit deletes what was loaded (``_undo``). Inside
+        # a transaction (a test) everything happens in it, one by one.
+        may_commit = not connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             summary = Summary(run=self._run_number())
             cells = self._tree(cursor, summary)
@@ -304,28 +308,28 @@ class Generator:
                 if self.rebuild_indexes is None
                 else self.rebuild_indexes
             )
-            rebuild: list[IndexDdl] = []
+            side_by_side = big and may_commit
+            rebuild: list[Statement] = []
             if big:
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 rebuild = drop_indexes(cursor, PEOPLE_TABLES)
                 self.say(f"dropped {len(rebuild)} indexes/constraints for the load")
-            self._members(cursor, summary, cells)
-            self._classifications(cursor, summary)
-            cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
-            if rebuild and not side_by_side:
+            load = self._members(cursor, summary, cells, shared=side_by_side)
+            load += self._classifications(cursor)
+            if not side_by_side:
+                run_here(cursor, load, verb="loaded", say=self.say)
+                cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
                 cursor.execute("SET LOCAL session_replication_role = origin")
-                rebuild_here(cursor, rebuild, self.say)
-                rebuild = []
-            sizes = table_sizes(cursor, PEOPLE_TABLES)
-        if rebuild:
-            self.say("load committed")
-            self._rebuild_side_by_side(rebuild, sizes, summary)
+                run_here(cursor, rebuild, verb="rebuilt", say=self.say)
+        if side_by_side:
+            self.say("tree and drawn members committed")
+            self._load_side_by_side(load, rebuild, summary)
         with connection.cursor() as cursor:
             for table in [*PEOPLE_TABLES, Unit._meta.db_table, UnitLink._meta.db_table]:
                 cursor.execute(f'ANALYZE "{table}"')
             self.say("analyzed")
-            if big and not connection.in_atomic_block:
+            if side_by_side:
                 # VACUUM (outside a transaction) marks the loaded pages
                 # all-visible, so the member list can walk the covering name
                 # index without reading the table; autovacuum would get there
@@ -336,29 +340,42 @@ class Generator:
         summary.seconds = time.perf_counter() - self.started
         return summary
 
-    def _rebuild_side_by_side(
-        self, ddl: list[IndexDdl], sizes: dict[str, int], summary: Summary
+    def _load_side_by_side(
+        self, load: list[Statement], rebuild: list[Statement], summary: Summary
     ) -> None:
-        """Rebuild on two connections; if that fails (a unique key the load
-        repeats, a full disk, Ctrl-C), delete what the load wrote and
-        rebuild for the rows that were there before, then raise."""
+        """Load on two connections, then rebuild on two. If either fails (a
+        unique key the load repeats, a full disk, Ctrl-C), delete what the
+        load wrote, rebuild for the rows that were there before, and raise."""
+        # Foreign keys and the copies' triggers off, as for the serial load.
+        replica = ("SET session_replication_role = replica",)
         try:
-            SideBySide(
-                ddl, workers=REBUILD_CONNECTIONS, say=self.say, sizes=sizes
-            ).run()
-            return
-        except RebuildFailed as failed:
-            self.say(f"rebuilding failed: {failed.error}")
-            error, left = failed.error, failed.left
+            self._side_by_side(load, verb="loaded", setup=replica)
+        except RunFailed as failed:
+            self._give_up(failed.error, rebuild, summary)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE syn_cell, syn_m")
+            sizes = table_sizes(cursor, PEOPLE_TABLES)
+        self.say("load committed")
+        memory = ("SET maintenance_work_mem = '512MB'",)
+        try:
+            self._side_by_side(weighed(rebuild, sizes), verb="rebuilt", setup=memory)
+        except RunFailed as failed:
+            self._give_up(failed.error, failed.left, summary)
+
+    def _give_up(
+        self, error: BaseException, left: list[Statement], summary: Summary
+    ) -> NoReturn:
+        """Delete what the load wrote, run the rebuild statements ``left``,
+        and raise (Ctrl-C as itself, anything else as ``LoadFailed``)."""
+        self.say(f"the load failed: {error}")
         self.say(f"undoing the load of SYN{summary.run}")
         try:
             self._undo(summary)
-            self.say("load undone; rebuilding what is left")
-            SideBySide(
-                left, workers=REBUILD_CONNECTIONS, say=self.say, sizes=sizes
-            ).run()
+            self.say("load undone; rebuilding the indexes")
+            memory = ("SET maintenance_work_mem = '512MB'",)
+            self._side_by_side(left, verb="rebuilt", setup=memory)
         except BaseException as undo_error:
-            left = undo_error.left if isinstance(undo_error, RebuildFailed) else left
+            left = undo_error.left if isinstance(undo_error, RunFailed) else left
             statements = "\n".join(item.statement + ";" for item in left)
             raise LoadFailed(
                 f"Không dựng lại được chỉ mục ({undo_error}); cơ sở dữ liệu còn thiếu, "
@@ -367,14 +384,25 @@ class Generator:
         if not isinstance(error, Exception):
             raise error  # Ctrl-C: stop, now that the database is whole again
         raise LoadFailed(
-            f"Không dựng lại được chỉ mục sau khi nạp ({error}); "
+            f"Không nạp được dữ liệu tổng hợp ({error}); "
             f"đã xóa dữ liệu SYN{summary.run} vừa nạp."
         ) from error
 
+    def _side_by_side(
+        self, statements: list[Statement], *, verb: str, setup: tuple[str, ...]
+    ) -> None:
+        SideBySide(
+            statements,
+            workers=CONNECTIONS,
+            verb=verb,
+            say=self.say,
+            setup=setup,
+        ).run()
+
     def _undo(self, summary: Summary) -> None:
         """Delete every row the load wrote, by the id ranges it reserved
-        (the rows other than people, units and links have no indexes yet:
-        each table is read once)."""
+        (the people tables have no index but their primary key yet: each is
+        read once)."""
         persons = (self.person0, self.person0 + summary.members - 1)
         memberships = (self.member0, self.member0 + summary.members - 1)
         units = (self.unit0, self.unit0 + summary.units - 1)
@@ -397,6 +425,7 @@ class Generator:
                     f'DELETE FROM "{table}" WHERE "{column}" BETWEEN %s AND %s',
                     [low, high],
                 )
+            cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
             # The replica role kept the tree's statement triggers quiet too
             # (organizations/0004): kept reaches must not outlive the units.
             cursor.execute(
@@ -528,13 +557,24 @@ class Generator:
         return f"((hashint8extended(seq, {self.seed * 64 + k}) & 1048575)::float8 / 1048576)"
 
     def _members(
-        self, cursor: Any, summary: Summary, cells: list[tuple[Any, ...]]
-    ) -> None:
+        self,
+        cursor: Any,
+        summary: Summary,
+        cells: list[tuple[Any, ...]],
+        *,
+        shared: bool,
+    ) -> list[Statement]:
+        """Draw the members into ``syn_m`` and return the statements that load
+        the people tables from it. ``shared``: the statements will run on
+        other connections, so ``syn_m`` is a table of its own (unlogged:
+        it is dropped after the load), not a temporary one."""
         n = summary.members
+        staged = "UNLOGGED TABLE" if shared else "TEMP TABLE"
+        until = "" if shared else "ON COMMIT DROP"
         cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
         cursor.execute(
-            "CREATE TEMP TABLE syn_cell (cell_id bigint, superior_id bigint, "
-            "prev_cell_id bigint, n int, first_seq bigint) ON COMMIT DROP"
+            f"CREATE {staged} syn_cell (cell_id bigint, superior_id bigint, "
+            f"prev_cell_id bigint, n int, first_seq bigint) {until}"
         )
         _copy(
             cursor,
@@ -549,7 +589,7 @@ class Generator:
         nid_prefix = f"9{summary.run % 100:02d}"
         cursor.execute(
             f"""
-            CREATE TEMP TABLE syn_m ON COMMIT DROP AS
+            CREATE {staged} syn_m {until} AS
             SELECT b.*,
               CASE WHEN b.left_kind IS NOT NULL THEN b.left_kind
                    WHEN b.full_on IS NOT NULL THEN 'full' ELSE 'probationary' END AS status
@@ -622,10 +662,14 @@ class Generator:
               CASE WHEN gender = 'F' THEN {pick(words(GIVEN_F), len(GIVEN_F), "r_dob")}
                    ELSE {pick(words(GIVEN_M), len(GIVEN_M), "r_dob")} END"""
 
+        steps: list[Statement] = []
         full_name = name(_sql_array)
         folded_name = name(lambda words: _sql_array([fold(w) for w in words]))
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_person",
+                "persons",
+                f"""
             INSERT INTO members_person (id, full_name, gender, date_of_birth, ethnicity,
               religion, home_village, national_id, created_at, updated_at)
             SELECT {person0} + seq, {full_name},
@@ -637,11 +681,15 @@ class Generator:
               CASE WHEN r_nid < 0.9 THEN '{nid_prefix}' || lpad(seq::text, 9, '0') END,
               now(), now()
             FROM syn_m
-            """
+            """,
+                cost=10,
+            )
         )
-        self.say(f"persons: {cursor.rowcount}")
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_membership",
+                "memberships",
+                f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
               full_member_on, ended_on, status, current_cell_id, province_id,
               search_name)
@@ -650,11 +698,15 @@ class Generator:
               -- The copies the triggers would make (they are off for big loads).
               u.province_id, {folded_name}
             FROM syn_m JOIN organizations_unit u ON u.id = cell_id
-            """
+            """,
+                cost=7,
+            )
         )
-        self.say(f"memberships: {cursor.rowcount}")
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_cellperiod",
+                "cell periods",
+                f"""
             INSERT INTO members_cellperiod (membership_id, cell_id, valid_from, valid_to,
               is_temporary)
             SELECT {member0} + seq, prev_cell_id, GREATEST(admitted, DATE '{OPENED}'),
@@ -667,11 +719,15 @@ class Generator:
                    THEN ended END,
               false
             FROM syn_m
-            """
+            """,
+                cost=3,
+            )
         )
-        self.say(f"cell periods: {cursor.rowcount}")
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_memberevent",
+                "member events",
+                f"""
             INSERT INTO members_memberevent (membership_id, kind, date, decision_number,
               from_cell_id, to_cell_id, note, created_at)
             SELECT {member0} + seq, 'admission', admitted, '', NULL::bigint,
@@ -691,13 +747,17 @@ class Generator:
                 WHEN 'expelled' THEN 'expulsion' ELSE 'struck_off' END,
               ended, '', cell_id, NULL::bigint, '', now()
             FROM syn_m WHERE left_kind IS NOT NULL
-            """
+            """,
+                cost=5,
+            )
         )
-        self.say(f"member events: {cursor.rowcount}")
         # General education for everyone, professional for some; cadres get the lot.
         cadre = f"(r_cadre < {self.size.cadre_share} AND left_kind IS NULL)"
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_qualification",
+                "qualifications",
+                f"""
             INSERT INTO members_qualification (person_id, dimension, level, rank, status,
               expected_year, field, institution, year)
             SELECT {person0} + seq, 'general',
@@ -726,12 +786,16 @@ class Generator:
               CASE WHEN r_adm < 0.05 THEN {self.today.year + 1} END,
               '', 'Trường Chính trị tỉnh', NULL
             FROM syn_m WHERE {cadre}
-            """
+            """,
+                cost=5,
+            )
         )
-        self.say(f"qualifications: {cursor.rowcount}")
         positions = self._positions()
-        cursor.execute(
-            f"""
+        steps.append(
+            Statement(
+                "members_positionholding",
+                "position holdings",
+                f"""
             INSERT INTO members_positionholding (person_id, unit_id, position_id,
               valid_from, valid_to, is_concurrent, origin)
             SELECT {person0} + seq, superior_id,
@@ -741,10 +805,12 @@ class Generator:
                    WHEN r_when < 0.96 THEN 'rotated_horizontal' WHEN r_when < 0.98
                    THEN 'armed_forces' ELSE 'graduates' END
             FROM syn_m WHERE {cadre}
-            """
+            """,
+                cost=0.3,
+            )
         )
-        self.say(f"position holdings: {cursor.rowcount}")
         self.person0, self.member0 = person0, member0
+        return steps
 
     def _positions(self) -> list[int]:
         ids = list(Position.objects.values_list("pk", flat=True))
@@ -757,9 +823,12 @@ class Generator:
         return list(Position.objects.values_list("pk", flat=True))
 
     # --- Classifications -----------------------------------------------------
-    def _classifications(self, cursor: Any, summary: Summary) -> None:
+    def _classifications(self, cursor: Any) -> list[Statement]:
+        """Load the units' classifications; return the statements that load
+        the members' from ``syn_m``."""
         from assessments.scales import scale_for
 
+        steps: list[Statement] = []
         for year, draw in ((2024, "r_c24"), (2025, "r_c25")):
             year_end = datetime.date(year, 12, 31)
             member_scale = scale_for("member", year)
@@ -768,8 +837,11 @@ class Generator:
                 self.say(f"no scale for {year}: classifications skipped")
                 continue
             levels, scores = self._levels(member_scale)
-            cursor.execute(
-                f"""
+            steps.append(
+                Statement(
+                    "assessments_memberclassification",
+                    f"member classifications {year}",
+                    f"""
                 INSERT INTO assessments_memberclassification (person_id, year, cell_id,
                   level_id, score, remarks, conditions, updated_at)
                 SELECT {self.person0} + seq, {year},
@@ -779,9 +851,10 @@ class Generator:
                 FROM syn_m
                 WHERE admitted <= DATE '{year_end}'
                   AND (ended IS NULL OR ended > DATE '{year_end}')
-                """
+                """,
+                    cost=6,
+                )
             )
-            self.say(f"member classifications {year}: {cursor.rowcount}")
             levels, scores = self._levels(org_scale)
             rnd = random.Random(self.seed * 1000 + year)
             grassroots = set(self.grassroots_ids)
@@ -811,6 +884,7 @@ class Generator:
                 rows,
             )
             self.say(f"unit classifications {year}: {len(rows)}")
+        return steps
 
     @staticmethod
     def _levels(scale: Any) -> tuple[list[int], list[tuple[float, float]] | None]:

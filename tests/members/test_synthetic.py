@@ -270,13 +270,13 @@ def test_cancelling_a_rebuild_stops_its_running_statements(db) -> None:
     cancelled at once and reported as not built."""
     import threading
 
-    from members.bulk_indexes import IndexDdl, RebuildFailed, SideBySide
+    from members.bulk_load import RunFailed, SideBySide, Statement
 
-    sleeping = IndexDdl("members_person", "sleep", "SELECT pg_sleep(120)")
-    rebuild = SideBySide([sleeping], workers=2, say=lambda _m: None, sizes={})
+    sleeping = Statement("members_person", "sleep", "SELECT pg_sleep(120)")
+    rebuild = SideBySide([sleeping], workers=2, verb="rebuilt", say=lambda _m: None)
     interrupt = KeyboardInterrupt()
     threading.Timer(0.5, rebuild.cancel, [interrupt]).start()
-    with pytest.raises(RebuildFailed) as failed:
+    with pytest.raises(RunFailed) as failed:
         rebuild.run()
     assert failed.value.error is interrupt
     assert failed.value.left == [sleeping]

@@ -1,19 +1,21 @@
-"""Drop the indexes of tables about to be bulk-loaded, and build them again.
+"""Bulk loading: statements side by side on several connections, and the
+indexes dropped before a load and built again after it.
 
 Loading millions of rows into indexed tables costs far more than building
-the indexes afterwards (``members.synthetic``). This module keeps the DDL
-that rebuilds what it dropped, and runs it either on the caller's
-connection (inside its transaction) or side by side on several connections
-once the load is committed: the two GiST exclusion constraints of a national
-load take about three minutes each and PostgreSQL 15 builds a GiST index on
-one core, so on two connections they take the time of one.
+the indexes afterwards (``members.synthetic``). ``drop_indexes`` keeps the
+DDL that rebuilds what it dropped. Statements run either on the caller's
+connection (inside its transaction) or, once what they need is committed,
+side by side on connections of their own (``SideBySide``): PostgreSQL 15
+runs an ``INSERT … SELECT`` or builds a GiST index on one core, so on this
+2-core machine two of them take the time of one (the two GiST exclusion
+constraints of a national load take about three minutes each).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -22,24 +24,29 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class IndexDdl:
-    """The statement that rebuilds one dropped index or constraint."""
+class Statement:
+    """One statement of a bulk load or of the rebuild after it.
+
+    ``cost``: how long it takes compared with the others, to start the
+    longest first (any unit; only the order matters).
+    """
 
     table: str
     name: str
     statement: str
+    cost: float = 1.0
 
     @property
     def takes_table(self) -> bool:
         """``ALTER TABLE … ADD CONSTRAINT`` locks the table against every other
-        statement on it; ``CREATE INDEX`` only against such ALTERs."""
+        statement on it; ``CREATE INDEX`` and ``INSERT`` only against such
+        ALTERs."""
         return self.statement.startswith("ALTER TABLE")
 
     @property
     def effort(self) -> int:
-        """How many times a btree of the same table this is about to cost
-        (measured on the national set: GiST ~10×, GIN ~3×), to start the
-        longest first."""
+        """How many times a btree of the same table an index costs (measured
+        on the national set: GiST ~10×, GIN ~3×)."""
         if "USING gist" in self.statement:
             return 10
         if "USING gin" in self.statement:
@@ -47,10 +54,15 @@ class IndexDdl:
         return 1
 
 
-def drop_indexes(cursor: Any, tables: list[str]) -> list[IndexDdl]:
+def weighed(ddl: list[Statement], sizes: dict[str, int]) -> list[Statement]:
+    """The rebuild statements with their cost: their table's size × effort."""
+    return [replace(d, cost=d.effort * sizes.get(d.table, 0)) for d in ddl]
+
+
+def drop_indexes(cursor: Any, tables: list[str]) -> list[Statement]:
     """Drop the secondary indexes and unique/exclusion constraints of
     ``tables`` (primary keys stay); return what rebuilds them."""
-    rebuild: list[IndexDdl] = []
+    rebuild: list[Statement] = []
     for table in tables:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -68,7 +80,7 @@ def drop_indexes(cursor: Any, tables: list[str]) -> list[IndexDdl]:
         for name, definition in constraints:
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             rebuild.append(
-                IndexDdl(
+                Statement(
                     table,
                     name,
                     f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}',
@@ -76,49 +88,63 @@ def drop_indexes(cursor: Any, tables: list[str]) -> list[IndexDdl]:
             )
         for name, definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-            rebuild.append(IndexDdl(table, name, definition))
+            rebuild.append(Statement(table, name, definition))
     return rebuild
 
 
-def rebuild_here(cursor: Any, ddl: list[IndexDdl], say: Progress) -> None:
-    """Rebuild one after the other on ``cursor`` (inside its transaction)."""
-    for number, item in enumerate(ddl, 1):
+def _done(verb: str, done: int, total: int, item: Statement, rows: int) -> str:
+    counted = f": {rows} rows" if rows >= 0 else ""
+    return f"{verb} {done}/{total} {item.name}{counted}"
+
+
+def run_here(
+    cursor: Any, statements: list[Statement], *, verb: str, say: Progress
+) -> None:
+    """Run one after the other on ``cursor`` (inside its transaction)."""
+    for number, item in enumerate(statements, 1):
         cursor.execute(item.statement)
-        say(f"rebuilt {number}/{len(ddl)}: {item.name}")
+        say(_done(verb, number, len(statements), item, cursor.rowcount))
 
 
-class RebuildFailed(Exception):
-    """A statement failed; ``left`` is every statement not built."""
+class RunFailed(Exception):
+    """A statement failed; ``left`` is every statement not run."""
 
-    def __init__(self, error: BaseException, left: list[IndexDdl]) -> None:
+    def __init__(self, error: BaseException, left: list[Statement]) -> None:
         super().__init__(str(error))
         self.error = error
         self.left = left
 
 
 class SideBySide:
-    """Rebuild on ``workers`` connections of their own, each statement in its
-    own transaction (autocommit), the most costly first.
+    """Run ``statements`` on ``workers`` connections of their own, each in its
+    own transaction (autocommit), the most costly first, after the ``setup``
+    of each connection (``SET …``).
 
     A worker takes the first statement that would not wait for another one's
     lock on the same table (an ALTER TABLE locks its table, see
-    ``IndexDdl.takes_table``), and else waits for one to finish. On the
-    first failure no new statement starts; ``run`` raises ``RebuildFailed``
-    with everything not built. ``cancel`` (another thread, or Ctrl-C in the
+    ``Statement.takes_table``), and else waits for one to finish. On the
+    first failure no new statement starts; ``run`` raises ``RunFailed``
+    with everything not run. ``cancel`` (another thread, or Ctrl-C in the
     caller) cancels the running statements.
     """
 
     def __init__(
-        self, ddl: list[IndexDdl], *, workers: int, say: Progress, sizes: dict[str, int]
+        self,
+        statements: list[Statement],
+        *,
+        workers: int,
+        verb: str,
+        say: Progress,
+        setup: tuple[str, ...] = (),
     ) -> None:
-        self.pending = sorted(
-            ddl, key=lambda d: d.effort * sizes.get(d.table, 0), reverse=True
-        )
-        self.total = len(ddl)
+        self.pending = sorted(statements, key=lambda s: s.cost, reverse=True)
+        self.total = len(statements)
         self.workers = workers
+        self.verb = verb
         self.say = say
-        self.running: list[IndexDdl] = []
-        self.built: list[IndexDdl] = []
+        self.setup = setup
+        self.running: list[Statement] = []
+        self.done: list[Statement] = []
         self.errors: list[BaseException] = []
         self.connections: list[Any] = []
         self.changed = threading.Condition()
@@ -139,11 +165,11 @@ class SideBySide:
             for thread in threads:
                 thread.join()
         if self.errors:
-            left = [d for d in self._all() if d not in self.built]
-            raise RebuildFailed(self.errors[0], left)
+            left = [d for d in self._all() if d not in self.done]
+            raise RunFailed(self.errors[0], left)
 
-    def _all(self) -> list[IndexDdl]:
-        return [*self.built, *self.running, *self.pending]
+    def _all(self) -> list[Statement]:
+        return [*self.done, *self.running, *self.pending]
 
     def cancel(self, reason: BaseException) -> None:
         with self.changed:
@@ -152,7 +178,7 @@ class SideBySide:
             for raw in self.connections:
                 raw.cancel()
 
-    def _next(self) -> IndexDdl | None:
+    def _next(self) -> Statement | None:
         """The next statement this worker may start, waiting while the only
         ones left would wait on a lock; None when there is nothing more."""
         with self.changed:
@@ -166,7 +192,7 @@ class SideBySide:
             return None
 
     @staticmethod
-    def _blocks(item: IndexDdl, other: IndexDdl) -> bool:
+    def _blocks(item: Statement, other: Statement) -> bool:
         return item.table == other.table and (item.takes_table or other.takes_table)
 
     def _work(self, number: int) -> None:
@@ -175,7 +201,8 @@ class SideBySide:
             with self.changed:
                 self.connections.append(connection.connection)
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                for statement in self.setup:
+                    cursor.execute(statement)
                 while (item := self._next()) is not None:
                     try:
                         cursor.execute(item.statement)
@@ -188,12 +215,11 @@ class SideBySide:
                         raise
                     with self.changed:
                         self.running.remove(item)
-                        self.built.append(item)
+                        self.done.append(item)
                         self.changed.notify_all()
-                        done = len(self.built)
-                    self.say(
-                        f"rebuilt {done}/{self.total} (connection {number}): {item.name}"
-                    )
+                        done = len(self.done)
+                    message = _done(self.verb, done, self.total, item, cursor.rowcount)
+                    self.say(f"{message} (connection {number})")
         except BaseException as error:  # recorded above or connecting failed
             with self.changed:
                 if not self.errors:
