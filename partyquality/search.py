@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -70,6 +69,9 @@ LEADING_WORDS_INDEX = "person_leading_words"
 # Below this share of people, the last group of a search is "few": read
 # through the narrow indexes (``NameSearch._elsewhere``), not walked.
 FEW_OTHER_MATCHES = 0.01
+# A half-typed word that starts at most this many longer given names ("huon":
+# huong) has each of them read in name order off the given-name index.
+MOST_LONGER_GIVEN_NAMES = 6
 
 WORD_STATS_SQL = """
 SELECT tablename, most_common_elems::text::text[], most_common_elem_freqs
@@ -78,9 +80,21 @@ WHERE schemaname = current_schema() AND tablename IN (%s, %s)
 """
 
 
-def other_matches_share(word: str, *, prefix: bool) -> float:
+@dataclass(frozen=True)
+class OtherMatches:
+    """About which share of people the last group of a search holds."""
+
+    leading: float  # with the word among their family and middle names
+    longer_given: float  # with a longer given name starting with it (half typed)
+
+    @property
+    def total(self) -> float:
+        return self.leading + self.longer_given
+
+
+def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
     """About which share of people the last group of a search of ``word``
-    holds: those with it among their family and middle names, plus (while
+    holds: those with it among their family and middle names, and (while
     it is being typed) those whose given name is longer and starts with it.
 
     Read from the word frequencies ANALYZE keeps on the two word indexes
@@ -105,7 +119,37 @@ def other_matches_share(word: str, *, prefix: bool) -> float:
         if prefix
         else 0.0
     )
-    return leading + longer
+    return OtherMatches(leading=leading, longer_given=longer)
+
+
+LONGER_GIVEN_NAMES_SQL = """
+WITH RECURSIVE longer(name) AS (
+    (SELECT search_given_name FROM members_person
+     WHERE search_given_name > %(word)s AND search_given_name LIKE %(start)s
+     ORDER BY search_given_name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT p.search_given_name FROM members_person p
+            WHERE p.search_given_name > longer.name AND p.search_given_name LIKE %(start)s
+            ORDER BY p.search_given_name LIMIT 1)
+    FROM longer WHERE longer.name IS NOT NULL
+)
+SELECT name FROM longer WHERE name IS NOT NULL LIMIT %(most)s
+"""
+
+
+def longer_given_names(word: str) -> list[str] | None:
+    """The given names anyone has that are longer than the folded ``word``
+    and start with it ("huon": ["huong"]), or None if there are more than
+    ``MOST_LONGER_GIVEN_NAMES``. One step of the given-name index per name
+    (a skip scan), whatever the number of people."""
+    start = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            LONGER_GIVEN_NAMES_SQL,
+            {"word": word, "start": start, "most": MOST_LONGER_GIVEN_NAMES + 1},
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    return names if len(names) <= MOST_LONGER_GIVEN_NAMES else None
 
 
 def fold(text: str) -> str:
@@ -234,53 +278,105 @@ class NameSearch:
         # index would be combined with it, and for common words ("nguyen thi")
         # their bitmap overflows the work memory and re-checks a million rows.
         before_last = NameSearch(words=self.words[:-1], complete=True)
-        # Each group: its rows, and whether they are read by walking the
-        # name index through common words (``_others``).
-        groups: list[Callable[[], tuple[QuerySet, bool]]] = [
-            lambda: (queryset.filter(starting), False),
-            lambda: (
+        # Each group reads at most the ids it is asked for, in order.
+        groups: list[Callable[[int], list[int]]] = [
+            lambda n: _ids(queryset.filter(starting), n),
+            lambda n: _ids(
                 before_last._having_words(
                     queryset.filter(given), fields, word_index=False
                 ),
-                False,
+                n,
             ),
-            lambda: self._others(queryset.filter(others), fields),
+            lambda n: self._other_ids(queryset.filter(others), fields, n),
         ]
         ids: list[int] = []
         for group in groups:
             if len(ids) >= limit:  # the page's cap is reached: stop reading
                 break
-            rows, walks = group()
-            with walking_in_order() if walks else nullcontext():
-                ids += _ids(rows, limit - len(ids))
+            ids += group(limit - len(ids))
         return ids
 
-    def _others(self, queryset: QuerySet, fields: NameFields) -> tuple[QuerySet, bool]:
-        """The last group, read the way its size calls for: few rows through
-        the narrow indexes (``_elsewhere``); many (a common middle word:
-        "thi", "van", "ngoc") by walking the name index in order, which stops
-        at the cap — the word index is then kept out of PostgreSQL's sight,
-        since with it the planner sometimes re-checks 1.8 million rows.
-        Returns the rows and whether they are read by that walk."""
-        share = other_matches_share(fold(self.words[-1]), prefix=not self.complete)
-        if share < FEW_OTHER_MATCHES:
-            return self._having_words(self._elsewhere(queryset, fields), fields), False
-        return self._having_words(queryset, fields, word_index=False), True
+    def _other_ids(
+        self, queryset: QuerySet, fields: NameFields, limit: int
+    ) -> list[int]:
+        """The last group, read the way its size calls for:
 
-    def _elsewhere(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
+        - the word rare among family and middle names: those few rows
+          through the word index of those names, and, while the word is
+          being typed, each longer given name starting with it read in name
+          order off the given-name index ("huon": the Hương), merged;
+        - few matches in all: through the narrow indexes (``_elsewhere``);
+        - else (a common middle word: "thi", "van", "ngoc") by walking the
+          name index in order, which stops at the cap — the word index is
+          then kept out of PostgreSQL's sight, since with it the planner
+          sometimes re-checks 1.8 million rows.
+        """
+        word = fold(self.words[-1])
+        shares = other_matches_share(word, prefix=not self.complete)
+        if shares.leading < FEW_OTHER_MATCHES:
+            longer = longer_given_names(word) if not self.complete else []
+            if longer is not None:
+                return self._ids_by_given_names(queryset, fields, longer, limit)
+        if shares.total < FEW_OTHER_MATCHES:
+            rows = self._having_words(self._elsewhere(queryset, fields), fields)
+            return _ids(rows, limit)
+        with walking_in_order():
+            return _ids(self._having_words(queryset, fields, word_index=False), limit)
+
+    def _ids_by_given_names(
+        self, queryset: QuerySet, fields: NameFields, longer: list[str], limit: int
+    ) -> list[int]:
+        """The last group as one query: the rows with the word among their
+        family and middle names (or inside an unusual given name), and those
+        of each longer given name in ``longer``, each part in the list's
+        order and cut at ``limit``, then merged in that order. A part of one
+        given name is a range of the given-name index already in name order
+        (the province's own index for a province officer)."""
+        before_last = NameSearch(words=self.words[:-1], complete=True)
+        parts = [
+            self._having_words(self._elsewhere(queryset, fields, longer=False), fields)
+        ]
+        parts += [
+            before_last._having_words(
+                queryset.filter(**{fields.given: name}), fields, word_index=False
+            )
+            for name in longer
+        ]
+        # The list's sort keys, selected under names of their own so that the
+        # union can be sorted by them.
+        order = list(queryset.query.order_by)
+        keys = {f"pq_sort{i}": F(key.lstrip("-")) for i, key in enumerate(order)}
+        outer = [
+            f"-pq_sort{i}" if key.startswith("-") else f"pq_sort{i}"
+            for i, key in enumerate(order)
+        ]
+        sorted_parts = [
+            part.annotate(**keys).values_list("pk", *keys).order_by(*outer)[:limit]
+            for part in parts
+        ]
+        merged = sorted_parts[0]
+        if len(sorted_parts) > 1:
+            # UNION, not UNION ALL: "Đỗ Thị Thịnh" is in two parts for "thi".
+            merged = merged.union(*sorted_parts[1:]).order_by(*outer)[:limit]
+        return [row[0] for row in merged]
+
+    def _elsewhere(
+        self, queryset: QuerySet, fields: NameFields, *, longer: bool = True
+    ) -> QuerySet:
         """Where the last word can be, outside the first two groups, when it
         is rare there (``other_matches_share``): among the family and middle
         names (their own word index), at the start of a longer given name (a
         range of the given-name index), or inside a given name of several
         words (a partial index). PostgreSQL then reads these few rows, not
         every person with the word (the 72,000 Hương of the country, 165 ms
-        for a province officer's "huong")."""
+        for a province officer's "huong"). ``longer``: the longer given
+        names too (else they are read on their own, ``_ids_by_given_names``)."""
         last_word = NameSearch(words=(self.words[-1],), complete=self.complete)
         given = last_word.given_name()
         somewhere = Q(leading_words_match=last_word.query()) | Q(
             **{f"{fields.person_given}__regex": UNUSUAL_GIVEN_NAME}
         )
-        if not self.complete:  # a longer given name: "huong" < it < "huonh"
+        if longer and not self.complete:  # a longer given name: "huong" < it < "huonh"
             somewhere |= Q(**{f"{fields.person_given}__gt": given}) & Q(
                 **{f"{fields.person_given}__startswith": given}
             )

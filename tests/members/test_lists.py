@@ -345,12 +345,51 @@ def test_the_last_group_is_the_same_whether_its_word_is_common_or_rare(
         make_member(tree.cell1, full_name=name)
     client.force_login(secretary)
     rare = names(client.get(LIST, {"q": "thi"}))
-    assert other_matches_share("thi", prefix=True) == 0  # no statistics yet
+    assert other_matches_share("thi", prefix=True).total == 0  # no statistics yet
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_person")
-    assert other_matches_share("thi", prefix=True) >= 0.01
+    assert other_matches_share("thi", prefix=True).leading >= 0.01
     assert rare == ["Thị Văn Bảo", "Bùi Thị Hoa", "Đỗ Thị Thịnh", "Trần Thị Lan"]
     assert names(client.get(LIST, {"q": "thi"})) == rare
+
+
+@pytest.mark.parametrize("user", ["secretary", "admin_user"])
+def test_a_half_typed_word_reads_each_longer_given_name_in_name_order(
+    client, tree, request, monkeypatch, user
+) -> None:
+    """After the names starting with "hu" and the people named "Hu", the
+    other names with a word starting with it, in name order: those with it
+    among family and middle names, and each given name longer than "hu"
+    (Hùng, Hưng, Hương, Huy) read off the given-name index and merged; the
+    same list, and no name twice, as when they are read together (more
+    longer given names than ``MOST_LONGER_GIVEN_NAMES``). A secretary reads
+    the memberships' copies of the names, an administrator the person's."""
+    from partyquality import search
+
+    for name in [
+        "Ngô Thị Lan",  # no word starting with "hu"
+        "Trần Văn Hùng",
+        "Hứa Văn Tâm",  # starts with "hu"
+        "Lê Thị Hương",
+        "Phạm Quang Huy",
+        "Đỗ Hữu Hưng",  # "huu" a middle name and "hung" a longer given name
+        "Bùi Huy Hoàng",
+    ]:
+        make_member(tree.cell1, full_name=name)
+    client.force_login(request.getfixturevalue(user))
+    expected = [
+        "Hứa Văn Tâm",
+        "Bùi Huy Hoàng",
+        "Đỗ Hữu Hưng",
+        "Lê Thị Hương",
+        "Phạm Quang Huy",
+        "Trần Văn Hùng",
+    ]
+    assert search.longer_given_names("hu") == ["hung", "huong", "huy"]
+    assert names(client.get(LIST, {"q": "hu"})) == expected
+    monkeypatch.setattr(search, "MOST_LONGER_GIVEN_NAMES", 2)
+    assert search.longer_given_names("hu") is None
+    assert names(client.get(LIST, {"q": "hu"})) == expected
 
 
 def test_names_starting_with_the_words_alone_can_fill_the_cap(
@@ -358,7 +397,7 @@ def test_names_starting_with_the_words_alone_can_fill_the_cap(
 ) -> None:
     """The other matches are not searched when the names starting with the
     words already reach the page's cap (the "nguyen thi" of a province):
-    at most three queries, whatever the number of people."""
+    one query then, and at most five, whatever the number of people."""
     for name in ["Lan Thị Hà", "Lan Văn Bình", "Lan Anh", "Bùi Thị Lan"]:
         make_member(tree.cell1, full_name=name)
     request = RequestFactory().get(LIST, {"q": "lan"})
@@ -376,10 +415,11 @@ def test_names_starting_with_the_words_alone_can_fill_the_cap(
         with django_assert_num_queries(1):
             assert search.first_ids(3) == starting
         # Then the people named Lan, then (after reading how common the
-        # word is) any other name with the word.
+        # word is and which longer given names start with it) any other
+        # name with the word.
         with django_assert_num_queries(2):
             assert len(search.first_ids(4)) == 4
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert len(search.first_ids(5)) == 4
 
 
@@ -489,8 +529,9 @@ def _count_queries(client, url: str) -> int:
         # A name search reads the ids of its matches once for count and page:
         # the names starting with the words, then (as they do not fill the
         # cap here) those with the word as given name, then how common it is
-        # among other names, then the others.
-        ("?q=van&status=active&professional=university&age=40_49", 13),
+        # among other names, the longer given names starting with it, then
+        # the others.
+        ("?q=van&status=active&professional=university&age=40_49", 14),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
