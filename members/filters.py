@@ -235,12 +235,21 @@ class PersonFilterSet(django_filters.FilterSet):
             self.name_search = NameSearch.parse(value)
         return queryset
 
+    # Keys that end every sort, so that rows of equal names (the ~16,000
+    # "Nguyễn Văn An" of the country) keep one order from page to page.
+    tiebreak: tuple[str, ...] = ("id",)
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = self.narrow(super().filter_queryset(queryset))
+        queryset = self.narrow(self._stable(super().filter_queryset(queryset)))
         if self.name_search is None:
             return queryset
         self.unsearched = queryset
         return self.name_search.matches(queryset, self.names)
+
+    def _stable(self, queryset: QuerySet) -> QuerySet:
+        """The chosen sort (``o``) followed by the tie-breaking keys."""
+        order = list(queryset.query.order_by)
+        return queryset.order_by(*order, *(k for k in self.tiebreak if k not in order))
 
     def narrow(self, queryset: QuerySet) -> QuerySet:
         """The filtered, sorted rows, perhaps re-expressed for speed."""
@@ -332,6 +341,12 @@ class MemberFilter(PersonFilterSet):
         model = Membership
         fields: list[str] = []
 
+    # The person before the membership: the person's name index holds
+    # (name, person), so equal names are read in order and the walk stops at
+    # the page's cap instead of sorting every "Nguyễn Văn An" by membership
+    # (selectors.member_list sorts the same way).
+    tiebreak = ("person_id", "id")
+
     # The membership's copies of its person's names (Membership.search_name).
     OWN_NAMES = NameFields(
         name="search_name",
@@ -357,6 +372,10 @@ class MemberFilter(PersonFilterSet):
             else key
             for key in queryset.query.order_by
         ]
+        if order[:3] == [self.names.name, "person_id", "id"]:
+            # The province's name index holds (name, membership): equal names
+            # in membership order, as they are read.
+            order.remove("person_id")
         return queryset.filter(province_id=province).order_by(*order)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

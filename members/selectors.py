@@ -136,7 +136,8 @@ def member_list(*, user: AnyUser) -> QuerySet[Membership]:
             political_level=_highest_level(Dimension.POLITICAL),
             studying=_studying(),
         )
-        .order_by("person__search_name", "id")
+        # The person before the membership: see MemberFilter.tiebreak.
+        .order_by("person__search_name", "person_id", "id")
     )
 
 

@@ -392,6 +392,73 @@ def test_a_half_typed_word_reads_each_longer_given_name_in_name_order(
     assert names(client.get(LIST, {"q": "hu"})) == expected
 
 
+@pytest.mark.parametrize("user", ["secretary", "admin_user"])
+def test_names_starting_with_the_words_in_another_order_follow_the_given_name(
+    client, tree, request, user
+) -> None:
+    """ "van nguyen" typed for Nguyễn Văn: after the names starting with
+    the words as typed and the people whose given name is the last word,
+    the names starting with the words in another order (ranges of the name
+    index), then any other name with the words."""
+    for name in [
+        "Trần Văn Nguyễn Long",
+        "Nguyễn Văn Bình",
+        "Lê Văn Nguyên",
+        "Văn Nguyễn Hà",
+        "Nguyễn Văn An",
+        "Nguyễn Thị Vân",  # both words, but not starting with both
+    ]:
+        make_member(tree.cell1, full_name=name)
+    client.force_login(request.getfixturevalue(user))
+    expected = [
+        "Văn Nguyễn Hà",  # the words as typed
+        "Lê Văn Nguyên",  # given name "nguyen"
+        "Nguyễn Văn An",  # the words in another order
+        "Nguyễn Văn Bình",
+        "Nguyễn Thị Vân",  # the others
+        "Trần Văn Nguyễn Long",
+    ]
+    assert names(client.get(LIST, {"q": "van nguyen"})) == expected
+    rows = _sheet(client.get(reverse("members:member_export"), {"q": "van nguyen"}))
+    assert [row[0] for row in rows[1:]] == expected
+    assert names(client.get(LIST, {"q": "thi nguyen"})) == ["Nguyễn Thị Vân"]
+    # A name made of the words alone is among them too (before the others).
+    make_member(tree.cell1, full_name="Bùi An Nguyễn Văn")
+    assert names(client.get(LIST, {"q": "an van nguyen"})) == [
+        "Nguyễn Văn An",
+        "Bùi An Nguyễn Văn",
+    ]
+
+
+def test_the_other_orders_of_the_words_are_whole_words_but_a_half_typed_last() -> None:
+    from partyquality.search import NameSearch
+
+    assert NameSearch.parse("van nguyen").reordered_starts() == ["nguyen van "]
+    assert NameSearch.parse("Văn Nguyễn ").reordered_starts() == ["nguyen van "]
+    # "huon" may still become "huong": kept last, it stays a start.
+    assert NameSearch.parse("nguyen thi huon").reordered_starts() == [
+        "huon nguyen thi ",
+        "huon thi nguyen ",
+        "nguyen huon thi ",
+        "thi huon nguyen ",
+        "thi nguyen huon",
+    ]
+    assert NameSearch.parse("huong").reordered_starts() == []
+    assert NameSearch.parse("a b c d").reordered_starts() == []  # four words: none
+    assert NameSearch.parse("van van").reordered_starts() == []
+
+
+def test_every_sort_of_the_member_list_ends_with_the_person_and_the_membership(
+    client, admin_user, tree
+) -> None:
+    """Equal names, statuses or dates (thousands of "Nguyễn Văn An") keep
+    one order from page to page."""
+    client.force_login(admin_user)
+    for sort in ["", "name", "-status", "dob"]:
+        page = client.get(LIST, {"o": sort} if sort else {}).context["page"]
+        assert page.paginator.object_list.query.order_by[-2:] == ("person_id", "id")
+
+
 def test_names_starting_with_the_words_alone_can_fill_the_cap(
     secretary, tree, django_assert_num_queries
 ) -> None:
