@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
@@ -343,16 +344,14 @@ class NameSearch:
     def _reordered_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int
     ) -> list[int]:
-        """The names starting with the words in another order, one start
-        after the other (in name order, not overlapping), each a range of
-        the name index read in order up to ``limit``, as the first group."""
-        ids: list[int] = []
-        for start in self.reordered_starts():
-            if len(ids) >= limit:
-                break
-            rows = queryset.filter(_starting_with(fields.name, start))
-            ids += _ids(rows, limit - len(ids))
-        return ids
+        """The names starting with the words in another order: each order a
+        range of the name index read in order up to ``limit``, as the first
+        group is, all in one query."""
+        parts = [
+            queryset.filter(_starting_with(fields.name, start))
+            for start in self.reordered_starts()
+        ]
+        return _merged_ids(parts, list(queryset.query.order_by), limit)
 
     def _other_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int
@@ -400,23 +399,7 @@ class NameSearch:
             )
             for name in longer
         ]
-        # The list's sort keys, selected under names of their own so that the
-        # union can be sorted by them.
-        order = list(queryset.query.order_by)
-        keys = {f"pq_sort{i}": F(key.lstrip("-")) for i, key in enumerate(order)}
-        outer = [
-            f"-pq_sort{i}" if key.startswith("-") else f"pq_sort{i}"
-            for i, key in enumerate(order)
-        ]
-        sorted_parts = [
-            part.annotate(**keys).values_list("pk", *keys).order_by(*outer)[:limit]
-            for part in parts
-        ]
-        merged = sorted_parts[0]
-        if len(sorted_parts) > 1:
-            # UNION, not UNION ALL: "Đỗ Thị Thịnh" is in two parts for "thi".
-            merged = merged.union(*sorted_parts[1:]).order_by(*outer)[:limit]
-        return [row[0] for row in merged]
+        return _merged_ids(parts, list(queryset.query.order_by), limit)
 
     def _elsewhere(
         self, queryset: QuerySet, fields: NameFields, *, longer: bool = True
@@ -473,6 +456,29 @@ class NameSearch:
             .alias(name_words_match=name_words(name))
             .filter(name_words_match=self.query())
         )
+
+
+def _merged_ids(parts: list[QuerySet], order: list[Any], limit: int) -> list[int]:
+    """Ids of the first ``limit`` rows of ``parts`` together, in ``order``,
+    in one query: each part sorted and cut at ``limit`` (read in order off
+    its own index), then their UNION sorted again (at most parts × limit
+    rows). UNION, not UNION ALL: a row may be in two parts ("Đỗ Thị Thịnh"
+    has "thi" as a middle word and "thinh" as given name)."""
+    # The sort keys, selected under names of their own so that the union
+    # can be sorted by them.
+    keys = {f"pq_sort{i}": F(key.lstrip("-")) for i, key in enumerate(order)}
+    outer = [
+        f"-pq_sort{i}" if key.startswith("-") else f"pq_sort{i}"
+        for i, key in enumerate(order)
+    ]
+    sorted_parts = [
+        part.annotate(**keys).values_list("pk", *keys).order_by(*outer)[:limit]
+        for part in parts
+    ]
+    merged = sorted_parts[0]
+    if len(sorted_parts) > 1:
+        merged = merged.union(*sorted_parts[1:]).order_by(*outer)[:limit]
+    return [row[0] for row in merged]
 
 
 def _starting_with(field: str, start: str) -> Q:

@@ -599,6 +599,9 @@ def _count_queries(client, url: str) -> int:
         # among other names, the longer given names starting with it, then
         # the others.
         ("?q=van&status=active&professional=university&age=40_49", 14),
+        # Three words: also the names starting with them in another order
+        # (five orders, one query).
+        ("?q=an+van+nguyen", 14),
     ],
 )
 def test_member_list_query_count_does_not_grow_with_members(
