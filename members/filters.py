@@ -235,6 +235,8 @@ class PersonFilterSet(django_filters.FilterSet):
             self.name_search = NameSearch.parse(value)
         return queryset
 
+    # The rows are few of the people (``NameSearch.first_ids``).
+    sparse = False
     # Keys that end every sort, so that rows of equal names (the ~16,000
     # "Nguyễn Văn An" of the country) keep one order from page to page.
     tiebreak: tuple[str, ...] = ("id",)
@@ -260,7 +262,9 @@ class PersonFilterSet(django_filters.FilterSet):
         with the words first; None without a search."""
         if self.name_search is None or self.unsearched is None:
             return None
-        return self.name_search.first_ids(self.unsearched, self.names, limit)
+        return self.name_search.first_ids(
+            self.unsearched, self.names, limit, sparse=self.sparse
+        )
 
     def filter_unit(self, queryset: QuerySet, name: str, value: Unit) -> QuerySet:
         today = timezone.localdate()
@@ -389,6 +393,23 @@ class MemberFilter(PersonFilterSet):
 
 class CadreFilter(PersonFilterSet):
     unit_field = "unit_id"
+    sparse = True  # ~100,000 holdings among 5.2 million people
+
+    def first_ids(self, limit: int) -> list[int] | None:
+        """A user whose reach lies in one province sees at most its few
+        thousand holdings: they are all checked for the words and sorted in
+        one query (a province officer's "nguyen thi" 2.1 s → ~60 ms of
+        query); the whole country's are read group by group."""
+        user = getattr(self.request, "user", None)
+        if (
+            self.name_search is not None
+            and self.unsearched is not None
+            and user is not None
+            and reach_province(user) is not None
+        ):
+            rows = self.name_search.matches(self.unsearched, self.names)
+            return list(rows.values_list("pk", flat=True)[:limit])
+        return super().first_ids(limit)
 
     group = django_filters.ChoiceFilter(
         label=_("Nhóm chức vụ"),

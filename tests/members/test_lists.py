@@ -674,6 +674,46 @@ def test_cadre_list_filters(client, secretary, people, tree) -> None:
     assert names(client.get(f"{CADRES}?professional=university")) == ["Lê Thị Hoa"]
 
 
+@pytest.mark.parametrize("user", ["secretary", "admin_user"])
+def test_a_cadre_search_lists_the_same_groups_however_it_is_read(
+    client, tree, request, user
+) -> None:
+    """A secretary's few cadres are checked for the words and sorted in one
+    query; the whole country's (an administrator) group by group, the last
+    group through the word index (cadres are too few among people for a walk
+    of the name index): the same order either way."""
+    for i, name in enumerate(
+        [
+            "Trần Văn Nguyễn Long",
+            "Nguyễn Văn Bình",
+            "Lê Văn Nguyên",
+            "Văn Nguyễn Hà",
+            "Nguyễn Thị Vân",
+        ]
+    ):
+        services.holding_start(
+            person=PersonFactory(full_name=name),
+            unit=tree.commune,
+            position=position("village_head"),
+            valid_from=D(2022, 1, 1 + i),
+        )
+    client.force_login(request.getfixturevalue(user))
+    expected = [
+        "Văn Nguyễn Hà",
+        "Lê Văn Nguyên",
+        "Nguyễn Văn Bình",
+        "Nguyễn Thị Vân",
+        "Trần Văn Nguyễn Long",
+    ]
+    assert names(client.get(CADRES, {"q": "van nguyen"})) == expected
+    # "nguyen" common among family names: the last group is then read
+    # through the word index for the administrator, not walked.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    assert other_matches_share("nguyen", prefix=True).leading >= 0.01
+    assert names(client.get(CADRES, {"q": "van nguyen"})) == expected
+
+
 def test_ended_positions_leave_the_cadre_list(client, secretary, tree) -> None:
     holding = services.holding_start(
         person=PersonFactory(full_name="Đặng Văn Cũ"),
