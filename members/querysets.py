@@ -87,8 +87,13 @@ class MembershipQuerySet(models.QuerySet):
 
 class PositionHoldingQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> PositionHoldingQuerySet:
-        from partyquality.access import scope_filter
+        from partyquality.access import scope_filter, whole_province
 
+        province = whole_province(user)
+        if province is not None:
+            # The same rows as the scope filter (access.whole_province): the
+            # holdings at units placed in the province.
+            return self.filter(unit__province_id=province)
         return self.filter(scope_filter(user, "unit_id"))
 
     def writable_by(self, user: AnyUser) -> PositionHoldingQuerySet:

@@ -224,3 +224,36 @@ def test_an_officer_of_a_whole_province_sees_its_memberships_by_their_copy(
     sql = _ids_query(client, LIST)
     assert '"members_membership"."current_cell_id" = ANY' not in sql
     assert names(client.get(LIST + "?q=vo")) == ["Võ Thị Hà"]
+
+
+def test_an_officer_of_a_whole_province_sees_its_holdings_by_their_unit_province(
+    client, tree, province_officer, other_province
+) -> None:
+    """The cadres of a whole province are the holdings at units placed in it:
+    the same rows as the test of every unit of the reach, without it."""
+    from members.models import PositionHolding
+    from tests.members.factories import PersonFactory, position
+
+    here = services.holding_start(
+        person=PersonFactory(full_name="Phan Văn Trưởng"),
+        unit=tree.commune,
+        position=position("village_head"),
+        valid_from=D(2022, 1, 1),
+    )
+    services.holding_start(
+        person=PersonFactory(full_name="Phan Văn Khác"),
+        unit=other_province[0],
+        position=position("party_secretary"),
+        valid_from=D(2022, 1, 1),
+    )
+    with request_scope():
+        visible = set(PositionHolding.objects.visible_to(province_officer))
+        in_reach = set(
+            PositionHolding.objects.filter(unit_id__in=scope_unit_ids(province_officer))
+        )
+    assert visible == in_reach == {here}
+    client.force_login(province_officer)
+    cadres = reverse("members:cadre_list")
+    sql = _ids_query(client, cadres)
+    assert '"members_positionholding"."unit_id" = ANY' not in sql
+    assert names(client.get(cadres + "?q=phan")) == ["Phan Văn Trưởng"]
