@@ -13,13 +13,14 @@ members row by row from Python would take longer than the 15 minutes allowed.
 For big loads the secondary indexes and unique/exclusion constraints of the
 people tables are dropped and rebuilt afterwards, and foreign-key triggers
 are off (``session_replication_role = replica``); rebuilding the constraints
-re-checks the generated rows. The load is one transaction, committed before
-the rebuild so that the rebuild runs on two connections
-(``members.bulk_indexes``): until it ends the people tables have no unique
-constraints, so run it on a benchmark database nobody else writes to. If the
-rebuild fails, the rows of the load are deleted again and the indexes built
-for the rows that were there before. Inside a caller's transaction (tests)
-everything happens in it, one index after the other.
+re-checks the generated rows. Run as the command, the tree and the drawn
+members are committed first, then the people tables are loaded and their
+indexes rebuilt side by side on two connections (``members.bulk_load``):
+until the rebuild ends the people tables have no unique constraints, so run
+it on a benchmark database nobody else writes to. If anything fails after
+the first commit, the rows of the load are deleted again and the indexes
+built for the rows that were there before. Inside a caller's transaction
+(tests) everything happens in it, one statement after the other.
 
 Distributions follow DOMAIN.md §6: about a third women, mostly Kinh with the
 larger minorities, ages 19–85, full membership a year after admission, ~1.5%
@@ -86,6 +87,8 @@ OPENED = datetime.date(1990, 1, 1)
 BIG_LOAD = 50_000
 # Connections loading and indexing a big load side by side: one per core here.
 CONNECTIONS = 2
+# Each connection rebuilding indexes sorts in memory up to this much.
+REBUILD_SETUP = ("SET maintenance_work_mem = '512MB'",)
 
 SURNAMES = (
     ["Nguyễn"] * 38
@@ -356,9 +359,10 @@ class Generator:
             cursor.execute("DROP TABLE syn_cell, syn_m")
             sizes = table_sizes(cursor, PEOPLE_TABLES)
         self.say("load committed")
-        memory = ("SET maintenance_work_mem = '512MB'",)
         try:
-            self._side_by_side(weighed(rebuild, sizes), verb="rebuilt", setup=memory)
+            self._side_by_side(
+                weighed(rebuild, sizes), verb="rebuilt", setup=REBUILD_SETUP
+            )
         except RunFailed as failed:
             self._give_up(failed.error, failed.left, summary)
 
@@ -372,8 +376,11 @@ class Generator:
         try:
             self._undo(summary)
             self.say("load undone; rebuilding the indexes")
-            memory = ("SET maintenance_work_mem = '512MB'",)
-            self._side_by_side(left, verb="rebuilt", setup=memory)
+            with connection.cursor() as cursor:
+                sizes = table_sizes(cursor, PEOPLE_TABLES)
+            self._side_by_side(
+                weighed(left, sizes), verb="rebuilt", setup=REBUILD_SETUP
+            )
         except BaseException as undo_error:
             left = undo_error.left if isinstance(undo_error, RunFailed) else left
             statements = "\n".join(item.statement + ";" for item in left)

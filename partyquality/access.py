@@ -193,14 +193,15 @@ def reach_province(user: AnyUser) -> int | None:
 
 
 def whole_province(user: AnyUser) -> int | None:
-    """The province whose every membership the user sees, or None.
+    """The province whose every membership and cadre the user sees, or None.
 
     When the user is assigned to a province and every unit of the reach is
     placed in it (``reach_province``), the reach is exactly the units placed
     in that province: each of them has it among its ancestors, so it is under
     the province, and none is placed elsewhere. Its memberships are then those
     whose copy of the province is it — one range of an index instead of a
-    test against 12,000 cells (members.querysets). Users assigned to no
+    test against 12,000 cells — and its holdings those at units placed in
+    it (members.querysets). Users assigned to no
     province are answered without a query.
     """
     rows = assignment_rows(user)

@@ -307,6 +307,7 @@ class NameSearch:
         limit: int,
         *,
         sparse: bool = False,
+        at_once: bool = False,
     ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
         searched). Sorted by name, the groups of ``_groups`` are read in turn,
@@ -315,11 +316,13 @@ class NameSearch:
         ``sparse``: the list holds few of the people (the cadres, ~2 %), so a
         walk of the name index in order would read ~50 names for each row
         (7.6 s for a province officer's "van nguyen"): its last group is
-        found through the word index and sorted instead."""
+        found through the word index and sorted instead. ``at_once``: the
+        queryset holds few rows (a province's cadres): all its matches are
+        sorted in one query, groups included (``matches``)."""
         if not self.words:
             return []
         order = list(queryset.query.order_by)
-        if not order or order[0] != fields.name:
+        if at_once or not order or order[0] != fields.name:
             return _ids(self.matches(queryset, fields), limit)
         starting, given, *reordered, others = self._groups(fields)
         # The words are implied by the first two conditions (but for the
