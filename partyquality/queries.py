@@ -57,3 +57,35 @@ def walking_in_order() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_sort = on")
+
+
+# Enough for the bitmap of a word index holding every row of a common word
+# (the 2 million "nguyen" of the country) page by page, not lossily.
+EXACT_BITMAPS_WORK_MEM = "64MB"
+
+
+@contextmanager
+def walking_with_exact_bitmaps() -> Iterator[None]:
+    """Run the enclosed query as ``walking_in_order`` does, and with the work
+    memory its word indexes need to combine common words row by row.
+
+    A half-typed word (``le:*``) is read from a GIN index into a bitmap of
+    every row holding a word that starts with it; with the default 4 MB the
+    bitmap of the 500,000 "le" keeps pages, not rows, and combined with
+    "nguyen" PostgreSQL re-checks 650,000 names for none (1.3 s) where an
+    exact bitmap finds none in 80 ms (bench/RESULTS.md). Only for queries
+    whose parts either walk an index in order or read few rows through word
+    indexes (``NameSearch._ids_by_word_places``): with more memory and
+    sorting allowed, a walk may be planned as a hash of every match
+    (``list_page_settings``). Outside a transaction it does nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL enable_sort = off; "
+            f"SET LOCAL work_mem = '{EXACT_BITMAPS_WORK_MEM}'"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = on; SET LOCAL work_mem TO DEFAULT")

@@ -40,7 +40,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 
-from partyquality.queries import walking_in_order
+from partyquality.queries import walking_in_order, walking_with_exact_bitmaps
 
 
 class Unaccented(Func):
@@ -82,10 +82,23 @@ MOST_LONGER_GIVEN_NAMES = 6
 # this many words (3: five other orders, one index range each).
 MOST_REORDERED_WORDS = 3
 
+# A walk of the whole country's name index in order reads up to this share
+# of it before the rest of the names is searched through the word index
+# (``NameSearch._other_ids``).
+WALK_SHARE = 0.05
+
+# The word frequencies of the two word indexes, and the bounds of the name
+# histogram of people (where the first ``WALK_SHARE`` of names ends), in one
+# query: it is read for every search that reaches the last group.
 WORD_STATS_SQL = """
 SELECT tablename, most_common_elems::text::text[], most_common_elem_freqs
 FROM pg_stats
 WHERE schemaname = current_schema() AND tablename IN (%s, %s)
+UNION ALL
+SELECT 'members_person', histogram_bounds::text::text[], NULL
+FROM pg_stats
+WHERE schemaname = current_schema() AND tablename = 'members_person'
+  AND attname = 'search_name'
 """
 
 
@@ -95,6 +108,9 @@ class OtherMatches:
 
     leading: float  # with the word among their family and middle names
     longer_given: float  # with a longer given name starting with it (half typed)
+    # The name below which lie about ``WALK_SHARE`` of people's names (None
+    # before ANALYZE has seen the people).
+    walk_bound: str | None = None
 
     @property
     def total(self) -> float:
@@ -115,6 +131,11 @@ def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
     with connection.cursor() as cursor:
         cursor.execute(WORD_STATS_SQL, [NAME_WORDS_INDEX, LEADING_WORDS_INDEX])
         stats = {name: (words or [], shares or []) for name, words, shares in cursor}
+    bounds = stats.get("members_person", ([], []))[0]
+    # ~1 % of the names between two bounds of the histogram (it leaves out
+    # the commonest names, a few per cent of all).
+    step = round(WALK_SHARE * (len(bounds) - 1))
+    walk_bound = bounds[step] if len(bounds) > 2 and step > 0 else None
 
     def share(index: str, listed_matches: Callable[[str], bool]) -> float:
         words, shares = stats.get(index, ([], []))
@@ -128,7 +149,7 @@ def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
         if prefix
         else 0.0
     )
-    return OtherMatches(leading=leading, longer_given=longer)
+    return OtherMatches(leading=leading, longer_given=longer, walk_bound=walk_bound)
 
 
 LONGER_GIVEN_NAMES_SQL = """
@@ -344,8 +365,11 @@ class NameSearch:
             ),
         ]
         if reordered:  # (the words typed in another order)
-            starting_reordered = queryset.filter(reordered[0])
-            groups.append(lambda n: self._reordered_ids(starting_reordered, fields, n))
+            # Each order's range is added by ``_reordered_ids``; given here
+            # too, the range would be counted twice by PostgreSQL (1 row
+            # expected of 56,000 "tran minh", all joined and sorted: 0.9 s).
+            neither = queryset.filter(~starting & ~given)
+            groups.append(lambda n: self._reordered_ids(neither, fields, n))
         groups.append(
             lambda n: self._other_ids(queryset.filter(others), fields, n, sparse=sparse)
         )
@@ -361,12 +385,15 @@ class NameSearch:
     ) -> list[int]:
         """The names starting with the words in another order: each order a
         range of the name index read in order up to ``limit``, as the first
-        group is, all in one query."""
+        group is, all in one query. Walked in order, whatever PostgreSQL
+        guesses: it takes a narrow range of names ("tran minh" to "tran
+        minh!") for a row or two, and sorted the 56,000 it holds (0.9 s)."""
         parts = [
             queryset.filter(_starting_with(fields.name, start))
             for start in self.reordered_starts()
         ]
-        return _merged_ids(parts, list(queryset.query.order_by), limit)
+        with walking_in_order():
+            return _merged_ids(parts, list(queryset.query.order_by), limit)
 
     def _other_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int, *, sparse: bool
@@ -394,8 +421,72 @@ class NameSearch:
             return _ids(rows, limit)
         if sparse:
             return _ids(self._having_words(queryset, fields), limit)
+        bound = shares.walk_bound
+        if fields.name != fields.person_name or bound is None:
+            # A province's own index (at most a few hundred thousand names).
+            with walking_in_order():
+                return _ids(self._walked(queryset, fields), limit)
+        # The whole country's: a walk finding few matches would read all
+        # 5 million names (an administrator's "nguyen le": 0.8–1.7 s). The
+        # first ``WALK_SHARE`` of them is walked; if the page is not full
+        # by then, the matches are few, and the rest of the names are
+        # searched by where the words can be (``_ids_by_word_places``).
+        name = fields.name
         with walking_in_order():
-            return _ids(self._having_words(queryset, fields, word_index=False), limit)
+            ids = _ids(
+                self._walked(queryset.filter(**{f"{name}__lt": bound}), fields), limit
+            )
+        if len(ids) >= limit:
+            return ids
+        rest = queryset.filter(**{f"{name}__gte": bound})
+        longer = longer_given_names(word) if not self.complete else []
+        if longer is None:  # a word of one or two letters: too many given names
+            with walking_in_order():
+                return ids + _ids(self._walked(rest, fields), limit - len(ids))
+        return ids + self._ids_by_word_places(rest, fields, longer, limit - len(ids))
+
+    def _walked(self, queryset: QuerySet, fields: NameFields) -> QuerySet:
+        """The rows having the words, for a walk of the name index in order."""
+        return self._having_words(queryset, fields, word_index=False)
+
+    def _ids_by_word_places(
+        self, queryset: QuerySet, fields: NameFields, longer: list[str], limit: int
+    ) -> list[int]:
+        """The last group's rows by where the words typed are in the name,
+        as one query of parts merged in order (``_merged_ids``). A row's
+        given name (its last word) is either
+        - a word typed before the last ("huong nguyen": the Nguyễn Thị
+          Hương): that given name's range of the given-name index, walked in
+          name order;
+        - a longer given name starting with the last word, half typed
+          (``longer``): idem;
+        - none of them: then every word is among the family and middle
+          names (their word index, every word at once: "nguyen le" finds
+          none in 35–80 ms), or inside an unusual given name ("h'mai").
+        Each part is small or read in order and cut at ``limit``."""
+        having = self._having_words
+        given_names = [
+            NameSearch(words=(word,), complete=True).given_name()
+            for word in self.words[:-1]
+        ] + [Value(name) for name in longer]
+        by_word_index = (
+            queryset.alias(
+                leading_words_match=name_words(LeadingWords(F(fields.person_name)))
+            ).filter(leading_words_match=self.query()),
+            having(
+                queryset.filter(
+                    **{f"{fields.person_given}__regex": UNUSUAL_GIVEN_NAME}
+                ),
+                fields,
+            ),
+        )
+        by_given_name = [
+            having(queryset.filter(**{fields.given: given}), fields, word_index=False)
+            for given in given_names
+        ]
+        order = list(queryset.query.order_by)
+        with walking_with_exact_bitmaps():
+            return _merged_ids(by_given_name, order, limit, found=by_word_index)
 
     def _ids_by_given_names(
         self, queryset: QuerySet, fields: NameFields, longer: list[str], limit: int
@@ -475,12 +566,31 @@ class NameSearch:
         )
 
 
-def _merged_ids(parts: list[QuerySet], order: list[Any], limit: int) -> list[int]:
+class NotWalked(Func):
+    """A text sort key no index supplies (the same value and collation):
+    the rows of a part sorted by it are found first, then sorted."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.TextField()
+
+
+def _merged_ids(
+    parts: list[QuerySet],
+    order: list[Any],
+    limit: int,
+    *,
+    found: tuple[QuerySet, ...] = (),
+) -> list[int]:
     """Ids of the first ``limit`` rows of ``parts`` together, in ``order``,
     in one query: each part sorted and cut at ``limit`` (read in order off
     its own index), then their UNION sorted again (at most parts × limit
     rows). UNION, not UNION ALL: a row may be in two parts ("Đỗ Thị Thịnh"
-    has "thi" as a middle word and "thinh" as given name)."""
+    has "thi" as a middle word and "thinh" as given name).
+
+    ``found``: parts whose few rows are found through another index (a word
+    index) and then sorted, never by walking the name index in order — with
+    ``LIMIT`` and a guess of many matches PostgreSQL would walk all 5
+    million names for the rows of "nguyen le" (8 s) when there are none."""
     # The sort keys, selected under names of their own so that the union
     # can be sorted by them.
     keys = {f"pq_sort{i}": F(key.lstrip("-")) for i, key in enumerate(order)}
@@ -488,9 +598,16 @@ def _merged_ids(parts: list[QuerySet], order: list[Any], limit: int) -> list[int
         f"-pq_sort{i}" if key.startswith("-") else f"pq_sort{i}"
         for i, key in enumerate(order)
     ]
+    first = next(iter(keys), None)
+    not_walked = {**keys, first: NotWalked(keys[first])} if first else keys
     sorted_parts = [
-        part.annotate(**keys).values_list("pk", *keys).order_by(*outer)[:limit]
-        for part in parts
+        part.annotate(**(not_walked if unwalked else keys))
+        .values_list("pk", *keys)
+        .order_by(*outer)[:limit]
+        for part, unwalked in [
+            *((part, False) for part in parts),
+            *((part, True) for part in found),
+        ]
     ]
     merged = sorted_parts[0]
     if len(sorted_parts) > 1:
