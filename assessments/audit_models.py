@@ -81,4 +81,8 @@ MembershipHistory = _event_model(
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
 UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name", "province"])
-PositionHoldingHistory = _event_model(PositionHolding, "PositionHoldingHistory")
+PositionHoldingHistory = _event_model(
+    PositionHolding,
+    "PositionHoldingHistory",
+    exclude=["province", "search_name", "search_given_name"],
+)

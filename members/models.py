@@ -477,6 +477,26 @@ class PositionHolding(models.Model):
     origin = models.CharField(
         _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
     )
+    # Copies for the cadre list, kept by triggers (migration members/0015) as
+    # a membership's are: the province of the unit and the person's folded
+    # name. The country's ~100,000 holdings are then searched by their own
+    # word index and sorted at once, without joining the 5 million people
+    # (an administrator's "nguyen le": 1.1 s before, bench/RESULTS.md).
+    province = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    search_name = models.TextField(editable=False, default="", db_collation="C")
+    search_given_name = models.GeneratedField(
+        expression=LastWord(F("search_name")),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
 
     objects = PositionHoldingQuerySet.as_manager()
 
@@ -505,7 +525,17 @@ class PositionHolding(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["unit", "position", "valid_from"])]
+        indexes = [
+            models.Index(fields=["unit", "position", "valid_from"]),
+            # The country's cadres in name order, a province's, and the words
+            # of every holder's name.
+            models.Index(fields=["search_name", "id"], name="holding_name_idx"),
+            models.Index(
+                fields=["province", "search_name", "id"],
+                name="holding_province_name_idx",
+            ),
+            GinIndex(name_words("search_name"), name="holding_name_words"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.position} — {self.unit}"

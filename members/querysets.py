@@ -92,8 +92,9 @@ class PositionHoldingQuerySet(models.QuerySet):
         province = whole_province(user)
         if province is not None:
             # The same rows as the scope filter (access.whole_province): the
-            # holdings at units placed in the province.
-            return self.filter(unit__province_id=province)
+            # holdings at units placed in the province, by their copy of it
+            # (one range of an index, not a join of the country's holdings).
+            return self.filter(province_id=province)
         return self.filter(scope_filter(user, "unit_id"))
 
     def writable_by(self, user: AnyUser) -> PositionHoldingQuerySet:

@@ -161,7 +161,7 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
             studying=_studying(),
             is_member=is_member,
         )
-        .order_by("person__search_name", "position__order", "id")
+        .order_by("search_name", "position__order", "id")
     )
 
 

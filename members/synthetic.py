@@ -804,14 +804,16 @@ class Generator:
                 "position holdings",
                 f"""
             INSERT INTO members_positionholding (person_id, unit_id, position_id,
-              valid_from, valid_to, is_concurrent, origin)
+              valid_from, valid_to, is_concurrent, origin, province_id, search_name)
             SELECT {person0} + seq, superior_id,
               ({_sql_array(positions)})[1 + floor(r_c24 * {len(positions)})::int],
               GREATEST(admitted + 30, DATE '2020-10-01'), NULL, r_c25 < 0.1,
               CASE WHEN r_when < 0.85 THEN 'local' WHEN r_when < 0.92 THEN 'rotated_down'
                    WHEN r_when < 0.96 THEN 'rotated_horizontal' WHEN r_when < 0.98
-                   THEN 'armed_forces' ELSE 'graduates' END
-            FROM syn_m WHERE {cadre}
+                   THEN 'armed_forces' ELSE 'graduates' END,
+              -- The copies the triggers would make (they are off for big loads).
+              u.province_id, {folded_name}
+            FROM syn_m JOIN organizations_unit u ON u.id = superior_id WHERE {cadre}
             """,
                 cost=0.3,
             )

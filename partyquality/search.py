@@ -327,19 +327,16 @@ class NameSearch:
         fields: NameFields,
         limit: int,
         *,
-        sparse: bool = False,
         at_once: bool = False,
     ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
         searched). Sorted by name, the groups of ``_groups`` are read in turn,
         each from its own index in order, until ``limit`` rows are found.
 
-        ``sparse``: the list holds few of the people (the cadres, ~2 %), so a
-        walk of the name index in order would read ~50 names for each row
-        (7.6 s for a province officer's "van nguyen"): its last group is
-        found through the word index and sorted instead. ``at_once``: the
-        queryset holds few rows (a province's cadres): all its matches are
-        sorted in one query, groups included (``matches``)."""
+        ``at_once``: the queryset holds few rows (the country's cadres):
+        all its matches are found through the word index and sorted in one
+        query, groups included (``matches``); walking a name index in order
+        would read ~50 names for each of them."""
         if not self.words:
             return []
         order = list(queryset.query.order_by)
@@ -370,9 +367,7 @@ class NameSearch:
             # expected of 56,000 "tran minh", all joined and sorted: 0.9 s).
             neither = queryset.filter(~starting & ~given)
             groups.append(lambda n: self._reordered_ids(neither, fields, n))
-        groups.append(
-            lambda n: self._other_ids(queryset.filter(others), fields, n, sparse=sparse)
-        )
+        groups.append(lambda n: self._other_ids(queryset.filter(others), fields, n))
         ids: list[int] = []
         for group in groups:
             if len(ids) >= limit:  # the page's cap is reached: stop reading
@@ -396,7 +391,7 @@ class NameSearch:
             return _merged_ids(parts, list(queryset.query.order_by), limit)
 
     def _other_ids(
-        self, queryset: QuerySet, fields: NameFields, limit: int, *, sparse: bool
+        self, queryset: QuerySet, fields: NameFields, limit: int
     ) -> list[int]:
         """The last group, read the way its size calls for:
 
@@ -408,7 +403,9 @@ class NameSearch:
         - else (a common middle word: "thi", "van", "ngoc") by walking the
           name index in order, which stops at the cap — the word index is
           then kept out of PostgreSQL's sight, since with it the planner
-          sometimes re-checks 1.8 million rows.
+          sometimes re-checks 1.8 million rows. The whole country's index
+          is walked for its first ``WALK_SHARE`` only; the rest of it is
+          read by where the words can be (``_ids_by_word_places``).
         """
         word = fold(self.words[-1])
         shares = other_matches_share(word, prefix=not self.complete)
@@ -419,8 +416,6 @@ class NameSearch:
         if shares.total < FEW_OTHER_MATCHES:
             rows = self._having_words(self._elsewhere(queryset, fields), fields)
             return _ids(rows, limit)
-        if sparse:
-            return _ids(self._having_words(queryset, fields), limit)
         bound = shares.walk_bound
         if fields.name != fields.person_name or bound is None:
             # A province's own index (at most a few hundred thousand names).

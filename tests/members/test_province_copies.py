@@ -103,6 +103,53 @@ def test_a_merger_of_provinces_places_every_unit_in_the_new_one(
     assert place_in_provinces() == 0  # nothing left to change
 
 
+def _holding_copies(holding) -> tuple[int | None, str, str]:
+    holding.refresh_from_db()
+    return holding.province_id, holding.search_name, holding.search_given_name
+
+
+def _holding(person_name: str, unit: Unit, code: str = "village_head"):
+    from tests.members.factories import PersonFactory, position
+
+    return services.holding_start(
+        person=PersonFactory(full_name=person_name),
+        unit=unit,
+        position=position(code),
+        valid_from=D(2022, 1, 1),
+    )
+
+
+def test_a_holding_copies_its_unit_province_and_its_person_name(tree) -> None:
+    """members/migrations/0015: the cadre list reads these copies."""
+    holding = _holding("Phan Văn Trưởng", tree.commune)
+    assert _holding_copies(holding) == (tree.province.pk, "phan van truong", "truong")
+    services.person_update(person=holding.person, full_name="Phan Văn Trường Sơn")
+    assert _holding_copies(holding)[1:] == ("phan van truong son", "son")
+
+
+def test_a_holdings_copy_written_by_hand_is_put_right(tree, other_province) -> None:
+    from members.models import PositionHolding
+
+    holding = _holding("Phan Văn Trưởng", tree.commune)
+    PositionHolding.objects.filter(pk=holding.pk).update(
+        province=other_province[0], search_name="sai"
+    )
+    assert _holding_copies(holding)[:2] == (tree.province.pk, "phan van truong")
+
+
+def test_a_merger_of_provinces_moves_the_holdings_copies(tree, other_province) -> None:
+    """The merged province's units move to the other (DOMAIN.md §1), and
+    their cadres with them: the new province's officer lists them."""
+    moved = _holding("Hồ Văn Lực", other_province[0], "party_secretary")
+    organization_merge(
+        units=[other_province[0]],
+        date=D(2025, 7, 1),
+        decision_number="60-NQ/TW",
+        into=tree.province,
+    )
+    assert _holding_copies(moved)[0] == tree.province.pk
+
+
 def _officer_of(unit: Unit) -> object:
     user = UserFactory()
     assign(user, unit, Role.OFFICER)
@@ -226,11 +273,12 @@ def test_an_officer_of_a_whole_province_sees_its_memberships_by_their_copy(
     assert names(client.get(LIST + "?q=vo")) == ["Võ Thị Hà"]
 
 
-def test_an_officer_of_a_whole_province_sees_its_holdings_by_their_unit_province(
+def test_an_officer_of_a_whole_province_sees_its_holdings_by_their_copy(
     client, tree, province_officer, other_province
 ) -> None:
-    """The cadres of a whole province are the holdings at units placed in it:
-    the same rows as the test of every unit of the reach, without it."""
+    """The cadres of a whole province are the holdings at units placed in it
+    (their copy of the province): the same rows as the test of every unit of
+    the reach, without it."""
     from members.models import PositionHolding
     from tests.members.factories import PersonFactory, position
 

@@ -146,14 +146,27 @@ def _misplaced_memberships() -> int:
     )
 
 
+def _misplaced_holdings() -> int:
+    """Position holdings whose copies differ from their unit's province or
+    their person's folded name (members/migrations/0015)."""
+    return (
+        PositionHolding.objects.exclude(province_id=F("unit__province_id"))
+        .union(PositionHolding.objects.exclude(search_name=F("person__search_name")))
+        .count()
+    )
+
+
 def test_a_bulk_load_writes_the_copies_the_triggers_would(db) -> None:
     """Triggers are off while a big load runs: the generator writes each
-    unit's province and the memberships' copies itself, as the triggers and
-    ``place_in_provinces`` would have."""
+    unit's province and the memberships' and holdings' copies itself, as
+    the triggers and ``place_in_provinces`` would have."""
     _generate(6, "--rebuild-indexes")
     assert Membership.objects.count() > 50
     assert not Membership.objects.filter(province__isnull=True).exists()
     assert _misplaced_memberships() == 0
+    assert PositionHolding.objects.exists()
+    assert not PositionHolding.objects.filter(province__isnull=True).exists()
+    assert _misplaced_holdings() == 0
     assert place_in_provinces() == 0  # every unit already in its province
     province = Unit.objects.get(level=Level.PROVINCE)
     assert set(Unit.objects.values_list("province_id", flat=True)) == {province.pk}
