@@ -1,10 +1,12 @@
-"""Confirmed spreadsheet imports, written in the background.
+"""Spreadsheet imports in the background: the check of a large upload
+and the writing of a confirmed one.
 
-``import_job_run`` runs in the database-backed worker (``manage.py
-db_worker``, started by ``make run``), as the large reports do. The import
-itself is one transaction (all or nothing), so its progress is written
-through a second connection, which commits each update at once: the page
-that follows the job (``imports:job``) reads it every second.
+``upload_check_run`` and ``import_job_run`` run in the database-backed worker
+(``manage.py db_worker``, started by ``make run``), as the large reports do.
+The import itself is one transaction (all or nothing), so its progress is
+written through a second connection, which commits each update at once: the
+pages that follow a check (``imports:review``) or a writing (``imports:job``)
+read it every second.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from members import importing
-from members.models import ImportJob, ImportJobStatus
-from partyquality.jobs import fail_stale
+from members.models import ImportJob, ImportJobStatus, UploadCheck, UploadCheckStatus
+from partyquality.jobs import LIVE_STATUSES, fail_stale
 
 log = logging.getLogger(__name__)
 
@@ -28,32 +30,44 @@ log = logging.getLogger(__name__)
 # starts: reading and checking 100,000 rows take ~4 s, writing them ~12 s
 # (bench/RESULTS.md).
 STAGES = {"read": (0, 15), "check": (15, 10), "write": (25, 75)}
+# A check alone: reading is most of it.
+CHECK_STAGES = {"read": (0, 60), "check": (60, 40)}
 
 
-def percent(stage: str, done: int, total: int) -> int:
+def percent(
+    stage: str, done: int, total: int, stages: dict[str, tuple[int, int]] = STAGES
+) -> int:
     """How far the import is, 0–99, from the stage and its rows done."""
-    start, share = STAGES.get(stage, (0, 0))
+    start, share = stages.get(stage, (0, 0))
     fraction = done / total if total else 0
     return min(99, start + int(share * min(fraction, 1)))
 
 
 class ProgressWriter:
-    """Records the job's progress on a connection of its own (autocommit),
+    """Records a job's progress on a connection of its own (autocommit),
     only when the percentage changes."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(
+        self,
+        job_id: int,
+        *,
+        model: type[ImportJob | UploadCheck] = ImportJob,
+        stages: dict[str, tuple[int, int]] = STAGES,
+    ) -> None:
         self.job_id = job_id
+        self.table = model._meta.db_table
+        self.stages = stages
         self.connection = connections.create_connection("default")
         self.last: tuple[str, int] | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = (stage, percent(stage, done, total))
+        now = (stage, percent(stage, done, total, self.stages))
         if now == self.last:
             return
         self.last = now
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE members_importjob SET stage = %s, progress = %s WHERE id = %s",
+                f"UPDATE {self.table} SET stage = %s, progress = %s WHERE id = %s",  # noqa: S608 — a model's table
                 [now[0], now[1], self.job_id],
             )
 
@@ -61,7 +75,7 @@ class ProgressWriter:
         self.connection.close()
 
 
-def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+def _finish(job: ImportJob | UploadCheck, status: str, **fields: Any) -> None:
     job.status = status
     job.finished_at = timezone.now()
     for name, value in fields.items():
@@ -146,3 +160,67 @@ def import_job_start(
         return ImportJob.objects.get(token=stored.token, status__in=live)
     transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
     return job
+
+
+@task()
+def upload_check_run(check_id: int) -> None:
+    """Check a stored upload as the review page would, and keep the outcome
+    beside it for that page (``StoredUpload.keep_dry_run``)."""
+    started = UploadCheck.objects.filter(
+        pk=check_id, status=UploadCheckStatus.QUEUED
+    ).update(status=UploadCheckStatus.RUNNING)
+    if not started:
+        return
+    check = UploadCheck.objects.select_related("user").get(pk=check_id)
+    progress = ProgressWriter(check.pk, model=UploadCheck, stages=CHECK_STAGES)
+    try:
+        stored = importing.load_upload(user=check.user, token=check.token)
+        with translation.override(check.language):
+            try:
+                outcome = (
+                    importing.import_file(
+                        stored.kind,
+                        stored.path,
+                        commit=False,
+                        user=check.user,
+                        progress=progress,
+                    ),
+                    None,
+                )
+            except importing.ImportFileError as exc:  # shown on the review
+                outcome = (None, str(exc.message))
+        stored.keep_dry_run(outcome)
+    except Http404:  # the upload was discarded or has expired
+        _finish(check, UploadCheckStatus.FAILED, error="upload gone")
+        return
+    except Exception as exc:  # the page must show failure instead of waiting
+        log.exception("upload check %s failed", check_id)
+        _finish(check, UploadCheckStatus.FAILED, error=str(exc)[:2000])
+        return
+    finally:
+        progress.close()
+    _finish(check, UploadCheckStatus.DONE, progress=100)
+
+
+def upload_check_start(
+    *, user: Any, stored: importing.StoredUpload, language: str
+) -> UploadCheck:
+    """The upload's check: the one queued or running, the last one if it
+    failed (the page says so rather than trying again for ever), or a new
+    one, queued once its row is committed."""
+    checks = UploadCheck.objects.filter(token=stored.token)
+    fail_stale(checks)
+    latest = checks.order_by("-created_at", "-pk").first()
+    if latest is not None and (
+        latest.status in LIVE_STATUSES or latest.status == UploadCheckStatus.FAILED
+    ):
+        return latest
+    try:
+        with transaction.atomic():
+            check = UploadCheck.objects.create(
+                user=user, token=stored.token, language=language
+            )
+    except IntegrityError:  # uploadcheck_one_live_check_per_upload
+        return checks.get(status__in=LIVE_STATUSES)
+    transaction.on_commit(lambda: upload_check_run.enqueue(check.pk))
+    return check

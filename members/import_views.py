@@ -15,11 +15,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from members import importing
-from members.import_jobs import import_job_start
-from members.models import ImportJob
+from members.import_jobs import import_job_start, upload_check_start
+from members.models import ImportJob, UploadCheck
 from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
 from partyquality.access import can_write
 from partyquality.http import AuthedRequest
@@ -130,11 +130,42 @@ def _review_page(
     return render(request, "members/import_review.html", context)
 
 
+def _checked_in_background(stored: importing.StoredUpload) -> bool:
+    """A large upload not checked yet (or checked too long ago)."""
+    try:
+        size = stored.path.stat().st_size
+    except OSError:
+        return False
+    return size > settings.IMPORT_CHECK_IN_REQUEST_BYTES and stored.dry_run() is None
+
+
+def _checking_page(
+    request: AuthedRequest, stored: importing.StoredUpload, check: UploadCheck
+) -> HttpResponse:
+    """How far the check of a large upload is; the page asks again every
+    second, and reloads as the review once the outcome is kept."""
+    context = {"stored": stored, "kind_label": KIND_LABELS[stored.kind], "check": check}
+    template = "members/import_checking.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, context)
+
+
 @require_GET
 @login_required
 def review(request: AuthedRequest, token: str) -> HttpResponse:
     _writer(request)
     stored = importing.load_upload(user=request.user, token=token)
+    if _checked_in_background(stored):
+        check = upload_check_start(
+            user=request.user,
+            stored=stored,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        return _checking_page(request, stored, check)
+    if request.htmx and not request.htmx.boosted:
+        # The checking page asking again: the outcome is kept, show it.
+        return HttpResponseClientRefresh()
     result, file_error = _dry_run(request, stored, commit=False)
     return _review_page(request, stored, result, file_error)
 
@@ -186,6 +217,8 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
 def errors(request: AuthedRequest, token: str) -> HttpResponse:
     _writer(request)
     stored = importing.load_upload(user=request.user, token=token)
+    if _checked_in_background(stored):  # its check expired: check it again
+        return redirect("imports:review", token=token)
     result, _file_error = _dry_run(request, stored, commit=False)
     if result is None or not result.has_errors:
         raise Http404

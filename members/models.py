@@ -665,3 +665,54 @@ class ImportJob(BackgroundJob):
     @property
     def finished(self) -> bool:
         return self.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+
+
+class UploadCheckStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang kiểm tra")
+    DONE = "done", _("Đã kiểm tra xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class UploadCheck(BackgroundJob):
+    """The dry run of a large upload, run in the background.
+
+    Checking 100,000 rows takes ~4–13 s (bench/RESULTS.md): too long to keep
+    a request waiting with nothing to show. The review page follows the
+    check's progress and shows its outcome once it is kept beside the upload
+    (members/import_jobs.py); a small upload is still checked in the request.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=32)
+    # The user's language: the worker writes the file's messages in it.
+    language = models.CharField(max_length=8, default="vi")
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=8,
+        choices=UploadCheckStatus.choices,
+        default=UploadCheckStatus.QUEUED,
+    )
+    stage = models.CharField(max_length=8, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("lượt kiểm tra tệp nhập")
+        verbose_name_plural = _("lượt kiểm tra tệp nhập")
+        constraints = [
+            *BackgroundJob.Meta.constraints,
+            # The review asked again while a check runs follows that check.
+            models.UniqueConstraint(
+                fields=["token"],
+                condition=Q(status__in=["queued", "running"]),
+                name="uploadcheck_one_live_check_per_upload",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (UploadCheckStatus.DONE, UploadCheckStatus.FAILED)
