@@ -4,7 +4,11 @@ record history; the admin is for corrections and for assignments."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from organizations.models import (
     Assignment,
@@ -14,6 +18,7 @@ from organizations.models import (
     UnitLink,
     UnitName,
 )
+from organizations.tree import place_in_provinces
 
 
 class ParentLinkInline(admin.TabularInline):
@@ -28,6 +33,14 @@ class FormerNameInline(admin.TabularInline):
     extra = 0
 
 
+def _replace(unit_ids: list[int | None]) -> None:
+    """Re-place the units ever under those a correction touched in their
+    provinces (``Unit.province``), as the event services do: the province
+    copies of memberships and holdings (members/0014, 0015) follow, and
+    province officers keep seeing what the tree says."""
+    place_in_provinces(under=[pk for pk in unit_ids if pk is not None])
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "kind", "opened_on", "closed_on"]
@@ -35,6 +48,12 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "search_name"]
     date_hierarchy = "opened_on"
     inlines = [ParentLinkInline, FormerNameInline]
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        _replace([form.instance.pk])  # its parent links may have changed
 
 
 @admin.register(UnitLink)
@@ -44,6 +63,22 @@ class UnitLinkAdmin(admin.ModelAdmin):
     search_fields = ["child__name", "child__code", "parent__name", "parent__code"]
     list_select_related = ["child", "parent"]
 
+    def save_model(
+        self, request: HttpRequest, obj: UnitLink, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        _replace([obj.child_id, form.initial.get("child")])
+
+    def delete_model(self, request: HttpRequest, obj: UnitLink) -> None:
+        child = obj.child_id
+        super().delete_model(request, obj)
+        _replace([child])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        children = list(queryset.values_list("child_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _replace(children)
+
 
 @admin.register(UnitEvent)
 class UnitEventAdmin(admin.ModelAdmin):
@@ -52,6 +87,18 @@ class UnitEventAdmin(admin.ModelAdmin):
     search_fields = ["decision_number", "note"]
     raw_id_fields = ["predecessors", "successors"]
     list_select_related = ["created_by"]
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        _replace(
+            [
+                *event.predecessors.values_list("pk", flat=True),
+                *event.successors.values_list("pk", flat=True),
+            ]
+        )
 
 
 @admin.register(ResidentialUnit)

@@ -305,3 +305,32 @@ def test_an_officer_of_a_whole_province_sees_its_holdings_by_their_copy(
     sql = _ids_query(client, cadres)
     assert '"members_positionholding"."unit_id" = ANY' not in sql
     assert names(client.get(cadres + "?q=phan")) == ["Phan Văn Trưởng"]
+
+
+def test_a_link_corrected_in_the_admin_re_places_the_units_below(
+    client, admin_user, tree, other_province
+) -> None:
+    """A correction of the tree in Django admin (the cell was never under
+    this commune) moves the cell, its members' and its cadres' province
+    copies to the right province, as the event services do."""
+    from organizations.models import UnitLink
+
+    member = make_member(tree.cell1, full_name="Lê Văn Bình")
+    link = UnitLink.objects.get(child=tree.cell1, valid_to__isnull=True)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:organizations_unitlink_change", args=[link.pk]),
+        {
+            "child": tree.cell1.pk,
+            "parent": other_province[1].parent_links.get().parent_id,
+            "valid_from": link.valid_from.isoformat(),
+            "valid_to": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    tree.cell1.refresh_from_db()
+    assert tree.cell1.province_id == other_province[0].pk
+    assert _copies(member)[0] == other_province[0].pk
+    officer = _officer_of(other_province[0])
+    client.force_login(officer)
+    assert names(client.get(LIST)) == ["Lê Văn Bình"]
