@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from members import importing
 from members.models import ImportJob, ImportJobStatus, UploadCheck, UploadCheckStatus
-from partyquality.jobs import LIVE_STATUSES, fail_stale
+from partyquality.jobs import LIVE_STATUSES, fail_stale, forget_old
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,7 @@ def import_job_start(
     """Record the job, then queue it once the row is committed; or the
     upload's job already queued, running or done (confirmed twice)."""
     live = [ImportJobStatus.QUEUED, ImportJobStatus.RUNNING, ImportJobStatus.DONE]
+    forget_old(ImportJob.objects.all()).delete()  # (their uploads are gone)
     fail_stale(ImportJob.objects.filter(token=stored.token))
     kept = stored.dry_run()
     try:
@@ -208,6 +209,7 @@ def upload_check_start(
     """The upload's check: the one queued or running, the last one if it
     failed (the page says so rather than trying again for ever), or a new
     one, queued once its row is committed."""
+    forget_old(UploadCheck.objects.all()).delete()
     checks = UploadCheck.objects.filter(token=stored.token)
     fail_stale(checks)
     latest = checks.order_by("-created_at", "-pk").first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,6 +29,15 @@ def fail_stale(jobs: QuerySet) -> int:
     return jobs.filter(
         status__in=LIVE_STATUSES, created_at__lt=now - STALE_AFTER
     ).update(status=FAILED, error=ERR_STALE, finished_at=now)
+
+
+def forget_old(jobs: QuerySet) -> QuerySet:
+    """The finished jobs among ``jobs`` older than ``JOBS_KEEP_DAYS``: their
+    rows (and files) are deleted when a new job of their kind starts. Report
+    files name members (DOMAIN.md §7): they are not kept for ever on the
+    server, whose disk would also fill."""
+    limit = timezone.now() - datetime.timedelta(days=settings.JOBS_KEEP_DAYS)
+    return jobs.filter(created_at__lt=limit).exclude(status__in=LIVE_STATUSES)
 
 
 class BackgroundJob(models.Model):

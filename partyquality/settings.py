@@ -231,6 +231,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Larger uploads are checked in the background, the review page showing how
 # far the check is (~10,000 rows: about a second of checking).
 IMPORT_CHECK_IN_REQUEST_BYTES = env_int("IMPORT_CHECK_IN_REQUEST_BYTES", 512 * 1024)
+# Report files and finished background jobs are deleted after this many days
+# (when a new job of their kind starts).
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # Django's tasks framework with a database-backed queue (django-tasks-db);

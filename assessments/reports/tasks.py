@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from assessments.models import ReportJob, ReportJobStatus
+from partyquality.jobs import forget_old
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,9 @@ def report_job_start(
     base_year: int | None,
     fmt: str,
 ) -> ReportJob:  # type: ignore[no-untyped-def]
-    """Record the job, then queue it once the row is committed."""
+    """Record the job, then queue it once the row is committed; forget the
+    old ones and their files."""
+    _forget_old_reports()
     job = ReportJob.objects.create(
         user=user,
         report=report,
@@ -90,3 +93,14 @@ def report_job_start(
     )
     transaction.on_commit(lambda: report_job_render.enqueue(job.pk))
     return job
+
+
+def _forget_old_reports() -> int:
+    """Delete the files of old finished report jobs, then their rows."""
+    media = Path(settings.MEDIA_ROOT).resolve()
+    old = forget_old(ReportJob.objects.all())
+    for relative in old.exclude(file_path="").values_list("file_path", flat=True):
+        path = (media / relative).resolve()
+        if path.is_relative_to(media):
+            path.unlink(missing_ok=True)
+    return old.delete()[0]

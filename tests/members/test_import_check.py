@@ -143,3 +143,29 @@ def test_a_checks_progress_is_seen_while_it_runs(secretary) -> None:
         finally:
             outside.close()
     progress.close()
+
+
+def test_old_checks_and_import_jobs_are_forgotten_when_a_new_one_starts(
+    client, secretary, settings
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import ImportJob
+
+    settings.JOBS_KEEP_DAYS = 7
+    long_ago = timezone.now() - datetime.timedelta(days=8)
+    UploadCheck.objects.create(user=secretary, token="3" * 32, status="done")
+    ImportJob.objects.create(
+        user=secretary, token="4" * 32, kind="members", file_name="a.xlsx", url="/"
+    )
+    ImportJob.objects.update(created_at=long_ago, status="done")
+    UploadCheck.objects.update(created_at=long_ago)
+    client.force_login(secretary)
+    url = _upload(client, xlsx([member_row(1)]))
+    client.get(url)  # starts this upload's check
+    assert list(UploadCheck.objects.values_list("token", flat=True)) == [_token(url)]
+    upload_check_run.call(UploadCheck.objects.get().pk)
+    client.post(reverse("imports:confirm", args=[_token(url)]))
+    assert list(ImportJob.objects.values_list("token", flat=True)) == [_token(url)]

@@ -96,6 +96,47 @@ def test_a_job_whose_worker_stopped_says_it_failed(
     assert (job.status, job.finished_at is not None) == (ReportJobStatus.FAILED, True)
 
 
+def test_report_files_older_than_the_kept_days_are_deleted_with_their_jobs(
+    client, tree, province_officer, settings, tmp_path
+) -> None:
+    """Report files name members (DOMAIN.md §7): a new report forgets the
+    finished ones older than ``JOBS_KEEP_DAYS``, files included; younger or
+    still running ones stay."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_KEEP_DAYS = 7
+
+    def job_with_file(days_ago: int, status: str = ReportJobStatus.DONE) -> ReportJob:
+        job = ReportJob.objects.create(
+            user=province_officer,
+            report="coverage",
+            root=tree.province,
+            year=2025,
+            format="pdf",
+            status=status,
+            file_path=f"reports/{province_officer.pk}/coverage-{days_ago}.pdf",
+        )
+        (tmp_path / job.file_path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / job.file_path).write_bytes(b"%PDF-1.7")
+        ReportJob.objects.filter(pk=job.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+        return job
+
+    old, young = job_with_file(8), job_with_file(6)
+    running = job_with_file(9, ReportJobStatus.RUNNING)
+    client.force_login(province_officer)
+    url = (
+        reverse("reports:job_create", args=["coverage"])
+        + f"?unit={tree.province.pk}&year=2025"
+    )
+    assert client.post(url, {"format": "pdf"}).status_code == 302
+    assert not ReportJob.objects.filter(pk=old.pk).exists()
+    assert not (tmp_path / old.file_path).exists()
+    assert (tmp_path / young.file_path).exists()
+    assert set(ReportJob.objects.values_list("pk", flat=True)) >= {young.pk, running.pk}
+    assert client.get(reverse("reports:job_download", args=[old.pk])).status_code == 404
+
+
 def test_render_report_command_writes_each_format(tree, tmp_path) -> None:
     from django.core.management import call_command
 
