@@ -177,8 +177,9 @@ LEFT_STATUSES = (
 class Membership(models.Model):
     """One span of party membership, from admission to leaving."""
 
+    # Indexed with the membership's id (``membership_person_idx``).
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships"
+        Person, on_delete=models.PROTECT, related_name="memberships", db_index=False
     )
     card_number = models.CharField(
         _("số thẻ đảng viên"),
@@ -262,6 +263,14 @@ class Membership(models.Model):
             ),
         ]
         indexes = [
+            # A person's memberships, read from the index alone: joining the
+            # people found by a name search to their memberships. With the
+            # person alone PostgreSQL took the GiST exclusion index instead
+            # (also on the person, ten times slower per lookup: 26 ms for a
+            # page of 2,000 names, bench/RESULTS.md).
+            models.Index(
+                fields=["person"], include=["id"], name="membership_person_idx"
+            ),
             models.Index(fields=["current_cell", "status"]),
             # A province's members in name order, and those with a given name
             # (partyquality/search.py); the scope and the status ride along,
