@@ -9,7 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +30,7 @@ from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, level
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
 from partyquality.access import is_admin, reach_province, root_unit_ids
-from partyquality.search import NameFields, NameSearch
+from partyquality.search import NameFields, NameSearch, NotWalked
 from partyquality.widgets import LongSelect
 
 AGE_BANDS = [
@@ -94,6 +94,11 @@ def unit_choices(user: object, selected: int | None) -> list[tuple[str, str]]:
             expanded += path[starts[0] :]
     units = outline(tops=tops, all_provinces=admin, expanded=expanded, day=today)
     return [(str(pk), "\u2003" * depth + name) for pk, name, depth in units]
+
+
+def _key(key: object) -> object:
+    """A sort key without its direction ("-status": "status")."""
+    return key.lstrip("-") if isinstance(key, str) else key
 
 
 def _unit_id(value: str | None) -> int | None:
@@ -369,6 +374,13 @@ class MemberFilter(PersonFilterSet):
         gets that province's rows by their own index, in name order; the
         scope filter stays, so nothing outside the reach is added. The
         membership's copy of the name sorts the same as the person's."""
+        if any(_key(k) == "current_cell__name" for k in queryset.query.order_by):
+            # Sorted by cell: an inner join, so that the cells are walked in
+            # name order (unit_name_idx) and each one's members read in turn;
+            # an outer join must place the members without a cell last, and
+            # PostgreSQL sorted all 5 million (1.9 s). Every membership the
+            # services write has a cell.
+            queryset = queryset.filter(current_cell__name__isnull=False)
         user = getattr(self.request, "user", None)
         province = reach_province(user) if user is not None else None
         if province is None:
@@ -406,6 +418,23 @@ class CadreFilter(PersonFilterSet):
         person_name="search_name",
         person_given="search_given_name",
     )
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """Sorted by unit: the holdings are found, then sorted by their
+        unit's name; walking the units in name order (unit_name_idx, for the
+        member list) reached the communes, where positions are held, only
+        after 300,000 cells (0.37 s)."""
+        order = [
+            (
+                NotWalked(F("unit__name")).desc()
+                if k.startswith("-")
+                else NotWalked(F("unit__name")).asc()
+            )
+            if _key(k) == "unit__name"
+            else k
+            for k in queryset.query.order_by
+        ]
+        return queryset.order_by(*order)
 
     def few_rows(self) -> bool:
         """The whole country holds ~100,000 positions (a province ~3,000):

