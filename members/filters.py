@@ -26,7 +26,13 @@ from members.models import (
     Qualification,
     QualificationStatus,
 )
-from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK, Dimension, levels_of
+from members.qualifications import (
+    LEVEL_DIMENSION,
+    LEVEL_RANK,
+    TOP_RANK,
+    Dimension,
+    levels_of,
+)
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
 from partyquality.access import is_admin, reach_province, root_unit_ids
@@ -298,10 +304,12 @@ class PersonFilterSet(django_filters.FilterSet):
             dimension=dimension,
             status=QualificationStatus.COMPLETED,
         )
-        return queryset.filter(
-            Exists(completed.filter(level=value))
-            & ~Exists(completed.filter(rank__gt=LEVEL_RANK[value]))
-        )
+        having = queryset.filter(Exists(completed.filter(level=value)))
+        if LEVEL_RANK[value] == TOP_RANK[dimension]:
+            # Nothing ranks higher: no second test (PostgreSQL read all 7
+            # million qualifications to find none for "upper secondary").
+            return having
+        return having.filter(~Exists(completed.filter(rank__gt=LEVEL_RANK[value])))
 
     def filter_studying(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         studying = Exists(

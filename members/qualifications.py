@@ -51,6 +51,11 @@ LEVELS: list[tuple[str, str, str, int]] = [
 LEVEL_CHOICES = [(code, label) for _dim, code, label, _rank in LEVELS]
 LEVEL_RANK = {code: rank for _dim, code, _label, rank in LEVELS}
 LEVEL_DIMENSION = {code: str(dim) for dim, code, _label, _rank in LEVELS}
+# The highest rank of each dimension.
+TOP_RANK = {
+    str(dim): max(rank for d, _code, _label, rank in LEVELS if d == dim)
+    for dim, _code, _label, _rank in LEVELS
+}
 
 
 def levels_of(dimension: str) -> list[tuple[str, str]]:

@@ -151,6 +151,41 @@ def test_each_member_filter_narrows_the_list(
     assert sorted(names(response)) == expected
 
 
+def test_a_qualification_filter_takes_each_persons_highest_completed_level(
+    client, secretary, tree
+) -> None:
+    """The top level of a dimension ("cao cấp", advanced political theory)
+    needs no test for a higher one; a lower level does; a level still being
+    studied does not count."""
+    people = {}
+    for name, levels in [
+        ("Cao Văn Một", [("pol_advanced", "completed")]),
+        (
+            "Cao Văn Hai",
+            [("pol_intermediate", "completed"), ("pol_advanced", "studying")],
+        ),
+        (
+            "Cao Văn Ba",
+            [("pol_intermediate", "completed"), ("pol_advanced", "completed")],
+        ),
+    ]:
+        people[name] = make_member(tree.cell1, full_name=name)
+        for level, status in levels:
+            services.qualification_add(
+                person=people[name].person,
+                dimension="political",
+                level=level,
+                status=status,
+                expected_year=2027 if status == "studying" else None,
+            )
+    client.force_login(secretary)
+    assert names(client.get(LIST, {"political": "pol_advanced"})) == [
+        "Cao Văn Ba",
+        "Cao Văn Một",
+    ]
+    assert names(client.get(LIST, {"political": "pol_intermediate"})) == ["Cao Văn Hai"]
+
+
 def test_filter_by_position_held_today(client, secretary, people) -> None:
     client.force_login(secretary)
     pk = position("party_secretary").pk
