@@ -177,7 +177,41 @@ LEFT_STATUSES = (
 )
 
 
-class Membership(models.Model):
+class CopiesForLists(models.Model):
+    """Copies kept by triggers for the member and cadre lists, whatever
+    writes the rows: the province of the row's unit (``Unit.province``) and
+    its person's folded name (migrations members/0014 for memberships, 0015
+    for holdings; the bulk generator writes them itself).
+
+    With them one index holds a province's members in name order, so the
+    list of a province of 200,000 members reads its first page from its own
+    range instead of walking the names of the whole country and dropping the
+    97 % outside it; and the country's ~100,000 holdings are searched by
+    their own word index without joining the 5 million people
+    (bench/RESULTS.md).
+    """
+
+    province = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    search_name = models.TextField(editable=False, default="", db_collation="C")
+    search_given_name = models.GeneratedField(
+        expression=LastWord(F("search_name")),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Membership(CopiesForLists):
     """One span of party membership, from admission to leaving."""
 
     # Indexed with the membership's id (``membership_person_idx``).
@@ -209,28 +243,6 @@ class Membership(models.Model):
         related_name="current_memberships",
         verbose_name=_("chi bộ hiện tại"),
     )
-    # Copies for the member list of a province officer, kept by triggers
-    # (migration members/0014): the province of the current cell (``Unit.province``)
-    # and the person's folded name. With them one index holds a province's
-    # members in name order, so the list of a province of 200,000 members
-    # reads its first page from its own range instead of walking the names
-    # of the whole country and dropping the 97 % outside it (bench/RESULTS.md).
-    province = models.ForeignKey(
-        Unit,
-        on_delete=models.DO_NOTHING,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    search_name = models.TextField(editable=False, default="", db_collation="C")
-    search_given_name = models.GeneratedField(
-        expression=LastWord(F("search_name")),
-        output_field=models.TextField(db_collation="C"),
-        db_persist=True,
-    )
-
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -501,7 +513,7 @@ class Origin(models.TextChoices):
     GRADUATES = "graduates", _("Đề án trí thức trẻ, sinh viên tốt nghiệp")
 
 
-class PositionHolding(models.Model):
+class PositionHolding(CopiesForLists):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="holdings"
     )
@@ -515,27 +527,6 @@ class PositionHolding(models.Model):
     origin = models.CharField(
         _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
     )
-    # Copies for the cadre list, kept by triggers (migration members/0015) as
-    # a membership's are: the province of the unit and the person's folded
-    # name. The country's ~100,000 holdings are then searched by their own
-    # word index and sorted at once, without joining the 5 million people
-    # (an administrator's "nguyen le": 1.1 s before, bench/RESULTS.md).
-    province = models.ForeignKey(
-        Unit,
-        on_delete=models.DO_NOTHING,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    search_name = models.TextField(editable=False, default="", db_collation="C")
-    search_given_name = models.GeneratedField(
-        expression=LastWord(F("search_name")),
-        output_field=models.TextField(db_collation="C"),
-        db_persist=True,
-    )
-
     objects = PositionHoldingQuerySet.as_manager()
 
     class Meta:
