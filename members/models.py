@@ -463,6 +463,7 @@ class Qualification(models.Model):
             # how often each level is held: its guesses were 4× too low.
             models.Index(
                 fields=["level", "status", "person"],
+                include=["dimension"],
                 condition=~Q(dimension="general"),
                 name="qualification_level_idx",
             ),

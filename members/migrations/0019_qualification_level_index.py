@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("dimension", "general"), _negated=True),
                 fields=["level", "status", "person"],
+                include=("dimension",),
                 name="qualification_level_idx",
             ),
         ),
