@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
+from psycopg.errors import QueryCanceled
 
 # One statement, so that a list page's query count stays what it was.
 LIST_PAGE_SETTINGS = (
@@ -65,6 +68,20 @@ EXACT_BITMAPS_WORK_MEM = "64MB"
 
 
 @contextmanager
+def exact_bitmaps() -> Iterator[None]:
+    """Run the enclosed query with the work memory a word index needs to
+    combine common words row by row (see ``walking_with_exact_bitmaps``),
+    sorting allowed: a search's matches found, then sorted."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{EXACT_BITMAPS_WORK_MEM}'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem TO DEFAULT")
+
+
+@contextmanager
 def walking_with_exact_bitmaps() -> Iterator[None]:
     """Run the enclosed query as ``walking_in_order`` does, and with the work
     memory its word indexes need to combine common words row by row.
@@ -89,3 +106,26 @@ def walking_with_exact_bitmaps() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_sort = on; SET LOCAL work_mem TO DEFAULT")
+
+
+def walking_for_at_most(milliseconds: int, queryset: QuerySet, limit: int) -> Any:
+    """The ids of the first ``limit`` rows of ``queryset``, read by walking
+    an index in order (``walking_in_order``) for at most ``milliseconds``;
+    None if that was not enough. The walk runs in a savepoint, so a walk cut
+    short leaves the page's transaction as it was. Which way the rows are
+    read then depends on the machine's speed, never what they are."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"SET LOCAL statement_timeout = {int(milliseconds)}; "
+                "SET LOCAL enable_sort = off"
+            )
+            ids = list(queryset.values_list("pk", flat=True)[:limit])
+            cursor.execute(
+                "SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_sort = on"
+            )
+            return ids
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            return None
+        raise

@@ -571,6 +571,44 @@ def test_the_last_group_of_the_whole_country_is_walked_a_share_then_read_by_plac
     assert [row[0] for row in rows[1:]] == expected
 
 
+@pytest.mark.parametrize("user", ["secretary", "admin_user"])
+@pytest.mark.parametrize("walk", [True, False])
+def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
+    client, tree, request, monkeypatch, user, walk
+) -> None:
+    """A name search sorted by date of birth (or any sort but the name):
+    the whole country's sort index walked while checking the words, or (a
+    walk past its time, a province's rows) the matches found, then sorted:
+    the same rows in the same order as the export's."""
+    from partyquality import search
+
+    for i, name in enumerate(
+        [
+            "Nguyễn Văn An",
+            "Lê Thị Nguyệt",
+            "Trần Nguyên Bình",
+            "Nguyễn Thị Hoa",
+            "Lê Văn Tám",
+        ]
+    ):
+        make_member(
+            tree.cell1, full_name=name, date_of_birth=D(1990 - 7 * i % 5, 1, 1 + i)
+        )
+    if not walk:
+        monkeypatch.setattr(search, "walking_for_at_most", lambda *args: None)
+    client.force_login(request.getfixturevalue(user))
+    for sort in ["dob", "-dob", "-name", "admitted"]:
+        listed = names(client.get(LIST, {"q": "nguyen", "o": sort}))
+        rows = _sheet(
+            client.get(reverse("members:member_export"), {"q": "nguyen", "o": sort})
+        )
+        assert listed == [row[0] for row in rows[1:]], sort
+        assert set(listed) == {"Nguyễn Văn An", "Trần Nguyên Bình", "Nguyễn Thị Hoa"}
+    by_birth = names(client.get(LIST, {"q": "nguyen", "o": "dob"}))
+    # Born 1986, 1989, 1990 ("Lê Thị Nguyệt" is not "nguyen").
+    assert by_birth == ["Trần Nguyên Bình", "Nguyễn Thị Hoa", "Nguyễn Văn An"]
+
+
 def test_the_other_orders_of_the_words_are_whole_words_but_a_half_typed_last() -> None:
     from partyquality.search import NameSearch
 
