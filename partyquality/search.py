@@ -413,7 +413,10 @@ class NameSearch:
             found = self.matches(queryset, fields)
             with exact_bitmaps():
                 return _ids(_sorted_after_found(found), limit)
-        return _ids(_sorted_after_found(self.matches(queryset, fields)), limit)
+        # A province's rows: the words checked on its own range of the name
+        # copies (a few hundred thousand rows), not looked up in the
+        # country's word index (1.1 s for "nguyen le").
+        return _ids(_sorted_after_found(self._walked(queryset, fields)), limit)
 
     def _reordered_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int
