@@ -9,7 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +36,7 @@ from members.qualifications import (
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
 from partyquality.access import is_admin, reach_province, root_unit_ids
-from partyquality.search import NameFields, NameSearch, NotWalked
+from partyquality.search import NameFields, NameSearch, not_walked
 from partyquality.widgets import LongSelect
 
 AGE_BANDS = [
@@ -433,13 +433,7 @@ class CadreFilter(PersonFilterSet):
         member list) reached the communes, where positions are held, only
         after 300,000 cells (0.37 s)."""
         order = [
-            (
-                NotWalked(F("unit__name")).desc()
-                if k.startswith("-")
-                else NotWalked(F("unit__name")).asc()
-            )
-            if _key(k) == "unit__name"
-            else k
+            not_walked(k) if _key(k) == "unit__name" else k
             for k in queryset.query.order_by
         ]
         return queryset.order_by(*order)

@@ -136,7 +136,7 @@ def _checked_in_background(stored: importing.StoredUpload) -> bool:
         size = stored.path.stat().st_size
     except OSError:
         return False
-    return size > settings.IMPORT_CHECK_IN_REQUEST_BYTES and stored.dry_run() is None
+    return size > settings.IMPORT_CHECK_IN_REQUEST_BYTES and not stored.has_dry_run()
 
 
 def _checking_page(

@@ -1282,6 +1282,15 @@ class StoredUpload:
     def forget_dry_run(self) -> None:
         self.path.with_suffix(".dryrun").unlink(missing_ok=True)
 
+    def has_dry_run(self) -> bool:
+        """A kept outcome younger than ``DRY_RUN_MAX_AGE`` is there (without
+        reading it: a page polling a check asks every second)."""
+        try:
+            age = time.time() - self.path.with_suffix(".dryrun").stat().st_mtime
+        except OSError:
+            return False
+        return age <= DRY_RUN_MAX_AGE.total_seconds()
+
     def dry_run(self) -> tuple[ImportResult | None, str | None] | None:
         """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``.
 

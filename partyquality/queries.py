@@ -53,13 +53,30 @@ def walking_in_order() -> Iterator[None]:
     the walk stops after ~6,000 (bench/RESULTS.md). Outside a transaction
     ``SET LOCAL`` does nothing, and the query is planned as usual.
     """
+    with _set_locally(enable_sort="off"):
+        yield
+
+
+@contextmanager
+def _set_locally(**values: str) -> Iterator[None]:
+    """``SET LOCAL`` each setting for the enclosed queries, then back to the
+    server's value; one statement each way, so a page's query count grows
+    by two whatever the settings."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(_set_sql(values))
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_sort = on")
+            cursor.execute(_reset_sql(values))
+
+
+def _set_sql(values: dict[str, str]) -> str:
+    return "; ".join(f"SET LOCAL {name} = {value}" for name, value in values.items())
+
+
+def _reset_sql(values: dict[str, str]) -> str:
+    return "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in values)
 
 
 # Enough for the bitmap of a word index holding every row of a common word
@@ -72,13 +89,8 @@ def exact_bitmaps() -> Iterator[None]:
     """Run the enclosed query with the work memory a word index needs to
     combine common words row by row (see ``walking_with_exact_bitmaps``),
     sorting allowed: a search's matches found, then sorted."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{EXACT_BITMAPS_WORK_MEM}'")
-    try:
+    with _set_locally(work_mem=f"'{EXACT_BITMAPS_WORK_MEM}'"):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
 
 @contextmanager
@@ -96,16 +108,8 @@ def walking_with_exact_bitmaps() -> Iterator[None]:
     sorting allowed, a walk may be planned as a hash of every match
     (``list_page_settings``). Outside a transaction it does nothing.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_sort = off; "
-            f"SET LOCAL work_mem = '{EXACT_BITMAPS_WORK_MEM}'"
-        )
-    try:
+    with _set_locally(enable_sort="off", work_mem=f"'{EXACT_BITMAPS_WORK_MEM}'"):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_sort = on; SET LOCAL work_mem TO DEFAULT")
 
 
 def walking_for_at_most(milliseconds: int, queryset: QuerySet, limit: int) -> Any:
@@ -114,16 +118,15 @@ def walking_for_at_most(milliseconds: int, queryset: QuerySet, limit: int) -> An
     None if that was not enough. The walk runs in a savepoint, so a walk cut
     short leaves the page's transaction as it was. Which way the rows are
     read then depends on the machine's speed, never what they are."""
+    values = {"statement_timeout": str(int(milliseconds)), "enable_sort": "off"}
     try:
+        # Reset by hand, after the query: once it is cancelled, the
+        # savepoint's rollback undoes the settings (no statement can run
+        # in the aborted savepoint).
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"SET LOCAL statement_timeout = {int(milliseconds)}; "
-                "SET LOCAL enable_sort = off"
-            )
+            cursor.execute(_set_sql(values))
             ids = list(queryset.values_list("pk", flat=True)[:limit])
-            cursor.execute(
-                "SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_sort = on"
-            )
+            cursor.execute(_reset_sql(values))
             return ids
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):

@@ -605,11 +605,11 @@ class NameSearch:
 
 
 class NotWalked(Func):
-    """A text sort key no index supplies (the same value and collation):
-    the rows of a part sorted by it are found first, then sorted."""
+    """A sort key no index supplies, ``COALESCE(key, key)``: the same value,
+    type and collation, so the rows sorted by it are found first, then
+    sorted, never read by walking an index of the key in order."""
 
-    template = "(%(expressions)s || '')"
-    output_field = models.TextField()
+    template = "COALESCE(%(expressions)s, %(expressions)s)"
 
 
 def _merged_ids(
@@ -653,17 +653,22 @@ def _merged_ids(
     return [row[0] for row in merged]
 
 
+def not_walked(key: Any) -> Any:
+    """The sort key ``key`` ("name" or "-name") as one no index supplies
+    (``NotWalked``), in the same direction; an expression stays as it is."""
+    if not isinstance(key, str):
+        return key
+    expression = NotWalked(F(key.lstrip("-")))
+    return expression.desc() if key.startswith("-") else expression.asc()
+
+
 def _sorted_after_found(queryset: QuerySet) -> QuerySet:
     """The queryset in its own order, its first key made one no index
-    supplies (``COALESCE(key, key)``: the same value, type and collation), so
-    that its rows are found first, then sorted."""
+    supplies, so that its rows are found first, then sorted."""
     order = list(queryset.query.order_by)
-    if not order or not isinstance(order[0], str):
+    if not order:
         return queryset
-    field = order[0].lstrip("-")
-    key = Func(F(field), F(field), function="COALESCE")
-    first = key.desc() if order[0].startswith("-") else key.asc()
-    return queryset.order_by(first, *order[1:])
+    return queryset.order_by(not_walked(order[0]), *order[1:])
 
 
 def _starting_with(field: str, start: str) -> Q:
