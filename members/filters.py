@@ -271,12 +271,19 @@ class PersonFilterSet(django_filters.FilterSet):
         with the words first; None without a search."""
         if self.name_search is None or self.unsearched is None:
             return None
+        order = self.unsearched.query.order_by
+        first_key = _key(order[0]) if order else None
         return self.name_search.first_ids(
             self.unsearched,
             self.names,
             limit,
             at_once=self.few_rows(),
+            beside=self.NAMES_BESIDE.get(first_key),
         )
+
+    # The folded name held beside each sort key in that sort's index
+    # (members/0020): a search in that order checks the words there.
+    NAMES_BESIDE: dict[object, str] = {}
 
     def few_rows(self) -> bool:
         """The list's rows are few enough to sort every match at once."""
@@ -368,6 +375,12 @@ class MemberFilter(PersonFilterSet):
     # the page's cap instead of sorting every "Nguyễn Văn An" by membership
     # (selectors.member_list sorts the same way).
     tiebreak = ("person_id", "id")
+
+    NAMES_BESIDE = {
+        "status": "search_name",
+        "admitted_on": "search_name",
+        "person__date_of_birth": "person__search_name",
+    }
 
     # The membership's copies of its person's names (Membership.search_name).
     OWN_NAMES = NameFields(

@@ -115,7 +115,13 @@ class Person(models.Model):
             # Name search is by words (partyquality/search.py).
             # The lists sorted by date of birth (with the person as
             # tie-breaker): 3.2 s sorting the country, 26 ms walking this.
-            models.Index(fields=["date_of_birth", "id"], name="person_birth_idx"),
+            # The folded name rides along, so a name search in this order
+            # checks the words in the index alone (MemberFilter.NAMES_BESIDE).
+            models.Index(
+                fields=["date_of_birth", "id"],
+                include=["search_name"],
+                name="person_birth_idx",
+            ),
             GinIndex(name_words("search_name"), name=NAME_WORDS_INDEX),
             # Lists are sorted by name: an ordered index lets the first page
             # stop after 50 rows instead of sorting a province. The columns
@@ -293,12 +299,20 @@ class Membership(CopiesForLists):
             models.Index(fields=["current_cell", "status"]),
             # The member list sorted by admission or status, with its
             # tie-breakers (MemberFilter.tiebreak): 0.7 s sorting the country,
-            # ~30 ms walking these.
+            # ~30 ms walking these. The membership's copy of the folded name
+            # rides along: a name search in these orders checks the words as
+            # the index is walked, without reading a row ("huong" by status:
+            # 1.4 s finding the 72,000 Hương of the country then sorting
+            # them, 35 ms walking 150,000 entries of this index).
             models.Index(
-                fields=["admitted_on", "person", "id"], name="membership_admitted_idx"
+                fields=["admitted_on", "person", "id"],
+                include=["search_name"],
+                name="membership_admitted_idx",
             ),
             models.Index(
-                fields=["status", "person", "id"], name="membership_status_idx"
+                fields=["status", "person", "id"],
+                include=["search_name"],
+                name="membership_status_idx",
             ),
             # A province's members in name order, and those with a given name
             # (partyquality/search.py); the scope and the status ride along,

@@ -118,7 +118,22 @@ def walking_for_at_most(milliseconds: int, queryset: QuerySet, limit: int) -> An
     None if that was not enough. The walk runs in a savepoint, so a walk cut
     short leaves the page's transaction as it was. Which way the rows are
     read then depends on the machine's speed, never what they are."""
-    values = {"statement_timeout": str(int(milliseconds)), "enable_sort": "off"}
+    return _for_at_most(milliseconds, queryset, limit, enable_sort="off")
+
+
+def found_for_at_most(milliseconds: int, queryset: QuerySet, limit: int) -> Any:
+    """The ids of the first ``limit`` rows of ``queryset``, found through
+    word indexes (``exact_bitmaps``) then sorted, for at most
+    ``milliseconds``; None if that was not enough (as ``walking_for_at_most``)."""
+    return _for_at_most(
+        milliseconds, queryset, limit, work_mem=f"'{EXACT_BITMAPS_WORK_MEM}'"
+    )
+
+
+def _for_at_most(
+    milliseconds: int, queryset: QuerySet, limit: int, **settings: str
+) -> Any:
+    values = {"statement_timeout": str(int(milliseconds)), **settings}
     try:
         # Reset by hand, after the query: once it is cancelled, the
         # savepoint's rollback undoes the settings (no statement can run

@@ -33,7 +33,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -42,6 +42,7 @@ from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 
 from partyquality.queries import (
     exact_bitmaps,
+    found_for_at_most,
     walking_for_at_most,
     walking_in_order,
     walking_with_exact_bitmaps,
@@ -99,6 +100,30 @@ WALK_SHARE = 0.02
 # (``NameSearch._ids_in_another_order``).
 WALK_TIME_MS = 300
 
+# A search in another sort whose words fewer people than this hold together
+# is found through the word index and sorted at once, without a walk: a walk
+# for a rare word ("h'mai") reads the whole sort index to its time limit.
+# About where both ways cost the same: ~10 µs a match found and sorted, a
+# walk of ~0.15 µs an entry reaching 2,001 matches among 5 million rows.
+FOUND_AT_ONCE = 12_000
+
+# How many people hold every word of a search, counted up to a cap through
+# the word index (as ``SearchVector``/``SearchQuery`` write it, so the index
+# serves it): a rare word's count costs a few index pages.
+PEOPLE_WITH_WORDS_SQL = """
+SELECT count(*) FROM (
+    SELECT 1 FROM members_person
+    WHERE to_tsvector('simple', COALESCE(search_name, ''))
+          @@ to_tsquery('simple', pq_unaccent(%s))
+    LIMIT %s
+) AS holding
+"""
+
+# Past the walk's time, how long finding the matches then sorting them may
+# take before the walk is taken up again, to the end of the index: a search
+# whose matches are millions costs seconds to sort.
+FOUND_TIME_MS = 300
+
 # The word frequencies of the two word indexes, and the bounds of the name
 # histogram of people (where the first ``WALK_SHARE`` of names ends), in one
 # query: it is read for every search that reaches the last group.
@@ -140,9 +165,7 @@ def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
     so it cannot tell "huong" (almost never a middle name) from "thi" (nearly
     every woman's); its plans for that group took 0.2–7 s when wrong.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(WORD_STATS_SQL, [NAME_WORDS_INDEX, LEADING_WORDS_INDEX])
-        stats = {name: (words or [], shares or []) for name, words, shares in cursor}
+    stats = _word_stats()
     bounds = stats.get("members_person", ([], []))[0]
     # ~1 % of the names between two bounds of the histogram (it leaves out
     # the commonest names, a few per cent of all).
@@ -162,6 +185,19 @@ def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
         else 0.0
     )
     return OtherMatches(leading=leading, longer_given=longer, walk_bound=walk_bound)
+
+
+def _word_stats() -> dict[str, tuple[list, list]]:
+    """What ``WORD_STATS_SQL`` reads, by table: (words or bounds, shares)."""
+    with connection.cursor() as cursor:
+        cursor.execute(WORD_STATS_SQL, [NAME_WORDS_INDEX, LEADING_WORDS_INDEX])
+        return {name: (words or [], shares or []) for name, words, shares in cursor}
+
+
+def common_words() -> list[str]:
+    """The words ANALYZE lists as common in people's names (over ~1 % of
+    them: "nguyen", "thi", "huong"); any other word is rarer."""
+    return _word_stats().get(NAME_WORDS_INDEX, ([], []))[0]
 
 
 LONGER_GIVEN_NAMES_SQL = """
@@ -260,11 +296,37 @@ class NameSearch:
 
     def query(self) -> SearchQuery:
         """``w1 & w2 & last:*`` of the folded words."""
+        raw = Unaccented(Value(self.raw_query()))
+        return SearchQuery(raw, search_type="raw", config="simple")
+
+    def raw_query(self) -> str:
+        """``w1 & w2 & last:*``, not yet folded."""
         terms = list(self.words)
         if not self.complete:
             terms[-1] += ":*"
-        raw = " & ".join(terms)
-        return SearchQuery(Unaccented(Value(raw)), search_type="raw", config="simple")
+        return " & ".join(terms)
+
+    def held_by_few(self) -> bool:
+        """Fewer than ``FOUND_AT_ONCE`` people hold every word. Counted only
+        when a word is not among the common ones: the count of common words
+        would read a long run of the word index (and they are held by many
+        people, if not always together: see ``_ids_in_another_order``)."""
+        common = common_words()
+        last = len(self.words) - 1
+        if all(
+            any(
+                w.startswith(fold(word))
+                if i == last and not self.complete
+                else w == fold(word)
+                for w in common
+            )
+            for i, word in enumerate(self.words)
+        ):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(PEOPLE_WITH_WORDS_SQL, [self.raw_query(), FOUND_AT_ONCE])
+            (count,) = cursor.fetchone()
+        return count < FOUND_AT_ONCE
 
     def prefix(self) -> Unaccented:
         """The folded words as the start of a name ("nguyen thi")."""
@@ -340,6 +402,7 @@ class NameSearch:
         limit: int,
         *,
         at_once: bool = False,
+        beside: str | None = None,
     ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
         searched). Sorted by name, the groups of ``_groups`` are read in turn,
@@ -348,14 +411,18 @@ class NameSearch:
         ``at_once``: the queryset holds few rows (the country's cadres):
         all its matches are found through the word index and sorted in one
         query, groups included (``matches``); walking a name index in order
-        would read ~50 names for each of them."""
+        would read ~50 names for each of them.
+
+        ``beside``: the folded name held beside the first sort key in its
+        index, when the list is sorted otherwise than by name; the words are
+        checked on it as that index is walked."""
         if not self.words:
             return []
         order = list(queryset.query.order_by)
         if at_once or not order:
             return _ids(self.matches(queryset, fields), limit)
         if order[0] != fields.name:
-            return self._ids_in_another_order(queryset, fields, limit)
+            return self._ids_in_another_order(queryset, fields, limit, beside)
         starting, given, *reordered, others = self._groups(fields)
         # The words are implied by the first two conditions (but for the
         # words before the last, in the second): checking them again would
@@ -390,7 +457,11 @@ class NameSearch:
         return ids
 
     def _ids_in_another_order(
-        self, queryset: QuerySet, fields: NameFields, limit: int
+        self,
+        queryset: QuerySet,
+        fields: NameFields,
+        limit: int,
+        beside: str | None = None,
     ) -> list[int]:
         """The first matches in a sort other than by name (date of birth,
         admission, status, cell, or names from the end of the alphabet).
@@ -401,18 +472,43 @@ class NameSearch:
         45 ms) — but reads all 5 million rows when they are rarely together
         ("nguyen le": 20–40 s), which no statistic foretells. So the walk
         gets ``WALK_TIME_MS``; past it, the matches are found through the word
-        index with exact bitmaps, then sorted (~90 ms). A province's rows
+        index with exact bitmaps, then sorted (~90 ms) — for at most
+        ``FOUND_TIME_MS``, as millions of matches cost seconds to sort; past
+        that the walk is taken up again to the end. Words that few people
+        hold together (``held_by_few``: a rare word among them) are found
+        that way at once, without a walk. A province's rows
         are always found then sorted: walking a national index finds 1 row
-        in 34 there."""
+        in 34 there.
+
+        The walk checks the words on the name ``beside`` the sort key in its
+        index, when there is one: read from the index alone, ~0.2 µs an
+        entry, where joining each row to its person's name cost ~5 µs
+        ("huong" by status: 1.4 s found then sorted, 35 ms walked)."""
         if fields.name == fields.person_name:
-            walked = walking_for_at_most(
-                WALK_TIME_MS, self._walked(queryset, fields), limit
+            walked_names = replace(fields, name=beside) if beside else fields
+            few = self.held_by_few()
+            walked = (
+                None
+                if few
+                else walking_for_at_most(
+                    WALK_TIME_MS, self._walked(queryset, walked_names), limit
+                )
             )
             if walked is not None:
                 return walked
-            found = self.matches(queryset, fields)
-            with exact_bitmaps():
-                return _ids(_sorted_after_found(found), limit)
+            found = _sorted_after_found(self.matches(queryset, fields))
+            if few:
+                with exact_bitmaps():
+                    return _ids(found, limit)
+            ids = found_for_at_most(FOUND_TIME_MS, found, limit)
+            if ids is not None:
+                return ids
+            # Too many matches to sort after all, lying far along the sort's
+            # index (every "Nguyễn" by name backwards: 1.4 million names to
+            # walk before the first, 3.5 s to sort the 2 million): the walk
+            # goes on to the end of the index if need be (~1 s at most).
+            with walking_in_order():
+                return _ids(self._walked(queryset, walked_names), limit)
         # A province's rows: the words checked on its own range of the name
         # copies (a few hundred thousand rows), not looked up in the
         # country's word index (1.1 s for "nguyen le").

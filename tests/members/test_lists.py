@@ -572,14 +572,15 @@ def test_the_last_group_of_the_whole_country_is_walked_a_share_then_read_by_plac
 
 
 @pytest.mark.parametrize("user", ["secretary", "admin_user"])
-@pytest.mark.parametrize("walk", [True, False])
+@pytest.mark.parametrize("way", ["walked", "found", "walked to the end"])
 def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
-    client, tree, request, monkeypatch, user, walk
+    client, tree, request, monkeypatch, user, way
 ) -> None:
     """A name search sorted by date of birth (or any sort but the name):
     the whole country's sort index walked while checking the words, or (a
-    walk past its time, a province's rows) the matches found, then sorted:
-    the same rows in the same order as the export's."""
+    walk past its time, a province's rows) the matches found, then sorted,
+    or (finding them past its time too) the walk taken up to the end: the
+    same rows in the same order as the export's."""
     from partyquality import search
 
     for i, name in enumerate(
@@ -594,10 +595,15 @@ def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
         make_member(
             tree.cell1, full_name=name, date_of_birth=D(1990 - 7 * i % 5, 1, 1 + i)
         )
-    if not walk:
+    with connection.cursor() as cursor:  # "nguyen" common: walked, not counted
+        cursor.execute("ANALYZE members_person")
+    assert "nguyen" in search.common_words()
+    if way != "walked":
         monkeypatch.setattr(search, "walking_for_at_most", lambda *args: None)
+    if way == "walked to the end":
+        monkeypatch.setattr(search, "found_for_at_most", lambda *args: None)
     client.force_login(request.getfixturevalue(user))
-    for sort in ["dob", "-dob", "-name", "admitted"]:
+    for sort in ["dob", "-dob", "-name", "admitted", "-status"]:
         listed = names(client.get(LIST, {"q": "nguyen", "o": sort}))
         rows = _sheet(
             client.get(reverse("members:member_export"), {"q": "nguyen", "o": sort})
@@ -607,6 +613,62 @@ def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
     by_birth = names(client.get(LIST, {"q": "nguyen", "o": "dob"}))
     # Born 1986, 1989, 1990 ("Lê Thị Nguyệt" is not "nguyen").
     assert by_birth == ["Trần Nguyên Bình", "Nguyễn Thị Hoa", "Nguyễn Văn An"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "table"),
+    [
+        ("status", "members_membership"),
+        ("-admitted", "members_membership"),
+        ("dob", "members_person"),
+    ],
+)
+def test_an_administrators_search_in_another_sort_checks_the_name_in_its_index(
+    client, admin_user, tree, sort, table
+) -> None:
+    """Walking the status, admission or birth-date index, the words are
+    checked on the folded name that index holds beside its key (members/0020):
+    the membership's copy for its own columns, the person's for the date of
+    birth; so the walk reads no row of another table."""
+    for name in ["Nguyễn Văn An", "Lê Thị Hoa", "Nguyễn Thị Hương"]:
+        make_member(tree.cell1, full_name=name)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as ctx:
+        listed = names(client.get(LIST, {"q": "nguyen", "o": sort}))
+    assert sorted(listed) == ["Nguyễn Thị Hương", "Nguyễn Văn An"]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    timed = next(i for i, sql in enumerate(sqls) if "statement_timeout = " in sql)
+    walk = sqls[timed + 1]
+    assert f'"{table}"."search_name"::text LIKE' in walk
+    assert "CONCAT(" + f'"{table}"."search_name"' in walk
+    if table == "members_membership":
+        assert "members_person" not in walk.split(" WHERE ")[0]
+
+
+def test_a_rare_word_in_another_sort_is_found_without_a_walk(
+    client, admin_user, tree
+) -> None:
+    """A word that few people hold (not among ANALYZE's common words, and
+    counted under ``FOUND_AT_ONCE``) is found through the word index and
+    sorted at once: no walk of the country's sort index to its time limit."""
+    from partyquality import search
+
+    for name in ["Nguyễn Văn An", "Lê Thị Hoa", "Nguyễn Thị Lan"]:
+        make_member(tree.cell1, full_name=name)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    make_member(tree.cell1, full_name="H'Mai Niê", date_of_birth=D(1990, 1, 1))
+    make_member(tree.cell1, full_name="Y Mai Niê", date_of_birth=D(1980, 1, 1))
+    assert "nie" not in search.common_words()
+    assert search.NameSearch.parse("nie").held_by_few()
+    assert not search.NameSearch.parse("nguyen").held_by_few()
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as ctx:
+        listed = names(client.get(LIST, {"q": "nie", "o": "dob"}))
+    assert listed == ["Y Mai Niê", "H'Mai Niê"]
+    assert not any("statement_timeout" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_the_other_orders_of_the_words_are_whole_words_but_a_half_typed_last() -> None:
