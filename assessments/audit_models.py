@@ -76,7 +76,14 @@ PersonHistory = _event_model(
 MembershipHistory = _event_model(
     Membership,
     "MembershipHistory",
-    exclude=["province", "search_name", "search_given_name"],
+    exclude=[
+        "province",
+        "search_name",
+        "search_given_name",
+        "date_of_birth",
+        "gender",
+        "ethnicity",
+    ],
 )
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")

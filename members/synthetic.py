@@ -672,6 +672,8 @@ class Generator:
         steps: list[Statement] = []
         full_name = name(_sql_array)
         folded_name = name(lambda words: _sql_array([fold(w) for w in words]))
+        ethnicity = f"""CASE WHEN r_eth < 0.86 THEN '01'
+              ELSE {pick(minorities, len(MINORITIES), "(r_eth - 0.86) / 0.14")} END"""
         steps.append(
             Statement(
                 "members_person",
@@ -680,9 +682,7 @@ class Generator:
             INSERT INTO members_person (id, full_name, gender, date_of_birth, ethnicity,
               religion, home_village, national_id, created_at, updated_at)
             SELECT {person0} + seq, {full_name},
-              gender, dob,
-              CASE WHEN r_eth < 0.86 THEN '01'
-                   ELSE {pick(minorities, len(MINORITIES), "(r_eth - 0.86) / 0.14")} END,
+              gender, dob, {ethnicity},
               CASE WHEN r_rel < 0.9 THEN '' ELSE {pick(religions, len(RELIGIONS), "(r_rel - 0.9) * 10")} END,
               {pick(places, len(PLACES), "r_q")},
               CASE WHEN r_nid < 0.9 THEN '{nid_prefix}' || lpad(seq::text, 9, '0') END,
@@ -699,11 +699,11 @@ class Generator:
                 f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
               full_member_on, ended_on, status, current_cell_id, province_id,
-              search_name)
+              search_name, date_of_birth, gender, ethnicity)
             SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
               admitted, full_on, ended, status, cell_id,
               -- The copies the triggers would make (they are off for big loads).
-              u.province_id, {folded_name}
+              u.province_id, {folded_name}, dob, gender, {ethnicity}
             FROM syn_m JOIN organizations_unit u ON u.id = cell_id
             """,
                 cost=7,

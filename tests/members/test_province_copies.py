@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
-from members.models import Membership
+from members.models import Membership, Person
 from organizations.models import Kind, Level, Role, Unit
 from organizations.services import organization_merge, organization_move
 from organizations.tree import place_in_provinces
@@ -161,6 +162,85 @@ def _ids_query(client, url: str) -> str:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def _person_copies(membership: Membership) -> tuple:
+    membership.refresh_from_db()
+    return membership.date_of_birth, membership.gender, membership.ethnicity
+
+
+def test_a_membership_copies_its_person_birth_gender_and_ethnicity(tree) -> None:
+    """Written with the membership, followed when the person's change (by a
+    service or any UPDATE), put right when written by hand (members/0021)."""
+    member = make_member(
+        tree.cell1,
+        full_name="Hà Thị Mai",
+        gender="F",
+        ethnicity="03",
+        date_of_birth=D(1990, 4, 5),
+    )
+    assert _person_copies(member) == (D(1990, 4, 5), "F", "03")
+    services.person_update(person=member.person, date_of_birth=D(1991, 6, 7))
+    assert _person_copies(member) == (D(1991, 6, 7), "F", "03")
+    Person.objects.filter(pk=member.person_id).update(gender="M", ethnicity="01")
+    assert _person_copies(member) == (D(1991, 6, 7), "M", "01")
+    Membership.objects.filter(pk=member.pk).update(
+        date_of_birth=D(2000, 1, 1), gender="F", ethnicity="09"
+    )
+    assert _person_copies(member) == (D(1991, 6, 7), "M", "01")
+
+
+def test_a_province_officer_filters_and_sorts_on_the_copies(
+    client, tree, province_officer, admin_user
+) -> None:
+    """A province officer's filters by age, gender and ethnicity and sort by
+    date of birth read the membership's copies (the province's index holds
+    them); they list what the administrator's, on the person's, list — also
+    after a person's date of birth is corrected."""
+    today = timezone.localdate()
+    young = make_member(
+        tree.cell1,
+        full_name="Lò Thị Én",
+        gender="F",
+        ethnicity="03",
+        date_of_birth=D(today.year - 25, 1, 1),
+    )
+    make_member(
+        tree.cell2,
+        full_name="Lò Văn Pọm",
+        gender="M",
+        ethnicity="03",
+        date_of_birth=D(today.year - 45, 1, 1),
+    )
+    make_member(
+        tree.other_cell,
+        full_name="Nguyễn Thị Hoa",
+        gender="F",
+        date_of_birth=D(today.year - 35, 1, 1),
+    )
+    queries = [
+        "?gender=F&age=lt30",
+        "?gender=F",
+        "?ethnicity=minority",
+        "?ethnicity=03&age=40_49",
+        "?o=dob",
+        "?o=-dob&q=lo",
+    ]
+    client.force_login(admin_user)
+    expected = [names(client.get(LIST + query)) for query in queries]
+    assert expected[0] == ["Lò Thị Én"]
+    assert expected[4] == ["Lò Văn Pọm", "Nguyễn Thị Hoa", "Lò Thị Én"]
+    assert expected[5] == ["Lò Thị Én", "Lò Văn Pọm"]
+    client.force_login(province_officer)
+    sql = _ids_query(client, LIST + "?gender=F&age=lt30&o=dob")
+    assert '"members_membership"."gender" =' in sql
+    assert '"members_membership"."date_of_birth" >' in sql
+    assert '"members_person"."gender" =' not in sql
+    assert '"members_person"."date_of_birth" >' not in sql
+    assert [names(client.get(LIST + query)) for query in queries] == expected
+    services.person_update(person=young.person, date_of_birth=D(today.year - 55, 1, 1))
+    assert names(client.get(LIST + "?gender=F&age=lt30")) == []
+    assert names(client.get(LIST + "?o=dob"))[0] == "Lò Thị Én"
 
 
 def test_a_province_officer_list_keeps_to_the_province_range(

@@ -138,10 +138,18 @@ def test_a_bulk_load_rebuilds_every_index_and_constraint(db) -> None:
 
 def _misplaced_memberships() -> int:
     """Memberships whose copies differ from their cell's province or their
-    person's folded name (members/migrations/0014)."""
+    person's folded name (members/migrations/0014), date of birth, gender or
+    ethnicity (0021)."""
+    memberships = Membership.objects
     return (
-        Membership.objects.exclude(province_id=F("current_cell__province_id"))
-        .union(Membership.objects.exclude(search_name=F("person__search_name")))
+        memberships.exclude(province_id=F("current_cell__province_id"))
+        .union(
+            memberships.exclude(search_name=F("person__search_name")),
+            memberships.exclude(date_of_birth=F("person__date_of_birth")),
+            memberships.filter(date_of_birth__isnull=True),
+            memberships.exclude(gender=F("person__gender")),
+            memberships.exclude(ethnicity=F("person__ethnicity")),
+        )
         .count()
     )
 
