@@ -331,7 +331,8 @@ class Membership(CopiesForLists):
             # and the given name, which a search's walk checks (without it
             # the walk read the table for every row: "huon" 350 ms), and
             # what the filters and sorts read of the person (the copies
-            # above) and of the membership.
+            # above) and of the membership: a search in another sort finds
+            # the province's matches and sorts them from this index alone.
             models.Index(
                 fields=["province", "search_name", "id"],
                 include=[
@@ -342,6 +343,7 @@ class Membership(CopiesForLists):
                     "gender",
                     "ethnicity",
                     "admitted_on",
+                    "person",
                 ],
                 name="membership_province_name_idx",
             ),

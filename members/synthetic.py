@@ -336,10 +336,14 @@ class Generator:
                 # VACUUM (outside a transaction) marks the loaded pages
                 # all-visible, so the member list can walk the covering name
                 # index without reading the table; autovacuum would get there
-                # later on its own.
-                for table in (Person._meta.db_table, Membership._meta.db_table):
+                # later on its own. The qualifications too: the lists'
+                # qualification filters read their level index alone (with
+                # the table's pages unmarked PostgreSQL read 28,000 of them
+                # for the 95,000 master's degrees: 244 → 92 ms).
+                tables = (Person, Membership, Qualification)
+                for table in (model._meta.db_table for model in tables):
                     cursor.execute(f'VACUUM "{table}"')
-                self.say("vacuumed persons and memberships")
+                self.say("vacuumed persons, memberships and qualifications")
         summary.seconds = time.perf_counter() - self.started
         return summary
 
@@ -632,6 +636,7 @@ class Generator:
                         {r(7)} AS r_transfer, {r(8)} AS r_when, {r(9)} AS r_name,
                         {r(10)} AS r_given, {r(11)} AS r_cadre, {r(12)} AS r_q,
                         {r(13)} AS r_c24, {r(14)} AS r_c25, {r(15)} AS r_nid,
+                        {r(18)} AS r_prof,
                         CASE WHEN {r(16)} < 0.015 THEN
                           (ARRAY['deceased','deceased','struck_off','resigned','expelled'])
                           [1 + floor({r(17)} * 5)::int] END AS left_kind
@@ -775,10 +780,12 @@ class Generator:
             FROM syn_m
             UNION ALL
             SELECT {person0} + seq, 'professional',
-              CASE WHEN r_given < 0.05 THEN 'master' WHEN r_given < 0.65 THEN 'university'
-                   WHEN r_given < 0.8 THEN 'college' ELSE 'intermediate' END,
-              CASE WHEN r_given < 0.05 THEN 5 WHEN r_given < 0.65 THEN 4
-                   WHEN r_given < 0.8 THEN 3 ELSE 2 END,
+              -- A draw of its own: with the middle name's, every master's
+              -- degree went to a "Văn" or a "Thị".
+              CASE WHEN r_prof < 0.05 THEN 'master' WHEN r_prof < 0.65 THEN 'university'
+                   WHEN r_prof < 0.8 THEN 'college' ELSE 'intermediate' END,
+              CASE WHEN r_prof < 0.05 THEN 5 WHEN r_prof < 0.65 THEN 4
+                   WHEN r_prof < 0.8 THEN 3 ELSE 2 END,
               'completed', NULL,
               (ARRAY['Luật','Kinh tế','Quản lý đất đai','Sư phạm','Nông nghiệp'])
                 [1 + floor(r_when * 5)::int],

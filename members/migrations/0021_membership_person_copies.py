@@ -124,6 +124,7 @@ class Migration(migrations.Migration):
                     "gender",
                     "ethnicity",
                     "admitted_on",
+                    "person",
                 ),
                 name="membership_province_name_idx",
             ),
