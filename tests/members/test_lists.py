@@ -603,7 +603,7 @@ def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
     if way == "walked to the end":
         monkeypatch.setattr(search, "found_for_at_most", lambda *args: None)
     client.force_login(request.getfixturevalue(user))
-    for sort in ["dob", "-dob", "-name", "admitted", "-status"]:
+    for sort in ["dob", "-dob", "-name", "admitted", "-status", "cell"]:
         listed = names(client.get(LIST, {"q": "nguyen", "o": sort}))
         rows = _sheet(
             client.get(reverse("members:member_export"), {"q": "nguyen", "o": sort})
