@@ -83,6 +83,7 @@ MembershipHistory = _event_model(
         "date_of_birth",
         "gender",
         "ethnicity",
+        "cell_name",
     ],
 )
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")

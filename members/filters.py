@@ -371,7 +371,8 @@ class MemberFilter(PersonFilterSet):
             ("person__search_name", "name"),
             ("person__date_of_birth", "dob"),
             ("admitted_on", "admitted"),
-            ("current_cell__name", "cell"),
+            # The membership's copy of its cell's name (members/0022).
+            ("cell_name", "cell"),
             ("status", "status"),
         ),
         label=_("Sắp xếp"),
@@ -391,6 +392,7 @@ class MemberFilter(PersonFilterSet):
         "status": "search_name",
         "admitted_on": "search_name",
         "person__date_of_birth": "person__search_name",
+        "cell_name": "search_name",
     }
 
     # The membership's copies of its person's names (Membership.search_name).
@@ -426,13 +428,6 @@ class MemberFilter(PersonFilterSet):
         scope filter stays, so nothing outside the reach is added. The
         membership's copies of the name and of the date of birth sort the
         same as the person's."""
-        if any(_key(k) == "current_cell__name" for k in queryset.query.order_by):
-            # Sorted by cell: an inner join, so that the cells are walked in
-            # name order (unit_name_idx) and each one's members read in turn;
-            # an outer join must place the members without a cell last, and
-            # PostgreSQL sorted all 5 million (1.9 s). Every membership the
-            # services write has a cell.
-            queryset = queryset.filter(current_cell__name__isnull=False)
         province = self.province
         if province is None:
             return queryset

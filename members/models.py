@@ -231,6 +231,11 @@ class Membership(CopiesForLists):
         max_length=1, choices=Gender.choices, default="", editable=False
     )
     ethnicity = models.CharField(max_length=2, default="", editable=False)
+    # A copy of the current cell's name (members/0022), for the list sorted
+    # by cell: its index holds the name beside it, so a name search in that
+    # order is walked as in the other sorts, not by walking the country's
+    # 320,000 cells in name order and each one's members (0.6–1.9 s).
+    cell_name = models.CharField(max_length=200, null=True, editable=False)
 
     # Indexed with the membership's id (``membership_person_idx``).
     person = models.ForeignKey(
@@ -325,6 +330,11 @@ class Membership(CopiesForLists):
                 fields=["status", "person", "id"],
                 include=["search_name"],
                 name="membership_status_idx",
+            ),
+            models.Index(
+                fields=["cell_name", "person", "id"],
+                include=["search_name"],
+                name="membership_cell_name_idx",
             ),
             # A province's members in name order, and those with a given name
             # (partyquality/search.py); the scope and the status ride along,

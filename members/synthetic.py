@@ -704,11 +704,11 @@ class Generator:
                 f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
               full_member_on, ended_on, status, current_cell_id, province_id,
-              search_name, date_of_birth, gender, ethnicity)
+              search_name, date_of_birth, gender, ethnicity, cell_name)
             SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
               admitted, full_on, ended, status, cell_id,
               -- The copies the triggers would make (they are off for big loads).
-              u.province_id, {folded_name}, dob, gender, {ethnicity}
+              u.province_id, {folded_name}, dob, gender, {ethnicity}, u.name
             FROM syn_m JOIN organizations_unit u ON u.id = cell_id
             """,
                 cost=7,

@@ -190,6 +190,25 @@ def test_a_membership_copies_its_person_birth_gender_and_ethnicity(tree) -> None
     assert _person_copies(member) == (D(1991, 6, 7), "M", "01")
 
 
+def test_a_membership_copies_its_cell_name(tree) -> None:
+    """Written with the membership, moved with a transfer, followed when the
+    cell is renamed, put right when written by hand (members/0022)."""
+    member = make_member(tree.cell1, full_name="Hà Văn Nam")
+    member.refresh_from_db()
+    assert member.cell_name == tree.cell1.name
+    services.member_transfer(
+        membership=member, to_cell=tree.cell2, date=D(2024, 5, 1), decision_number="9"
+    )
+    member.refresh_from_db()
+    assert member.cell_name == tree.cell2.name
+    Unit.objects.filter(pk=tree.cell2.pk).update(name="Chi bộ thôn Đông")
+    member.refresh_from_db()
+    assert member.cell_name == "Chi bộ thôn Đông"
+    Membership.objects.filter(pk=member.pk).update(cell_name="Chi bộ khác")
+    member.refresh_from_db()
+    assert member.cell_name == "Chi bộ thôn Đông"
+
+
 def test_a_province_officer_filters_and_sorts_on_the_copies(
     client, tree, province_officer, admin_user
 ) -> None:

@@ -139,7 +139,7 @@ def test_a_bulk_load_rebuilds_every_index_and_constraint(db) -> None:
 def _misplaced_memberships() -> int:
     """Memberships whose copies differ from their cell's province or their
     person's folded name (members/migrations/0014), date of birth, gender or
-    ethnicity (0021)."""
+    ethnicity (0021), or their cell's name (0022)."""
     memberships = Membership.objects
     return (
         memberships.exclude(province_id=F("current_cell__province_id"))
@@ -149,6 +149,7 @@ def _misplaced_memberships() -> int:
             memberships.filter(date_of_birth__isnull=True),
             memberships.exclude(gender=F("person__gender")),
             memberships.exclude(ethnicity=F("person__ethnicity")),
+            memberships.exclude(cell_name=F("current_cell__name")),
         )
         .count()
     )
