@@ -354,6 +354,7 @@ class Membership(CopiesForLists):
                     "ethnicity",
                     "admitted_on",
                     "person",
+                    "cell_name",
                 ],
                 name="membership_province_name_idx",
             ),

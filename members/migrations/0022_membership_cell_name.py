@@ -103,6 +103,30 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
         migrations.RunSQL(TRIGGERS, UNDO_TRIGGERS),
+        # A province's index holds it too: a province officer's search
+        # sorted by cell is found then sorted from that index alone.
+        migrations.RemoveIndex(
+            model_name="membership",
+            name="membership_province_name_idx",
+        ),
+        migrations.AddIndex(
+            model_name="membership",
+            index=models.Index(
+                fields=["province", "search_name", "id"],
+                include=(
+                    "current_cell",
+                    "status",
+                    "search_given_name",
+                    "date_of_birth",
+                    "gender",
+                    "ethnicity",
+                    "admitted_on",
+                    "person",
+                    "cell_name",
+                ),
+                name="membership_province_name_idx",
+            ),
+        ),
         migrations.AddIndex(
             model_name="membership",
             index=models.Index(
