@@ -176,15 +176,19 @@ def other_matches_share(word: str, *, prefix: bool) -> OtherMatches:
         words, shares = stats.get(index, ([], []))
         return sum(f for w, f in zip(words, shares, strict=False) if listed_matches(w))
 
-    leading = share(
-        LEADING_WORDS_INDEX, (lambda w: w.startswith(word)) if prefix else word.__eq__
-    )
+    leading = share(LEADING_WORDS_INDEX, listed_as(word, prefix=prefix))
     longer = (
         share(NAME_WORDS_INDEX, lambda w: w.startswith(word) and w != word)
         if prefix
         else 0.0
     )
     return OtherMatches(leading=leading, longer_given=longer, walk_bound=walk_bound)
+
+
+def listed_as(word: str, *, prefix: bool) -> Callable[[str], bool]:
+    """Whether a word ANALYZE lists is the folded ``word`` typed, or (a
+    half-typed ``prefix``) one starting with it."""
+    return (lambda listed: listed.startswith(word)) if prefix else word.__eq__
 
 
 def _word_stats() -> dict[str, tuple[list, list]]:
@@ -315,10 +319,10 @@ class NameSearch:
         last = len(self.words) - 1
         if all(
             any(
-                w.startswith(fold(word))
-                if i == last and not self.complete
-                else w == fold(word)
-                for w in common
+                map(
+                    listed_as(fold(word), prefix=i == last and not self.complete),
+                    common,
+                )
             )
             for i, word in enumerate(self.words)
         ):

@@ -660,6 +660,31 @@ def test_an_administrators_search_in_another_sort_checks_the_name_in_its_index(
         assert "members_person" not in walk.split(" WHERE ")[0]
 
 
+def test_a_walk_that_joins_rows_to_their_names_is_never_taken_to_the_end(
+    client, admin_user, tree, monkeypatch
+) -> None:
+    """A sort whose index holds no name beside its key (none of the member
+    list's now; the cell sort before members/0022) walks by joining each row
+    to its person: past both time limits its matches are found and sorted,
+    not walked to the end (23 s for the cells)."""
+    from members.filters import MemberFilter
+    from partyquality import search
+
+    for name in ["Nguyễn Văn An", "Lê Thị Hoa", "Nguyễn Thị Hương"]:
+        make_member(tree.cell1, full_name=name)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    monkeypatch.setattr(MemberFilter, "NAMES_BESIDE", {})
+    monkeypatch.setattr(search, "walking_for_at_most", lambda *args: None)
+    monkeypatch.setattr(search, "found_for_at_most", lambda *args: None)
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as ctx:
+        listed = names(client.get(LIST, {"q": "nguyen", "o": "status"}))
+    assert sorted(listed) == ["Nguyễn Thị Hương", "Nguyễn Văn An"]
+    # Found through the word index and sorted: no walk with sorting priced out.
+    assert not any("enable_sort = off" in q["sql"] for q in ctx.captured_queries)
+
+
 def test_a_rare_word_in_another_sort_is_found_without_a_walk(
     client, admin_user, tree
 ) -> None:
