@@ -92,5 +92,12 @@ UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name", "provinc
 PositionHoldingHistory = _event_model(
     PositionHolding,
     "PositionHoldingHistory",
-    exclude=["province", "search_name", "search_given_name"],
+    exclude=[
+        "province",
+        "search_name",
+        "search_given_name",
+        "date_of_birth",
+        "gender",
+        "ethnicity",
+    ],
 )

@@ -185,9 +185,10 @@ LEFT_STATUSES = (
 
 class CopiesForLists(models.Model):
     """Copies kept by triggers for the member and cadre lists, whatever
-    writes the rows: the province of the row's unit (``Unit.province``) and
-    its person's folded name (migrations members/0014 for memberships, 0015
-    for holdings; the bulk generator writes them itself).
+    writes the rows: the province of the row's unit (``Unit.province``), its
+    person's folded name (migrations members/0014 for memberships, 0015 for
+    holdings; the bulk generator writes them itself) and its person's date of
+    birth, gender and ethnicity.
 
     With them one index holds a province's members in name order, so the
     list of a province of 200,000 members reads its first page from its own
@@ -212,6 +213,17 @@ class CopiesForLists(models.Model):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
+    # Copies of the person's date of birth, gender and ethnicity (members/0021
+    # for memberships, 0023 for holdings): a list filters and sorts on its
+    # own rows, not on the 5 million people joined one by one — a province's
+    # members from its name index alone, the country's ~100,000 holdings
+    # without reading the people (bench/RESULTS.md). The person's own fields
+    # are the record; these are never written by the application.
+    date_of_birth = models.DateField(null=True, editable=False)
+    gender = models.CharField(
+        max_length=1, choices=Gender.choices, default="", editable=False
+    )
+    ethnicity = models.CharField(max_length=2, default="", editable=False)
 
     class Meta:
         abstract = True
@@ -220,17 +232,6 @@ class CopiesForLists(models.Model):
 class Membership(CopiesForLists):
     """One span of party membership, from admission to leaving."""
 
-    # Copies of the person's, kept by triggers (migration members/0021) as
-    # the name is (``CopiesForLists``), for a province's list: its index
-    # holds them beside the name, so a province officer's filters by age,
-    # gender or ethnicity and sort by date of birth read the province's own
-    # range alone, not its 150,000 people one by one (bench/RESULTS.md).
-    # The person's own fields are the record; these are never written.
-    date_of_birth = models.DateField(null=True, editable=False)
-    gender = models.CharField(
-        max_length=1, choices=Gender.choices, default="", editable=False
-    )
-    ethnicity = models.CharField(max_length=2, default="", editable=False)
     # A copy of the current cell's name (members/0022), for the list sorted
     # by cell: its index holds the name beside it, so a name search in that
     # order is walked as in the other sorts, not by walking the country's

@@ -151,6 +151,31 @@ def test_a_merger_of_provinces_moves_the_holdings_copies(tree, other_province) -
     assert _holding_copies(moved)[0] == tree.province.pk
 
 
+def test_a_holding_copies_its_person_birth_gender_and_ethnicity(tree) -> None:
+    """Written with the holding, followed when the person's change (by a
+    service or any UPDATE), put right when written by hand (members/0023)."""
+    from members.models import PositionHolding
+
+    holding = _holding("Lò Thị Mai", tree.commune)
+    services.person_update(
+        person=holding.person, gender="F", ethnicity="03", date_of_birth=D(1990, 4, 5)
+    )
+    holding.refresh_from_db()
+    assert (holding.date_of_birth, holding.gender, holding.ethnicity) == (
+        D(1990, 4, 5),
+        "F",
+        "03",
+    )
+    Person.objects.filter(pk=holding.person_id).update(gender="M", ethnicity="01")
+    PositionHolding.objects.filter(pk=holding.pk).update(date_of_birth=D(2000, 1, 1))
+    holding.refresh_from_db()
+    assert (holding.date_of_birth, holding.gender, holding.ethnicity) == (
+        D(1990, 4, 5),
+        "M",
+        "01",
+    )
+
+
 def _officer_of(unit: Unit) -> object:
     user = UserFactory()
     assign(user, unit, Role.OFFICER)

@@ -157,10 +157,18 @@ def _misplaced_memberships() -> int:
 
 def _misplaced_holdings() -> int:
     """Position holdings whose copies differ from their unit's province or
-    their person's folded name (members/migrations/0015)."""
+    their person's folded name (members/migrations/0015), date of birth,
+    gender or ethnicity (0023)."""
+    holdings = PositionHolding.objects
     return (
-        PositionHolding.objects.exclude(province_id=F("unit__province_id"))
-        .union(PositionHolding.objects.exclude(search_name=F("person__search_name")))
+        holdings.exclude(province_id=F("unit__province_id"))
+        .union(
+            holdings.exclude(search_name=F("person__search_name")),
+            holdings.exclude(date_of_birth=F("person__date_of_birth")),
+            holdings.filter(date_of_birth__isnull=True),
+            holdings.exclude(gender=F("person__gender")),
+            holdings.exclude(ethnicity=F("person__ethnicity")),
+        )
         .count()
     )
 
