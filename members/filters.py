@@ -267,9 +267,10 @@ class PersonFilterSet(django_filters.FilterSet):
         """The filtered, sorted rows, perhaps re-expressed for speed."""
         return queryset
 
-    def first_ids(self, limit: int) -> list[int] | None:
+    def first_ids(self, limit: int, needed: int | None = None) -> list[int] | None:
         """Ids of the first ``limit`` rows of a name search, names starting
-        with the words first; None without a search."""
+        with the words first; None without a search. Perhaps only the
+        ``needed`` first, with the count of matches (``FirstIds``)."""
         if self.name_search is None or self.unsearched is None:
             return None
         order = self.unsearched.query.order_by
@@ -280,6 +281,7 @@ class PersonFilterSet(django_filters.FilterSet):
             limit,
             at_once=self.few_rows(),
             beside=self.NAMES_BESIDE.get(first_key),
+            needed=needed,
         )
 
     # The folded name held beside each sort key in that sort's index

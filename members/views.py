@@ -40,6 +40,7 @@ from organizations.models import Unit
 from partyquality.access import can_write, get_for_user
 from partyquality.http import AuthedRequest
 from partyquality.queries import list_page_settings
+from partyquality.search import FirstIds
 
 # The access log keeps at most this many ids of one export (record_access caps too).
 EXPORT_LOG_MAX_IDS = 5000
@@ -59,7 +60,9 @@ class CappedPaginator(Paginator):
 
     ``first_ids``: for a name search the ids of the first ``CAP`` + 1 matches
     are read once, in the search's own order (names starting with the words
-    first: partyquality/search.py), and give both the count and the page.
+    first: partyquality/search.py), and give both the count and the page —
+    or, when the search counted its matches apart (``FirstIds``), the count
+    and the first page's ids; a later page's are read when asked for.
     """
 
     CAP = 2_000
@@ -67,7 +70,7 @@ class CappedPaginator(Paginator):
     def __init__(
         self,
         *args: Any,
-        first_ids: Callable[[int], list[int] | None] | None = None,
+        first_ids: Callable[..., list[int] | None] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -77,10 +80,12 @@ class CappedPaginator(Paginator):
     def _first_ids(self) -> list[int] | None:
         if self._read_first_ids is None:
             return None
-        return self._read_first_ids(self.CAP + 1)
+        return self._read_first_ids(self.CAP + 1, needed=self.per_page)
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self._first_ids, FirstIds):
+            return self._first_ids.matches
         if self._first_ids is not None:
             return len(self._first_ids)
         rows = self.object_list.order_by().values("pk")
@@ -97,7 +102,11 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:  # as Paginator.page: never past the count
             top = self.count
         if self._first_ids is not None:
-            ids = self._first_ids[bottom:top]
+            first_ids = self._first_ids
+            if len(first_ids) < top and len(first_ids) < self.count:
+                # Only the first page's were read: read up to this one's.
+                first_ids = self._read_first_ids(self.CAP + 1, needed=top)
+            ids = first_ids[bottom:top]
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}

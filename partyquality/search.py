@@ -100,6 +100,17 @@ WALK_SHARE = 0.02
 # (``NameSearch._ids_in_another_order``).
 WALK_TIME_MS = 300
 
+# How long a walk may look for all the matches the list counts (2,001) of
+# a search of several words before they are found unsorted through the word
+# index instead, and how long that may take. Words common together fill the
+# count within it (~250,000 index entries); words seldom together ("nguyen
+# le", none; "nguyen van an", 0.3 %) are found in 30–120 ms — then sorted if
+# fewer, else only the page's few walked for — where the walk to 2,001 took
+# 150 ms to 300 ms and more (bench/RESULTS.md). A single common word is
+# walked as before: its matches are too many to read unsorted.
+COUNT_WALK_MS = 40
+COUNT_TIME_MS = 150
+
 # A search in another sort whose words fewer people than this hold together
 # is found through the word index and sorted at once, without a walk: a walk
 # for a rare word ("h'mai") reads the whole sort index to its time limit.
@@ -407,6 +418,7 @@ class NameSearch:
         *,
         at_once: bool = False,
         beside: str | None = None,
+        needed: int | None = None,
     ) -> list[int]:
         """Ids of the first ``limit`` matches among ``queryset`` (not yet
         searched). Sorted by name, the groups of ``_groups`` are read in turn,
@@ -419,14 +431,20 @@ class NameSearch:
 
         ``beside``: the folded name held beside the first sort key in its
         index, when the list is sorted otherwise than by name; the words are
-        checked on it as that index is walked."""
+        checked on it as that index is walked.
+
+        ``needed``: how many of the ids are read now (the page's); in another
+        sort the matches may be counted apart, and only those read
+        (``FirstIds``). All ``limit`` by default."""
         if not self.words:
             return []
         order = list(queryset.query.order_by)
         if at_once or not order:
             return _ids(self.matches(queryset, fields), limit)
         if order[0] != fields.name:
-            return self._ids_in_another_order(queryset, fields, limit, beside)
+            return self._ids_in_another_order(
+                queryset, fields, limit, beside, needed or limit
+            )
         starting, given, *reordered, others = self._groups(fields)
         # The words are implied by the first two conditions (but for the
         # words before the last, in the second): checking them again would
@@ -466,6 +484,7 @@ class NameSearch:
         fields: NameFields,
         limit: int,
         beside: str | None = None,
+        needed: int | None = None,
     ) -> list[int]:
         """The first matches in a sort other than by name (date of birth,
         admission, status, cell, or names from the end of the alphabet).
@@ -487,20 +506,24 @@ class NameSearch:
         The walk checks the words on the name ``beside`` the sort key in its
         index, when there is one: read from the index alone, ~0.2 µs an
         entry, where joining each row to its person's name cost ~5 µs
-        ("huong" by status: 1.4 s found then sorted, 35 ms walked)."""
+        ("huong" by status: 1.4 s found then sorted, 35 ms walked).
+
+        The walk first looks for all ``limit`` matches (the list's count) for
+        ``COUNT_WALK_MS`` only; past it they are counted through the word
+        index: fewer than ``limit`` are found and sorted at once, more leave
+        only the ``needed`` first to walk for (``FirstIds``)."""
         if fields.name == fields.person_name:
             walked_names = replace(fields, name=beside) if beside else fields
+            walk = self._walked(queryset, walked_names)
+            found = _sorted_after_found(self.matches(queryset, fields))
             few = self.held_by_few()
-            walked = (
-                None
-                if few
-                else walking_for_at_most(
-                    WALK_TIME_MS, self._walked(queryset, walked_names), limit
-                )
-            )
+            if not few and len(self.words) > 1:
+                ids = self._counted_apart(queryset, walk, found, limit, needed or limit)
+                if ids is not None:
+                    return ids
+            walked = None if few else walking_for_at_most(WALK_TIME_MS, walk, limit)
             if walked is not None:
                 return walked
-            found = _sorted_after_found(self.matches(queryset, fields))
             first = queryset.query.order_by[0]
             reads_names = beside is not None or (
                 isinstance(first, str) and first.lstrip("-") == fields.name
@@ -521,11 +544,37 @@ class NameSearch:
             # reading the names from its own index, goes on to the end of
             # it if need be (~1 s at most).
             with walking_in_order():
-                return _ids(self._walked(queryset, walked_names), limit)
+                return _ids(walk, limit)
         # A province's rows: the words checked on its own range of the name
         # copies (a few hundred thousand rows), not looked up in the
         # country's word index (1.1 s for "nguyen le").
         return _ids(_sorted_after_found(self._walked(queryset, fields)), limit)
+
+    def _counted_apart(
+        self,
+        queryset: QuerySet,
+        walk: QuerySet,
+        found: QuerySet,
+        limit: int,
+        needed: int,
+    ) -> list[int] | None:
+        """The first matches of several words in another sort: walked for
+        all ``limit`` briefly (``COUNT_WALK_MS``), else found unsorted
+        through the word index (up to ``limit``): fewer are sorted by id,
+        more leave the ``needed`` first to walk for, with the count
+        (``FirstIds``). None if neither way was done in its time."""
+        walked = walking_for_at_most(COUNT_WALK_MS, walk, limit)
+        if walked is not None:
+            return walked
+        unsorted = found_for_at_most(COUNT_TIME_MS, found.order_by(), limit)
+        if unsorted is None:
+            return None
+        if len(unsorted) < limit:
+            # Sorted by id alone: their words were checked (found again
+            # through the word index, they cost as much once more).
+            return _ids(_sorted_after_found(queryset.filter(pk__in=unsorted)), limit)
+        page = walking_for_at_most(WALK_TIME_MS, walk, min(needed, limit))
+        return None if page is None else FirstIds(page, matches=len(unsorted))
 
     def _reordered_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int
@@ -760,6 +809,16 @@ def _merged_ids(
     if len(sorted_parts) > 1:
         merged = merged.union(*sorted_parts[1:]).order_by(*outer)[:limit]
     return [row[0] for row in merged]
+
+
+class FirstIds(list):
+    """The first ids of a search's matches, in order, when the matches were
+    counted apart (``matches``, at most the cap asked for) and only the
+    first few of them read: the page's, not the 2,001 the count needs."""
+
+    def __init__(self, ids: list[int], *, matches: int):
+        super().__init__(ids)
+        self.matches = matches
 
 
 def not_walked(key: Any) -> Any:

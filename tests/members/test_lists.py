@@ -628,6 +628,78 @@ def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
     assert by_birth == ["Trần Nguyên Bình", "Nguyễn Thị Hoa", "Nguyễn Văn An"]
 
 
+@pytest.mark.parametrize("way", ["walked", "found, then sorted", "counted"])
+def test_a_search_of_several_words_in_another_sort_may_count_its_matches_apart(
+    client, admin_user, tree, monkeypatch, way
+) -> None:
+    """An administrator's search of several common words in another sort:
+    walked for all the list counts briefly; past it, found unsorted through
+    the word index — fewer than the cap are then sorted by id (the words not
+    looked up again), more are counted and only the page's rows walked for,
+    a later page's when it is opened. Each way lists the export's rows."""
+    from members import views
+    from partyquality import search
+
+    for i, name in enumerate(
+        [
+            "Nguyễn Văn An",
+            "Lê Văn Nguyên",
+            "Nguyễn Thị Hoa",
+            "Nguyễn Văn Bình",
+            "Trần Văn Nguyễn Long",
+            "Nguyễn Văn Cường",
+            "Phạm Văn Tám",
+        ]
+    ):
+        make_member(tree.cell1, full_name=name, date_of_birth=D(1980 + 3 * i % 7, 1, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    assert {"nguyen", "van"} <= set(search.common_words())
+    walk = search.walking_for_at_most
+    if way != "walked":  # the walk for the count runs out of time
+        monkeypatch.setattr(
+            search,
+            "walking_for_at_most",
+            lambda ms, *args: None if ms == search.COUNT_WALK_MS else walk(ms, *args),
+        )
+    if way == "counted":  # more matches than the cap, two to a page
+        monkeypatch.setattr(views.CappedPaginator, "CAP", 3)
+        monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    query = {"q": "nguyen van", "o": "dob"}
+    client.force_login(admin_user)
+    rows = _sheet(client.get(reverse("members:member_export"), query))
+    expected = [row[0] for row in rows[1:]]
+    assert expected == [  # born 1980 to 1985 ("Nguyễn Thị Hoa": no "van")
+        "Nguyễn Văn An",
+        "Nguyễn Văn Cường",
+        "Nguyễn Văn Bình",
+        "Lê Văn Nguyên",
+        "Trần Văn Nguyễn Long",
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST, query)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    if way == "counted":
+        assert names(response) == expected[:2]
+        assert "Hơn 3 đảng viên" in response.content.decode()
+        # Counted up to the cap + 1 unsorted; the page's 2 rows walked for.
+        assert any(sql.endswith("LIMIT 4") and "to_tsvector" in sql for sql in sqls)
+        assert any(sql.endswith("LIMIT 2") and "LIKE" in sql for sql in sqls)
+        assert names(client.get(LIST, {**query, "page": 2})) == expected[2:4]
+        return
+    assert names(response) == expected
+    by_id = [  # the ids of the matches found, sorted (not the page's rows)
+        sql
+        for sql in sqls
+        if sql.startswith('SELECT "members_membership"."id" AS "pk"')
+        and '"members_membership"."id" IN (' in sql
+    ]
+    if way == "found, then sorted":
+        assert by_id and "to_tsvector" not in by_id[0].split(" WHERE ")[1]
+    else:
+        assert not by_id
+
+
 @pytest.mark.parametrize(
     ("sort", "table"),
     [
