@@ -36,9 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
-from django.db.models import Case, F, Func, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, Lookup, Q, QuerySet, Value, When
 
 from partyquality.queries import (
     exact_bitmaps,
@@ -572,7 +573,7 @@ class NameSearch:
         if len(unsorted) < limit:
             # Sorted by id alone: their words were checked (found again
             # through the word index, they cost as much once more).
-            return _ids(_sorted_after_found(queryset.filter(pk__in=unsorted)), limit)
+            return _ids(_sorted_after_found(queryset.filter(_among(unsorted))), limit)
         page = walking_for_at_most(WALK_TIME_MS, walk, min(needed, limit))
         return None if page is None else FirstIds(page, matches=len(unsorted))
 
@@ -837,6 +838,26 @@ def _sorted_after_found(queryset: QuerySet) -> QuerySet:
     if not order:
         return queryset
     return queryset.order_by(not_walked(order[0]), *order[1:])
+
+
+class _IsAmong(Lookup):
+    """``lhs = ANY(rhs)``, ``rhs`` an array."""
+
+    lookup_name = "is_among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _among(ids: list[int]) -> _IsAmong:
+    """The rows whose id is one of ``ids``, given as one array (``id =
+    ANY(%s)``): 2,000 ids as 2,000 parameters (``pk__in``) cost ~20 ms of
+    Python to write into the query."""
+    ids_array = Value(ids, output_field=ArrayField(models.BigIntegerField()))
+    return _IsAmong(F("pk"), ids_array)
 
 
 def _starting_with(field: str, start: str) -> Q:
