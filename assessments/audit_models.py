@@ -99,5 +99,6 @@ PositionHoldingHistory = _event_model(
         "date_of_birth",
         "gender",
         "ethnicity",
+        "holder_is_member",
     ],
 )

@@ -529,9 +529,6 @@ class CadreFilter(PersonFilterSet):
         return queryset.filter(origin=value)
 
     def filter_member(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        member = Exists(
-            Membership.objects.filter(
-                person=OuterRef("person_id"), ended_on__isnull=True
-            )
-        )
-        return queryset.filter(member if value == "yes" else ~member)
+        """On the holding's own record of it (``holder_is_member``, kept by
+        triggers from the memberships, members/0024)."""
+        return queryset.filter(holder_is_member=value == "yes")

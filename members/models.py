@@ -578,6 +578,11 @@ class PositionHolding(CopiesForLists):
     origin = models.CharField(
         _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
     )
+    # Whether the holder is a party member now (a membership not ended), kept
+    # by triggers (members/0024) for the cadre list's "member" filter: the
+    # country's ~100,000 holdings are filtered on their own rows, not each
+    # looked up among 5 million memberships (150 ms, bench/RESULTS.md).
+    holder_is_member = models.BooleanField(default=False, editable=False)
     objects = PositionHoldingQuerySet.as_manager()
 
     class Meta:

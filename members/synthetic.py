@@ -812,7 +812,7 @@ class Generator:
                 f"""
             INSERT INTO members_positionholding (person_id, unit_id, position_id,
               valid_from, valid_to, is_concurrent, origin, province_id, search_name,
-              date_of_birth, gender, ethnicity)
+              date_of_birth, gender, ethnicity, holder_is_member)
             SELECT {person0} + seq, superior_id,
               ({_sql_array(positions)})[1 + floor(r_c24 * {len(positions)})::int],
               GREATEST(admitted + 30, DATE '2020-10-01'), NULL, r_c25 < 0.1,
@@ -820,7 +820,7 @@ class Generator:
                    WHEN r_when < 0.96 THEN 'rotated_horizontal' WHEN r_when < 0.98
                    THEN 'armed_forces' ELSE 'graduates' END,
               -- The copies the triggers would make (they are off for big loads).
-              u.province_id, {folded_name}, dob, gender, {ethnicity}
+              u.province_id, {folded_name}, dob, gender, {ethnicity}, ended IS NULL
             FROM syn_m JOIN organizations_unit u ON u.id = superior_id WHERE {cadre}
             """,
                 cost=0.3,

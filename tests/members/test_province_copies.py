@@ -176,6 +176,45 @@ def test_a_holding_copies_its_person_birth_gender_and_ethnicity(tree) -> None:
     )
 
 
+def test_a_holding_knows_whether_its_holder_is_a_member_now(tree) -> None:
+    """Set when the holding is written, and again by every statement that
+    writes its holder's memberships: an admission, a leaving, a deletion,
+    a raw UPDATE; a value written by hand is put right (members/0024)."""
+    from members.models import PositionHolding
+
+    def is_member(holding) -> bool:
+        holding.refresh_from_db()
+        return holding.holder_is_member
+
+    holding = _holding("Hà Văn Trưởng", tree.commune)
+    assert not is_member(holding)
+    membership = services.member_admit(
+        person=holding.person,
+        cell=tree.cell1,
+        admitted_on=D(2020, 3, 2),
+        decision_number="12-QĐ/ĐU",
+    )
+    assert is_member(holding)
+    PositionHolding.objects.filter(pk=holding.pk).update(holder_is_member=False)
+    assert is_member(holding)
+    services.member_leave(
+        membership=membership,
+        kind="resignation",
+        date=D(2024, 1, 5),
+        decision_number="3",
+    )
+    assert not is_member(holding)
+    Membership.objects.filter(pk=membership.pk).update(ended_on=None)
+    assert is_member(holding)
+    other = _holding("Lò Văn Pọm", tree.commune, "party_secretary")
+    member = make_member(tree.cell2, person=other.person)
+    assert is_member(other)
+    assert is_member(holding)
+    Membership.objects.filter(pk__in=[member.pk, membership.pk]).delete()
+    assert not is_member(other)
+    assert not is_member(holding)
+
+
 def _officer_of(unit: Unit) -> object:
     user = UserFactory()
     assign(user, unit, Role.OFFICER)

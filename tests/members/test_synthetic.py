@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from assessments.models import MemberClassification, UnitClassification
 from members.models import (
@@ -158,7 +158,7 @@ def _misplaced_memberships() -> int:
 def _misplaced_holdings() -> int:
     """Position holdings whose copies differ from their unit's province or
     their person's folded name (members/migrations/0015), date of birth,
-    gender or ethnicity (0023)."""
+    gender or ethnicity (0023), or whether their holder is a member now (0024)."""
     holdings = PositionHolding.objects
     return (
         holdings.exclude(province_id=F("unit__province_id"))
@@ -168,9 +168,16 @@ def _misplaced_holdings() -> int:
             holdings.filter(date_of_birth__isnull=True),
             holdings.exclude(gender=F("person__gender")),
             holdings.exclude(ethnicity=F("person__ethnicity")),
+            holdings.exclude(holder_is_member=Exists(_current_memberships)),
         )
         .count()
     )
+
+
+# A holding's holder's memberships not ended (members/0024).
+_current_memberships = Membership.objects.filter(
+    person=OuterRef("person_id"), ended_on__isnull=True
+)
 
 
 def test_a_bulk_load_writes_the_copies_the_triggers_would(db) -> None:
