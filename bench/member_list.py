@@ -4,7 +4,8 @@
         python bench/member_list.py [--runs 7] [--query "status=full&gender=F&q=nguyen van" ...]
 
 Runs in-process through Django's test client (no network), so the time is
-server time: the view, its queries and the template. Two users are measured:
+server time: the view, its queries and the template (``--sweep``: the
+once-slow searches and filters, the slowest listed last). Two users are measured:
 an officer assigned to one synthetic province (province scale: ~200,000
 members in reach) and an administrator, who sees every synthetic province
 (national scale once ``generate_synthetic --scale national`` has run).
@@ -38,11 +39,54 @@ DEFAULT_QUERIES = [
     "status=full&gender=F&q=huong",
 ]
 
+# ``--sweep``: the searches and filters that were once slow (bench/RESULTS.md),
+# one to three words in every sort, rare and absent combinations, the person's
+# and the qualifications' filters. The slowest are listed last.
+SWEEP_QUERIES = [
+    "",
+    "q=nguyen",
+    "q=nguyen thi huong",
+    "q=huong",
+    "q=h'mai",
+    "q=nguyen le",
+    "o=-name",
+    "o=dob",
+    "o=-dob",
+    "o=admitted",
+    "o=-admitted",
+    "o=status",
+    "o=cell",
+    "o=-cell",
+    "o=-name&q=nguyen",
+    "o=-name&q=tran van",
+    "o=dob&q=nguyen",
+    "o=dob&q=nguyen le",
+    "o=admitted&q=thi",
+    "o=cell&q=nguyen",
+    "o=cell&q=nguyen le",
+    "o=status&q=nguyen van an",
+    "o=status&q=le thi hoa",
+    "status=active&political=pol_advanced&q=thi",
+    "gender=F&age=lt30",
+    "age=30_39&professional=university",
+    "general=primary",
+    "political=pol_advanced",
+    "professional=master",
+    "studying=yes",
+    "years=lt5&ethnicity=minority",
+    "status=probationary&o=-dob",
+    "q=tran van nam&o=-admitted",
+    "q=van&o=-dob",
+]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--query", action="append", dest="queries")
+    parser.add_argument(
+        "--sweep", action="store_true", help="the once-slow queries, slowest last"
+    )
     parser.add_argument("--list-url", default="members:member_list")
     parser.add_argument("--person-url", default="members:person_detail")
     args = parser.parse_args()
@@ -104,17 +148,25 @@ def main() -> None:
             queries, status = len(ctx.captured_queries), response.status_code
         return statistics.median(times), queries, status
 
-    for query in args.queries or DEFAULT_QUERIES:
+    measured: list[tuple[float, str]] = []
+    queries_asked = args.queries or (SWEEP_QUERIES if args.sweep else DEFAULT_QUERIES)
+    for query in queries_asked:
         url = f"{list_url}?{query}"
         for label, user in (
             ("province officer", officer),
             ("administrator (all)", admin),
         ):
             ms, queries, status = measure(user, url)
-            print(
+            line = (
                 f"member list [{label}] {url}: {ms:.0f} ms median, "
                 f"{queries} queries, HTTP {status}"
             )
+            measured.append((ms, line))
+            print(line)
+    if args.sweep:
+        print("slowest:")
+        for _ms, line in sorted(measured)[-8:]:
+            print(f"  {line}")
     person = (
         Membership.objects.filter(current_cell__isnull=False)
         .order_by("id")
