@@ -506,16 +506,26 @@ class Qualification(models.Model):
             # The people holding a level, for the lists' qualification
             # filters: most levels are held by few ("advanced political
             # theory": 0.2 % of people), and the list walked a province's
-            # names testing each (1.3 s); from this index, 0.15 s. General
-            # education is left out: every person has a level of it, and
-            # with it PostgreSQL hashed a million rows for "lower secondary"
-            # (0.05 → 0.46 s). Extended statistics (members/0019) tell it
-            # how often each level is held: its guesses were 4× too low.
+            # names testing each (1.3 s); from this index, 0.15 s. Extended
+            # statistics (members/0019) tell PostgreSQL how often each level
+            # is held: its guesses were 4× too low. The levels held by many
+            # are tested person by person (``PersonFilterSet.filter_highest``).
             models.Index(
                 fields=["level", "status", "person"],
                 include=["dimension"],
                 condition=~Q(dimension="general"),
                 name="qualification_level_idx",
+            ),
+            # General education apart, and without upper secondary (three
+            # people in four), so the index above stays as small as the
+            # probes of its levels want it (members/0025): without primary
+            # education here, PostgreSQL read all 7 million qualifications
+            # in their order on disk until it met a province's people (0.6 s
+            # for the last province's officer, bench/RESULTS.md).
+            models.Index(
+                fields=["level", "status", "person"],
+                condition=Q(dimension="general") & ~Q(level="upper_secondary"),
+                name="qualification_general_idx",
             ),
         ]
 

@@ -186,6 +186,44 @@ def test_a_qualification_filter_takes_each_persons_highest_completed_level(
     assert names(client.get(LIST, {"political": "pol_intermediate"})) == ["Cao Văn Hai"]
 
 
+@pytest.mark.parametrize("user", ["secretary", "province_officer", "admin_user"])
+def test_a_level_held_by_many_is_tested_row_by_row_for_a_part_of_the_country(
+    client, tree, request, user
+) -> None:
+    """ANALYZE counts the holders of each level: one held by a tenth of
+    people or more (university here) is tested row by row by a secretary or
+    a province officer (a subquery, never a join reading the level's index
+    in person order); a level held by few (master), and every level for an
+    administrator, is found from the level index. Each lists the highest
+    completed level, as the export does."""
+    from members.filters import PROBED_LEVEL_SHARE, level_share
+
+    levels = ["university"] * 6 + ["college"] * 3 + ["master"]
+    for i, level in enumerate(levels):
+        member = make_member(tree.cell1, full_name=f"Đỗ Văn {chr(65 + i)}")
+        services.qualification_add(
+            person=member.person, dimension="professional", level=level
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_qualification")
+        cursor.execute("ANALYZE members_person")
+    assert level_share("university") >= PROBED_LEVEL_SHARE > level_share("master")
+    client.force_login(request.getfixturevalue(user))
+    for level, expected in [
+        ("university", [f"Đỗ Văn {chr(65 + i)}" for i in range(6)]),
+        ("master", ["Đỗ Văn J"]),
+    ]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert names(client.get(LIST, {"professional": level})) == expected
+        sql = "\n".join(q["sql"] for q in ctx.captured_queries)
+        tested = f'"U0"."level" = \'{level}\'' in sql and "LIMIT 1) IS NOT NULL" in sql
+        assert tested == (level == "university" and user != "admin_user"), level
+        rows = _sheet(
+            client.get(reverse("members:member_export"), {"professional": level})
+        )
+        assert [row[0] for row in rows[1:]] == expected
+
+
 def test_filter_by_position_held_today(client, secretary, people) -> None:
     client.force_login(secretary)
     pk = position("party_secretary").pk
@@ -949,8 +987,8 @@ def _count_queries(client, url: str) -> int:
         # the names starting with the words, then (as they do not fill the
         # cap here) those with the word as given name, then how common it is
         # among other names, the longer given names starting with it, then
-        # the others.
-        ("?q=van&status=active&professional=university&age=40_49", 14),
+        # the others; and how many hold the level (``level_share``).
+        ("?q=van&status=active&professional=university&age=40_49", 15),
         # Three words: also the names starting with them in another order
         # (five orders, one query, walked in order: two more to set it).
         ("?q=an+van+nguyen", 16),
