@@ -71,20 +71,19 @@ MemberClassificationHistory = _event_model(
 PersonHistory = _event_model(
     Person, "PersonHistory", exclude=["search_name", "search_given_name"]
 )
-# Copies kept by triggers for the member list's search (members.models), not
-# facts of the record: a rename or a move of the tree is not a member's event.
+# Copies kept by triggers for the member and cadre lists (members.models
+# CopiesForLists), not facts of the record: a rename or a move of the tree is
+# not a member's event.
+COPIES_FOR_LISTS = [
+    "province",
+    "search_name",
+    "search_given_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+]
 MembershipHistory = _event_model(
-    Membership,
-    "MembershipHistory",
-    exclude=[
-        "province",
-        "search_name",
-        "search_given_name",
-        "date_of_birth",
-        "gender",
-        "ethnicity",
-        "cell_name",
-    ],
+    Membership, "MembershipHistory", exclude=[*COPIES_FOR_LISTS, "cell_name"]
 )
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
@@ -92,13 +91,5 @@ UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name", "provinc
 PositionHoldingHistory = _event_model(
     PositionHolding,
     "PositionHoldingHistory",
-    exclude=[
-        "province",
-        "search_name",
-        "search_given_name",
-        "date_of_birth",
-        "gender",
-        "ethnicity",
-        "holder_is_member",
-    ],
+    exclude=[*COPIES_FOR_LISTS, "holder_is_member"],
 )
