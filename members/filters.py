@@ -37,7 +37,7 @@ from members.qualifications import (
 )
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
-from partyquality.access import is_admin, reach_province, root_unit_ids
+from partyquality.access import is_admin, reach_province, root_unit_ids, whole_province
 from partyquality.search import NameFields, NameSearch, not_walked
 from partyquality.widgets import LongSelect
 
@@ -315,7 +315,13 @@ class PersonFilterSet(django_filters.FilterSet):
             at_once=self.few_rows(),
             beside=self.NAMES_BESIDE.get(first_key),
             needed=needed,
+            walk_province=self.walks_province(),
         )
+
+    def walks_province(self) -> bool:
+        """The rows are one whole province's, read by their copy of it, which
+        the list's sort indexes hold: a search may walk them in order."""
+        return False
 
     # The folded name held beside each sort key in that sort's index
     # (members/0020): a search in that order checks the words there.
@@ -472,6 +478,13 @@ class MemberFilter(PersonFilterSet):
         if there is one."""
         user = getattr(self.request, "user", None)
         return reach_province(user) if user is not None else None
+
+    def walks_province(self) -> bool:
+        """An officer of a whole province sees its memberships by their copy
+        of it (``Membership.visible_to``), which leads the province's sort
+        indexes (members/0026); another user's scope is tested on the cell."""
+        user = getattr(self.request, "user", None)
+        return self.province is not None and whole_province(user) == self.province
 
     # The person's fields the membership has copies of (Membership.gender…).
     PERSON_COPIES = ("date_of_birth", "gender", "ethnicity")

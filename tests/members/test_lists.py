@@ -740,6 +740,52 @@ def test_a_search_of_several_words_in_another_sort_may_count_its_matches_apart(
         assert not by_id
 
 
+@pytest.mark.parametrize("words", ["nguyen", "huong"])
+def test_a_whole_provinces_search_in_another_sort_walks_its_range_for_common_words(
+    client, tree, province_officer, words
+) -> None:
+    """An officer of a whole province searching a word many people hold
+    ("nguyen") in another sort walks the province's range of that sort's
+    index in order (members/0026), checking the words on the name beside the
+    key; a word few hold ("huong") is found and sorted at once. Either way the
+    list is the export's, in each sort."""
+    PersonFactory.create_batch(30)  # "Nguyễn Văn Thử …", members of nothing
+    for i, name in enumerate(
+        [
+            "Nguyễn Văn An",
+            "Lê Thị Hương",
+            "Trần Nguyên Bình",
+            "Nguyễn Thị Hoa",
+            "Nguyễn Văn Tám",
+            "Lê Văn Hùng",
+        ]
+    ):
+        make_member(
+            tree.cell1 if i % 2 else tree.cell2,
+            full_name=name,
+            date_of_birth=D(1990 - 7 * i % 5, 1, 1 + i),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    client.force_login(province_officer)
+    for sort in ["dob", "-name", "admitted", "-status", "cell"]:
+        query = {"q": words, "o": sort}
+        with CaptureQueriesContext(connection) as ctx:
+            listed = names(client.get(LIST, query))
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        rows = _sheet(client.get(reverse("members:member_export"), query))
+        assert listed == [row[0] for row in rows[1:]], sort
+        walked = any("enable_sort = off" in sql for sql in sqls)
+        assert walked == (words == "nguyen"), sort
+    # Born 1986, 1987, 1989, 1990.
+    assert names(client.get(LIST, {"q": "nguyen", "o": "dob"})) == [
+        "Trần Nguyên Bình",
+        "Nguyễn Văn Tám",
+        "Nguyễn Thị Hoa",
+        "Nguyễn Văn An",
+    ]
+
+
 @pytest.mark.parametrize(
     ("sort", "table"),
     [
