@@ -220,12 +220,6 @@ def _word_stats() -> dict[str, tuple[list, list]]:
         return {name: (words or [], shares or []) for name, words, shares in cursor}
 
 
-def common_words() -> list[str]:
-    """The words ANALYZE lists as common in people's names (over ~1 % of
-    them: "nguyen", "thi", "huong"); any other word is rarer."""
-    return _word_stats().get(NAME_WORDS_INDEX, ([], []))[0]
-
-
 LONGER_GIVEN_NAMES_SQL = """
 WITH RECURSIVE longer(name) AS (
     (SELECT search_given_name FROM members_person

@@ -20,13 +20,18 @@ from members.filters import MemberFilter
 from members.models import Membership
 from organizations.models import Kind, Level
 from partyquality.access import request_scope
-from partyquality.search import other_matches_share
+from partyquality.search import NameSearch, other_matches_share
 from tests.factories import make_unit
 from tests.members.factories import PersonFactory, make_member, position
 
 D = datetime.date
 LIST = reverse("members:member_list")
 CADRES = reverse("members:cadre_list")
+
+
+def _listed_as_common(word: str) -> bool:
+    """ANALYZE lists the whole ``word`` among the common words of names."""
+    return NameSearch.parse(word + " ").listed_shares()[0] > 0
 
 
 def names(response) -> list[str]:
@@ -649,7 +654,7 @@ def test_a_search_in_another_sort_lists_its_matches_in_that_sort(
         )
     with connection.cursor() as cursor:  # "nguyen" common: walked, not counted
         cursor.execute("ANALYZE members_person")
-    assert "nguyen" in search.common_words()
+    assert _listed_as_common("nguyen")
     if way != "walked":
         monkeypatch.setattr(search, "walking_for_at_most", lambda *args: None)
     if way == "walked to the end":
@@ -697,7 +702,8 @@ def test_a_search_of_several_words_in_another_sort_may_count_its_matches_apart(
         make_member(tree.cell1, full_name=name, date_of_birth=D(1980 + 3 * i % 7, 1, 1))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_person")
-    assert {"nguyen", "van"} <= set(search.common_words())
+    assert _listed_as_common("nguyen")
+    assert _listed_as_common("van")
     walk = search.walking_for_at_most
     if way == "too rare together to walk":  # as if the index were walked slowly
         monkeypatch.setattr(search, "COUNT_WALKED_ENTRIES", 1)
@@ -866,7 +872,7 @@ def test_a_rare_word_in_another_sort_is_found_without_a_walk(
         cursor.execute("ANALYZE members_person")
     make_member(tree.cell1, full_name="H'Mai Niê", date_of_birth=D(1990, 1, 1))
     make_member(tree.cell1, full_name="Y Mai Niê", date_of_birth=D(1980, 1, 1))
-    assert "nie" not in search.common_words()
+    assert not _listed_as_common("nie")
     assert search.NameSearch.parse("nie").held_by_few()
     assert not search.NameSearch.parse("nguyen").held_by_few()
     client.force_login(admin_user)
