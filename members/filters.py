@@ -139,18 +139,20 @@ WHERE s.schemaname = current_schema() AND s.tablename = 'members_qualification'
 """
 
 
-def level_share(level: str) -> float:
-    """About which share of people hold ``level`` (a person holds one
-    qualification a level): ANALYZE's count of it among the qualifications
-    over the number of people; 0 before ANALYZE has seen them."""
+def level_shares() -> dict[str, float]:
+    """About which share of people hold each level ANALYZE lists as common
+    among the qualifications (a person holds one qualification a level): its
+    count over the number of people; none before ANALYZE has seen them."""
     with connection.cursor() as cursor:
         cursor.execute(LEVEL_SHARES_SQL)
         row = cursor.fetchone()
     if row is None or not row[0] or not row[3] or row[3] <= 0:
-        return 0.0
+        return {}
     levels, freqs, qualifications, people = row
-    held = dict(zip(levels, freqs, strict=False)).get(level, 0.0) * qualifications
-    return held / people
+    return {
+        level: freq * qualifications / people
+        for level, freq in zip(levels, freqs, strict=False)
+    }
 
 
 class PersonFilterSet(django_filters.FilterSet):
@@ -344,6 +346,11 @@ class PersonFilterSet(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         return user is not None and not is_admin(user)
 
+    @cached_property
+    def level_shares(self) -> dict[str, float]:
+        """``level_shares()``, read once for all of the page's level filters."""
+        return level_shares()
+
     def person_field(self, name: str) -> str:
         """Where the rows have the person's ``name`` (date of birth, gender,
         ethnicity): the person's own field here."""
@@ -384,7 +391,7 @@ class PersonFilterSet(django_filters.FilterSet):
             status=QualificationStatus.COMPLETED,
         )
         holding = completed.filter(level=value)
-        if self.sees_a_part and level_share(value) >= PROBED_LEVEL_SHARE:
+        if self.sees_a_part and self.level_shares.get(value, 0.0) >= PROBED_LEVEL_SHARE:
             held = f"_holds_{dimension}"
             tested = Subquery(holding.values(one=Value(1))[:1])
             having = queryset.alias(**{held: tested}).filter(

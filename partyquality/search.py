@@ -535,13 +535,16 @@ class NameSearch:
             found = _sorted_after_found(self.matches(queryset, fields))
             shares = self.listed_shares()
             few = self.held_by_few(shares)
+            walk_again = not few
             if not few and len(self.words) > 1:
-                ids = self._counted_apart(
+                ids, walk_again = self._counted_apart(
                     queryset, walk, found, limit, needed or limit, shares
                 )
                 if ids is not None:
                     return ids
-            walked = None if few else walking_for_at_most(WALK_TIME_MS, walk, limit)
+            walked = (
+                walking_for_at_most(WALK_TIME_MS, walk, limit) if walk_again else None
+            )
             if walked is not None:
                 return walked
             first = queryset.query.order_by[0]
@@ -592,12 +595,14 @@ class NameSearch:
         limit: int,
         needed: int,
         shares: list[float],
-    ) -> list[int] | None:
+    ) -> tuple[list[int] | None, bool]:
         """The first matches of several words in another sort: walked for
         all ``limit`` briefly (``COUNT_WALK_MS``), else found unsorted
         through the word index (up to ``limit``): fewer are sorted by id,
         more leave the ``needed`` first to walk for, with the count
-        (``FirstIds``). None if neither way was done in its time.
+        (``FirstIds``). None if neither way was done in its time, and
+        whether a longer walk may still find them (not when the page's few
+        were walked for ``WALK_TIME_MS`` in vain).
 
         The brief walk is left out when even words held independently
         (``shares``, their product) would be too few together to meet
@@ -605,16 +610,19 @@ class NameSearch:
         if math.prod(shares) * COUNT_WALKED_ENTRIES >= limit:
             walked = walking_for_at_most(COUNT_WALK_MS, walk, limit)
             if walked is not None:
-                return walked
+                return walked, False
         unsorted = found_for_at_most(COUNT_TIME_MS, found.order_by(), limit)
         if unsorted is None:
-            return None
+            return None, True
         if len(unsorted) < limit:
             # Sorted by id alone: their words were checked (found again
             # through the word index, they cost as much once more).
-            return _ids(_sorted_after_found(queryset.filter(_among(unsorted))), limit)
+            among = queryset.filter(_among(unsorted))
+            return _ids(_sorted_after_found(among), limit), False
         page = walking_for_at_most(WALK_TIME_MS, walk, min(needed, limit))
-        return None if page is None else FirstIds(page, matches=len(unsorted))
+        if page is None:
+            return None, False
+        return FirstIds(page, matches=len(unsorted)), False
 
     def _reordered_ids(
         self, queryset: QuerySet, fields: NameFields, limit: int

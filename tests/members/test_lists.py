@@ -201,7 +201,7 @@ def test_a_level_held_by_many_is_tested_row_by_row_for_a_part_of_the_country(
     in person order); a level held by few (master), and every level for an
     administrator, is found from the level index. Each lists the highest
     completed level, as the export does."""
-    from members.filters import PROBED_LEVEL_SHARE, level_share
+    from members.filters import PROBED_LEVEL_SHARE, level_shares
 
     PersonFactory.create_batch(30)  # people without a qualification
     levels = ["university"] * 6 + ["college"] * 3 + ["master"]
@@ -213,7 +213,8 @@ def test_a_level_held_by_many_is_tested_row_by_row_for_a_part_of_the_country(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_qualification")
         cursor.execute("ANALYZE members_person")
-    assert level_share("university") >= PROBED_LEVEL_SHARE > level_share("master")
+    shares = level_shares()
+    assert shares["university"] >= PROBED_LEVEL_SHARE > shares.get("master", 0.0)
     client.force_login(request.getfixturevalue(user))
     for level, expected in [
         ("university", [f"Đỗ Văn {chr(65 + i)}" for i in range(6)]),
@@ -801,6 +802,36 @@ def test_a_whole_provinces_search_in_another_sort_walks_its_range_for_common_wor
     ]
 
 
+def test_several_words_counted_apart_are_not_walked_again_in_vain(
+    client, admin_user, tree, monkeypatch
+) -> None:
+    """Counted through the word index, if even the page's rows cannot be
+    walked in time, the matches are found and sorted: the walk, which just
+    failed for fewer rows, is not tried again for all of them."""
+    from members import views
+    from partyquality import search
+
+    for i, name in enumerate(
+        ["Nguyễn Văn An", "Nguyễn Văn Bình", "Lê Văn Nguyên", "Nguyễn Văn Cường"]
+    ):
+        make_member(tree.cell1, full_name=name, date_of_birth=D(1980 + i, 1, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_person")
+    walks: list[int] = []
+
+    def never_in_time(milliseconds, queryset, limit):
+        walks.append(limit)
+
+    monkeypatch.setattr(search, "walking_for_at_most", never_in_time)
+    monkeypatch.setattr(views.CappedPaginator, "CAP", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(admin_user)
+    response = client.get(LIST, {"q": "nguyen van", "o": "dob"})
+    assert names(response) == ["Nguyễn Văn An", "Nguyễn Văn Bình"]
+    assert "Hơn 2 đảng viên" in response.content.decode()
+    assert walks == [3, 2]  # the count's brief walk, then the page's
+
+
 @pytest.mark.parametrize(
     ("sort", "table"),
     [
@@ -1049,7 +1080,7 @@ def _count_queries(client, url: str) -> int:
         # the names starting with the words, then (as they do not fill the
         # cap here) those with the word as given name, then how common it is
         # among other names, the longer given names starting with it, then
-        # the others; and how many hold the level (``level_share``).
+        # the others; and how many hold the level (``level_shares``).
         ("?q=van&status=active&professional=university&age=40_49", 15),
         # Three words: also the names starting with them in another order
         # (five orders, one query, walked in order: two more to set it).
