@@ -75,6 +75,8 @@ SWEEP_QUERIES = [
     "general=primary&gender=F",
     "professional=college",
     "professional=intermediate",
+    "general=primary&professional=university",
+    "general=upper_secondary&professional=university",
     "political=pol_advanced",
     "professional=master",
     "studying=yes",

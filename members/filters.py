@@ -6,6 +6,7 @@ per dimension, as reports do."""
 from __future__ import annotations
 
 import datetime
+import math
 from functools import cached_property
 
 import django_filters
@@ -351,6 +352,20 @@ class PersonFilterSet(django_filters.FilterSet):
         """``level_shares()``, read once for all of the page's level filters."""
         return level_shares()
 
+    @cached_property
+    def levels_held_together(self) -> float:
+        """About which share of people hold every level the page filters on,
+        as if held independently: two common levels seldom held together
+        ("primary" general education and a university degree: none) are
+        joined from the level index, not tested on each of a province's
+        150,000 rows for none (250 ms; 105–128 ms joined)."""
+        asked = [
+            self.form.cleaned_data.get(name)
+            for name, list_filter in self.filters.items()
+            if list_filter.method == "filter_highest"
+        ]
+        return math.prod(self.level_shares.get(level, 0.0) for level in asked if level)
+
     def person_field(self, name: str) -> str:
         """Where the rows have the person's ``name`` (date of birth, gender,
         ethnicity): the person's own field here."""
@@ -373,7 +388,8 @@ class PersonFilterSet(django_filters.FilterSet):
         """The person's highest completed level in that dimension is ``value``.
 
         For a user who sees a part of the country, a level held by many
-        (``PROBED_LEVEL_SHARE`` of people or more) is tested row by row as
+        (``PROBED_LEVEL_SHARE`` of people or more, with the page's other
+        levels: ``levels_held_together``) is tested row by row as
         the list's rows are read (a subquery PostgreSQL cannot turn into a
         join): the first 2,001 are met within ~20,000 rows. As a join,
         PostgreSQL read the holders of the level from its index in person
@@ -391,7 +407,7 @@ class PersonFilterSet(django_filters.FilterSet):
             status=QualificationStatus.COMPLETED,
         )
         holding = completed.filter(level=value)
-        if self.sees_a_part and self.level_shares.get(value, 0.0) >= PROBED_LEVEL_SHARE:
+        if self.sees_a_part and self.levels_held_together >= PROBED_LEVEL_SHARE:
             held = f"_holds_{dimension}"
             tested = Subquery(holding.values(one=Value(1))[:1])
             having = queryset.alias(**{held: tested}).filter(
