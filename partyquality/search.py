@@ -110,7 +110,7 @@ WALK_TIME_MS = 300
 # fewer, else only the page's few walked for — where the walk to 2,001 took
 # 150 ms to 300 ms and more (bench/RESULTS.md). A single common word is
 # walked as before: its matches are too many to read unsorted.
-COUNT_WALK_MS = 40
+COUNT_WALK_MS = 50
 COUNT_TIME_MS = 150
 # About how many entries of a sort's index that walk reads in its time
 # (~0.13 µs each, checking the words on the name beside the key).

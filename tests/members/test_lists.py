@@ -754,7 +754,9 @@ def test_a_search_of_several_words_in_another_sort_may_count_its_matches_apart(
         assert names(client.get(LIST, {**query, "page": 2})) == expected[2:4]
         return
     assert names(response) == expected
-    briefly_walked = any("statement_timeout = 40" in sql for sql in sqls)
+    briefly_walked = any(
+        f"statement_timeout = {search.COUNT_WALK_MS}" in sql for sql in sqls
+    )
     if way in ("walked", "too rare together to walk"):  # (the others patch it)
         assert briefly_walked == (way == "walked")
     by_id = [  # the ids of the matches found, sorted (not the page's rows)
