@@ -69,7 +69,7 @@ format: venv
 
 # Extract Vietnamese msgids and compile the English catalogue.
 messages: venv
-	$(VPY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(VPY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=var
 	$(VPY) manage.py compilemessages -l en --ignore=.venv
 
 check: venv
