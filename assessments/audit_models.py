@@ -69,7 +69,7 @@ MemberClassificationHistory = _event_model(
     MemberClassification, "MemberClassificationHistory"
 )
 PersonHistory = _event_model(
-    Person, "PersonHistory", exclude=["search_name", "search_given_name"]
+    Person, "PersonHistory", exclude=["search_name", "search_given_name", "sort_name"]
 )
 # Copies kept by triggers for the member and cadre lists (members.models
 # CopiesForLists), not facts of the record: a rename or a move of the tree is
@@ -87,7 +87,9 @@ MembershipHistory = _event_model(
 )
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
-UnitHistory = _event_model(Unit, "UnitHistory", exclude=["search_name", "province"])
+UnitHistory = _event_model(
+    Unit, "UnitHistory", exclude=["search_name", "sort_name", "province"]
+)
 PositionHoldingHistory = _event_model(
     PositionHolding,
     "PositionHoldingHistory",

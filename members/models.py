@@ -27,6 +27,7 @@ from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
+from partyquality.collation import PersonSortKey
 from partyquality.jobs import BackgroundJob
 from partyquality.search import (
     LEADING_WORDS_INDEX,
@@ -94,6 +95,13 @@ class Person(models.Model):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
+    # The name's key in the order lists of people are kept: given name first,
+    # Vietnamese alphabetical order (partyquality/collation.py, DOMAIN.md §8).
+    sort_name = models.GeneratedField(
+        expression=PersonSortKey("full_name"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,7 +110,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("người")
         verbose_name_plural = _("người")
-        ordering = ["full_name", "id"]
+        ordering = ["sort_name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(national_id__isnull=True)
@@ -112,6 +120,7 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["sort_name", "id"], name="person_sort_name_idx"),
             # Name search is by words (partyquality/search.py).
             # The lists sorted by date of birth (with the person as
             # tie-breaker): 3.2 s sorting the country, 26 ms walking this.

@@ -23,6 +23,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.querysets import UnitQuerySet
+from partyquality.collation import VnSortKey
 from partyquality.search import Unaccented
 
 
@@ -94,6 +95,13 @@ class Unit(models.Model):
     search_name = models.GeneratedField(
         expression=Unaccented("name"), output_field=models.TextField(), db_persist=True
     )
+    # The name's key in Vietnamese alphabetical order (partyquality/collation.py):
+    # lists, trees and drop-downs of units are ordered by it.
+    sort_name = models.GeneratedField(
+        expression=VnSortKey("name"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
     # The open province whose reach (``tree.subtree_ever_ids``) holds the unit,
     # set by ``tree.place_in_provinces`` after every change of the tree and
     # copied onto the unit's memberships by a trigger: the member list of a
@@ -117,7 +125,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
-        ordering = ["name"]
+        ordering = ["sort_name", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],
@@ -142,6 +150,7 @@ class Unit(models.Model):
             # The member list sorted by cell: cells in name order, each
             # cell's members read in turn (1.9 s → 23 ms nationally).
             models.Index(fields=["name", "id"], name="unit_name_idx"),
+            models.Index(fields=["sort_name", "id"], name="unit_sort_name_idx"),
         ]
 
     def __str__(self) -> str:
