@@ -15,8 +15,8 @@ from tests.factories import make_unit
 
 # Every letter of the alphabet in its order, the foreign letters in their
 # Latin places.
-LETTERS = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
-VOWELS = "a ă â e ê i o ô ơ u ư y".split()
+LETTERS = list("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
+VOWELS = list("aăâeêioôơuưy")
 # Tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
 
@@ -58,7 +58,8 @@ def test_the_letters_come_in_vietnamese_alphabetical_order() -> None:
 def test_tones_come_after_letters_in_dictionary_order() -> None:
     for vowel in VOWELS:
         expected = [toned(vowel, tone) for tone in TONES]
-        assert sorted(reversed(expected), key=vn_sort_key) == expected
+        shuffled = [expected[i] for i in (3, 5, 0, 4, 1, 2)]
+        assert sorted(shuffled, key=vn_sort_key) == expected
     # Letters decide before tones: every "ma…" before every "mă…".
     assert sorted(["mạ", "mă", "má", "ma"], key=vn_sort_key) == [
         "ma",
@@ -192,8 +193,6 @@ def test_the_embedded_server_computes_the_same_keys_as_python(
     assert keys == [(vn_sort_key(w), person_sort_key(w)) for w in words], version
     # And they sort every pair the same way as Python does.
     python_order = sorted(words, key=vn_sort_key)
-    sql_order = [w for _k, w in sorted(zip([k for k, _p in keys], words))]
-    assert [vn_sort_key(w) for w in sql_order] == [
-        vn_sort_key(w) for w in python_order
-    ]
+    sql_order = [w for _k, w in sorted(zip([k for k, _p in keys], words, strict=True))]
+    assert [vn_sort_key(w) for w in sql_order] == [vn_sort_key(w) for w in python_order]
     assert len({vn_sort_key(w) for w in words}) > 100  # not a trivial corpus
