@@ -667,6 +667,8 @@ class Target(models.Model):
     max_value = models.DecimalField(
         _("tối đa"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # "dưới 1%" is strict; "không quá 1%" is not.
+    max_exclusive = models.BooleanField(_("nhỏ hơn hẳn"), default=False)
     description = models.CharField(_("nội dung"), max_length=300)
     resolution = models.CharField(_("nghị quyết"), max_length=200, blank=True)
 
@@ -715,6 +717,8 @@ class ReportJob(BackgroundJob):
     year = models.PositiveSmallIntegerField(_("năm"))
     compare_year = models.PositiveSmallIntegerField(null=True, blank=True)
     base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # "Tạm tính": the years not approved are added, computed now.
+    provisional = models.BooleanField(_("tạm tính"), default=False)
     format = models.CharField(_("định dạng"), max_length=8)
     status = models.CharField(
         _("trạng thái"),
@@ -735,3 +739,6 @@ class ReportJob(BackgroundJob):
 
 # The audit trail's event models (pghistory triggers) live beside these.
 from assessments.audit_models import *  # noqa: E402, F403  (event models, see there)
+
+# The yearly snapshots of approved years (issue #15) live beside these.
+from assessments.snapshot_models import *  # noqa: E402, F403  (see there)

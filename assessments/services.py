@@ -26,6 +26,7 @@ from assessments.models import (
 from assessments.rules import check_sheet
 from assessments.scales import scale_for
 from assessments.selectors import can_approve_unit, grassroots_of, review_sheet
+from assessments.snapshots import year_snapshot_remove, year_snapshot_write
 from members.models import Person
 from organizations.models import Unit
 
@@ -248,6 +249,8 @@ def review_approve(*, user: User, review: OrganizationReview) -> OrganizationRev
     if review.state != ReviewState.SUBMITTED:
         raise _wrong_state(review, "duyệt")
     _transition(review, ReviewState.APPROVED, user=user)
+    # The year's figures are written once, now that they are final (issue #15).
+    year_snapshot_write(organization_id=review.organization_id, year=review.year)
     return review
 
 
@@ -262,6 +265,8 @@ def review_reopen(
     if review.state != ReviewState.APPROVED:
         raise _wrong_state(review, "mở lại")
     _transition(review, ReviewState.RETURNED, user=user, reason=reason.strip())
+    # Reopened figures are no longer official: the snapshot goes with them.
+    year_snapshot_remove(organization_id=review.organization_id, year=review.year)
     return review
 
 

@@ -108,8 +108,9 @@ def bound_text(
     max_value: Decimal | float | None,
     min_exclusive: bool,
     measure: str,
+    max_exclusive: bool = False,
 ) -> str:
-    """ "7–10", "≥ 85%", "> 90%", "≤ 1%" — the target as people write it."""
+    """ "7–10", "≥ 85%", "> 90%", "≤ 1%", "< 1%" — the target as people write it."""
     suffix = "%" if measure == "percent" else ""
     lo, hi = _num(min_value), _num(max_value)
 
@@ -117,18 +118,38 @@ def bound_text(
         return (f"{v:g}").replace(".", ",")
 
     if lo is not None and hi is not None:
-        return f"{fmt(lo)}–{fmt(hi)}{suffix}"
+        if not min_exclusive and not max_exclusive:
+            return f"{fmt(lo)}–{fmt(hi)}{suffix}"
+        return (
+            f"{'>' if min_exclusive else '≥'} {fmt(lo)}{suffix}, "
+            f"{'<' if max_exclusive else '≤'} {fmt(hi)}{suffix}"
+        )
     if lo is not None:
         return f"{'>' if min_exclusive else '≥'} {fmt(lo)}{suffix}"
-    return f"≤ {fmt(hi)}{suffix}"  # type: ignore[arg-type]
+    return f"{'<' if max_exclusive else '≤'} {fmt(hi)}{suffix}"  # type: ignore[arg-type]
+
+
+MET = "met"
+EXCEEDED = "exceeded"
+MISSED = "missed"
+OUTCOME_LABELS = {MET: _("Đạt"), EXCEEDED: _("Vượt"), MISSED: _("Chưa đạt")}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    met: bool
-    # Actual minus the nearest bound it misses (negative: short of the
-    # minimum; positive: over the maximum); 0 when the target is met.
+    # MET, EXCEEDED (above the top of a range: met and more) or MISSED.
+    status: str
+    # Actual minus the bound it passes (negative: short of the minimum;
+    # positive: over the maximum); 0 inside the target.
     gap: float
+
+    @property
+    def met(self) -> bool:
+        return self.status != MISSED
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self.status])
 
 
 def evaluate(
@@ -137,15 +158,20 @@ def evaluate(
     min_value: Decimal | float | None,
     max_value: Decimal | float | None,
     min_exclusive: bool = False,
+    max_exclusive: bool = False,
 ) -> Outcome | None:
+    """Actual against target. A range ("7–10 graduates per commune") is met
+    inside it and exceeded above it; a ceiling alone ("≤ 1% weak") is missed
+    above it. Each bound is strict or not as the target is written ("trên
+    90%" is > 90, "từ 85% trở lên" is ≥ 85)."""
     if actual is None:
         return None
     lo, hi = _num(min_value), _num(max_value)
     if lo is not None and (actual <= lo if min_exclusive else actual < lo):
-        return Outcome(False, actual - lo)
-    if hi is not None and actual > hi:
-        return Outcome(False, actual - hi)
-    return Outcome(True, 0.0)
+        return Outcome(MISSED, actual - lo)
+    if hi is not None and (actual >= hi if max_exclusive else actual > hi):
+        return Outcome(EXCEEDED if lo is not None else MISSED, actual - hi)
+    return Outcome(MET, 0.0)
 
 
 def targets_for(*, root_id: int, year: int, report: str) -> list:

@@ -429,6 +429,10 @@ class Generator:
                 (Membership._meta.db_table, "id", memberships),
                 (Person._meta.db_table, "id", persons),
                 ("assessments_unitclassification", "unit_id", units),
+                ("assessments_organizationreview", "organization_id", units),
+                ("assessments_unityearsnapshot", "unit_id", units),
+                ("assessments_postgroupyearsnapshot", "unit_id", units),
+                ("assessments_standardgapyearsnapshot", "unit_id", units),
                 (UnitLink._meta.db_table, "child_id", units),
                 (Unit._meta.db_table, "id", units),
             ]:
@@ -901,6 +905,27 @@ class Generator:
                 rows,
             )
             self.say(f"unit classifications {year}: {len(rows)}")
+            # The year's reviews: approved, but for one organization in twenty
+            # still submitted in 2025, so that official and "tạm tính"
+            # figures differ. Their snapshots are written by
+            # ``manage.py rebuild_snapshots`` (assessments/snapshots.py).
+            reviews = [
+                (
+                    unit_id,
+                    year,
+                    "approved" if year < 2025 or rnd.random() >= 0.05 else "submitted",
+                    "",
+                    now,
+                )
+                for unit_id in self.grassroots_ids
+            ]
+            _copy(
+                cursor,
+                "assessments_organizationreview",
+                ["organization_id", "year", "state", "return_reason", "updated_at"],
+                reviews,
+            )
+            self.say(f"reviews {year}: {len(reviews)}")
         return steps
 
     @staticmethod

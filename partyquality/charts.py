@@ -12,6 +12,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from partyquality import numbers
+
 # Colours distinguishable in greyscale print, first one the Party red.
 PALETTE = ("#b3261e", "#3f6c9a", "#7f8c3a", "#8a5a9e")
 
@@ -19,11 +21,14 @@ PALETTE = ("#b3261e", "#3f6c9a", "#7f8c3a", "#8a5a9e")
 @dataclass
 class Series:
     name: str
-    values: Sequence[float]
+    # None: no data (no bar is drawn, never a 0 % bar).
+    values: Sequence[float | None]
 
 
 def _fmt(value: float, unit: str) -> str:
-    return f"{value:.1f}".replace(".", ",") + unit
+    if unit == "%":
+        return numbers.percent(value)
+    return numbers.decimal(value) + unit
 
 
 def bar_chart(
@@ -43,7 +48,7 @@ def bar_chart(
     height = top + legend_h + len(labels) * group_h + 6
     plot_w = width - label_w - value_w
     peak = maximum if maximum is not None else (100.0 if unit == "%" else 0.0)
-    peak = max([peak, *(v for s in series for v in s.values)]) or 1.0
+    peak = max([peak, *(v for s in series for v in s.values if v is not None)]) or 1.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -73,7 +78,9 @@ def bar_chart(
             f'text-anchor="end">{escape(short)}</text>'
         )
         for si, s in enumerate(series):
-            value = s.values[gi] if gi < len(s.values) else 0.0
+            value = s.values[gi] if gi < len(s.values) else None
+            if value is None:
+                continue
             w = max(0.0, plot_w * value / peak)
             by = gy + si * bar_h
             colour = PALETTE[si % len(PALETTE)]

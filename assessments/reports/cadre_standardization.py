@@ -11,45 +11,40 @@ they expect to finish; the year's rotations by direction; targets.
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from assessments import standards
+from assessments import snapshots, standards
 from assessments.reports.common import (
-    COMMUNE_KINDS,
+    DELTA,
     INT,
     RATIO,
     TEXT,
+    YEAR,
     Bar,
     ChartSpec,
     Column,
     Ratio,
     Scope,
     Table,
+    YearRows,
+    delta,
     lineage_note,
     target_table,
     year_end,
 )
+from assessments.snapshots import ROTATIONS
 from assessments.targets import targets_for
-from members.models import (
-    Origin,
-    PositionGroup,
-    PositionHolding,
-    Qualification,
-    QualificationStatus,
-)
+from members.models import Origin, PositionGroup
 from organizations.models import Unit
+from partyquality import numbers
 
 SLUG = "cadre_standardization"
 TITLE = _("Báo cáo chất lượng, chuẩn hóa đội ngũ cán bộ, công chức cấp xã")
-
-UNIVERSITY = 4
-INTERMEDIATE = 2
-POLITICAL_INTERMEDIATE = 2
+# The years a reader may set beside the report's year; each is honoured.
+YEAR_OPTIONS = ("compare", "base")
 
 
 @dataclass
@@ -65,6 +60,20 @@ class Counts:
     missing: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(standards.DIMENSIONS, 0)
     )
+
+    def add(self, other: Counts) -> None:
+        for attr in (
+            "posts",
+            "university",
+            "intermediate",
+            "political",
+            "state_management",
+            "studying",
+            "standardized",
+        ):
+            setattr(self, attr, getattr(self, attr) + getattr(other, attr))
+        for d in standards.DIMENSIONS:
+            self.missing[d] += other.missing[d]
 
     def row(self) -> list:
         return [
@@ -104,6 +113,11 @@ class CadreStandardization:
     rotations: dict[str, int]
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
+    provisional: bool = False
+    approval: str = ""
+    # The totals of the comparison and base years, when asked for.
+    others: dict[int, Counts] = field(default_factory=dict)
+    others_approval: str = ""
 
     @staticmethod
     def _columns(first: str) -> list[Column]:
@@ -135,6 +149,7 @@ class CadreStandardization:
                     "Người giữ hai chức danh được tính ở mỗi chức danh; tiêu chuẩn theo chức danh tại ngày 31/12/{y}."
                 )
             ).format(y=self.year),
+            approval=self.approval,
         )
         communes = Table(
             "communes",
@@ -142,6 +157,7 @@ class CadreStandardization:
             self._columns(str(_("Đơn vị cấp xã"))),
             rows=[c.row() for c in self.communes],
             total=self.total.row(),
+            approval=self.approval,
         )
         origin_labels = dict(Origin.choices)
         rotations = Table(
@@ -154,6 +170,7 @@ class CadreStandardization:
                 if o != Origin.LOCAL
             ],
             total=[str(_("Cộng")), sum(self.rotations.values())],
+            approval=self.approval,
         )
         gaps = Table(
             "gaps",
@@ -164,7 +181,7 @@ class CadreStandardization:
                 Column(str(_("Đơn vị cấp xã")), TEXT),
                 Column(str(_("Mặt chưa đạt")), TEXT),
                 Column(str(_("Tình trạng")), TEXT),
-                Column(str(_("Năm dự kiến đạt")), INT),
+                Column(str(_("Năm dự kiến đạt")), YEAR),
             ],
             rows=[
                 [
@@ -177,39 +194,142 @@ class CadreStandardization:
                 ]
                 for g in self.gaps
             ],
+            approval=self.approval,
         )
-        tables = [groups, communes, rotations]
+        tables = [groups]
+        if self.others:
+            tables.append(self.change_table())
+        tables += [communes, rotations]
         if self.targets is not None and self.targets.rows:
             tables.append(self.targets)
         tables.append(gaps)
         return tables
 
+    def change_table(self) -> Table:
+        """The totals against the comparison and base years, in points."""
+        columns = [Column(str(_("Chỉ tiêu")), TEXT), Column(str(self.year), RATIO)]
+        for y in self.others:
+            columns += [Column(str(y), RATIO), Column(f"± {y}", DELTA)]
+        table = Table(
+            "change",
+            str(_("So sánh với các năm trước")),
+            columns,
+            note=str(_("Chênh lệch tính bằng điểm phần trăm.")),
+            approval=self.others_approval,
+        )
+        for label, attr in (
+            (_("Đại học trở lên"), "university"),
+            (_("Chuyên môn trung cấp trở lên"), "intermediate"),
+            (_("LLCT trung cấp trở lên"), "political"),
+            (_("Đạt chuẩn đủ các mặt"), "standardized"),
+        ):
+
+            def pick(c: Counts, attr: str = attr) -> Ratio:
+                return Ratio(getattr(c, attr), c.posts)
+
+            row: list = [str(label), pick(self.total)]
+            for other in self.others.values():
+                row += [pick(other), delta(pick(self.total), pick(other))]
+            table.rows.append(row)
+        return table
+
     def charts(self) -> list[ChartSpec]:
         t = self.total
+        if not t.posts:
+            return []
         return [
             ChartSpec(
                 str(_("Trình độ cán bộ, công chức cấp xã (tỷ lệ %)")),
                 bars=[
                     Bar(
                         str(_("Đại học trở lên")),
-                        Ratio(t.university, t.posts).value or 0,
+                        Ratio(t.university, t.posts).value,
                     ),
                     Bar(
                         str(_("Chuyên môn trung cấp+")),
-                        Ratio(t.intermediate, t.posts).value or 0,
+                        Ratio(t.intermediate, t.posts).value,
                     ),
                     Bar(
                         str(_("LLCT trung cấp+")),
-                        Ratio(t.political, t.posts).value or 0,
+                        Ratio(t.political, t.posts).value,
                     ),
                     Bar(
                         str(_("Quản lý nhà nước")),
-                        Ratio(t.state_management, t.posts).value or 0,
+                        Ratio(t.state_management, t.posts).value,
                     ),
-                    Bar(str(_("Đạt chuẩn")), Ratio(t.standardized, t.posts).value or 0),
+                    Bar(str(_("Đạt chuẩn")), Ratio(t.standardized, t.posts).value),
                 ],
             )
         ]
+
+
+POSTS_SQL = """
+SELECT {key}, {sums}
+FROM {relation}
+{join}
+GROUP BY {key}
+ORDER BY {order}
+"""
+GAPS_SQL = """
+SELECT p.full_name, pos.name, u.name, g.dimension, g.status, g.expected_year
+FROM {relation}
+JOIN members_person p ON p.id = g.person_id
+JOIN members_position pos ON pos.id = g.position_id
+JOIN organizations_unit u ON u.id = g.unit_id
+ORDER BY u.name, g.unit_id, pos.order, p.full_name, g.person_id,
+         array_position(%(dimensions)s, g.dimension::text)
+"""
+UNIT_SQL = """
+SELECT {sums} FROM {relation}
+"""
+UNIVERSITY_SQL = """
+SELECT u.name, f.university_cadres
+FROM {relation} JOIN organizations_unit u ON u.id = f.unit_id
+WHERE f.kind = ANY(%(commune_kinds)s) AND f.open_at_end
+ORDER BY u.name, f.unit_id
+"""
+
+
+def _counts(name: str, values: list[int]) -> Counts:
+    figures = dict(
+        zip(snapshots.POST_FIGURES, (int(v or 0) for v in values), strict=True)
+    )
+    return Counts(
+        name,
+        posts=figures["posts"],
+        university=figures["university"],
+        intermediate=figures["intermediate"],
+        political=figures["political"],
+        state_management=figures["state_management"],
+        studying=figures["studying"],
+        standardized=figures["standardized"],
+        missing={d: figures[f"missing_{d}"] for d in standards.DIMENSIONS},
+    )
+
+
+def posts_by(rows: YearRows, by: str) -> list[Counts]:
+    """Posts summed per position group (``by="group"``) or per commune."""
+    params: dict = {}
+    relation = rows.posts(params)
+    sums = ", ".join(f"sum(p.{f})" for f in snapshots.POST_FIGURES)
+    if by == "group":
+        sql = POSTS_SQL.format(
+            key="p.position_group", sums=sums, relation=relation, join="", order="1"
+        )
+    else:
+        sql = POSTS_SQL.format(
+            key="u.name, p.unit_id",
+            sums=sums,
+            relation=relation,
+            join="JOIN organizations_unit u ON u.id = p.unit_id",
+            order="u.name, p.unit_id",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if by == "group":
+        return [_counts(key, values) for key, *values in found]
+    return [_counts(name, values) for name, _unit, *values in found]
 
 
 def build(
@@ -219,154 +339,97 @@ def build(
     compare_year: int | None = None,
     base_year: int | None = None,
     user=None,
+    provisional: bool = False,
 ) -> CadreStandardization:  # type: ignore[no-untyped-def]
-    scope = Scope.for_user(root, user)
-    day = year_end(year)
-    roots = scope.roots_on(day)
-    notes = [n for n in [lineage_note(root, year, roots)] if n]
-    units = scope.units(day, [r[0] for r in roots])
-    holdings = PositionHolding.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-        valid_from__lte=day,
-        unit_id__in=units,
-        unit__kind__in=COMMUNE_KINDS,
-    )
-    rows = list(
-        holdings.values(
-            "person_id",
-            "person__full_name",
-            "position__code",
-            "position__name",
-            "position__group",
-            "unit_id",
-            "unit__name",
-            "unit__is_difficult_area",
-        ).order_by("unit__name", "unit_id", "position__order", "person__full_name")
-    )
-    held: dict[int, list[standards.Held]] = defaultdict(list)
-    for q in Qualification.objects.filter(
-        person_id__in=holdings.values("person_id"), dimension__in=standards.DIMENSIONS
-    ).values_list(
-        "person_id", "dimension", "rank", "status", "expected_year", "year", "field"
-    ):
-        held[q[0]].append(
-            standards.Held(
-                dimension=q[1],
-                rank=q[2],
-                studying=q[3] == QualificationStatus.STUDYING,
-                expected_year=q[4],
-                year=q[5],
-                field=q[6],
-            )
-        )
-    requirements = standards.requirements_on(day)
-    by_group: dict[str, Counts] = {
-        g: Counts(str(label)) for g, label in PositionGroup.choices
-    }
-    by_commune: dict[int, Counts] = {}
-    total = Counts(str(_("Tổng cộng")))
-    gaps: list[Gap] = []
-    university_per_commune: dict[int, set[int]] = defaultdict(set)
-    civil_servants = Counts("civil_servant")
-    elected = Counts("elected")
-    for r in rows:
-        person_held = held.get(r["person_id"], [])
-        completed = [
-            h
-            for h in person_held
-            if not h.studying and (h.year is None or h.year <= year)
-        ]
-
-        def best(dimension: str, completed=completed) -> int:
-            return max(
-                (h.rank for h in completed if h.dimension == dimension), default=-1
-            )
-
-        checks = standards.check(
-            requirements.get(r["position__code"]),
-            person_held,
-            on=day,
-            difficult_area=r["unit__is_difficult_area"],
-        )
-        commune = by_commune.setdefault(r["unit_id"], Counts(r["unit__name"]))
-        targets_of_row = [by_group[r["position__group"]], commune, total]
-        if r["position__group"] == PositionGroup.CIVIL_SERVANT:
-            targets_of_row.append(civil_servants)
-        if r["position__group"] == PositionGroup.ELECTED:
-            targets_of_row.append(elected)
-        studying_now = any(
-            h.studying and h.expected_year is not None and h.expected_year >= year
-            for h in person_held
-        )
-        standardized = all(
-            c.status in (standards.MEETS, standards.NOT_REQUIRED)
-            for c in checks.values()
-        )
-        if best(standards.PROFESSIONAL) >= UNIVERSITY:
-            university_per_commune[r["unit_id"]].add(r["person_id"])
-        for counts in targets_of_row:
-            counts.posts += 1
-            counts.university += best(standards.PROFESSIONAL) >= UNIVERSITY
-            counts.intermediate += best(standards.PROFESSIONAL) >= INTERMEDIATE
-            counts.political += best(standards.POLITICAL) >= POLITICAL_INTERMEDIATE
-            counts.state_management += best(standards.STATE_MANAGEMENT) >= 1
-            counts.studying += studying_now
-            counts.standardized += standardized
-            for dimension, c in checks.items():
-                if c.status in (standards.MISSING, standards.STUDYING):
-                    counts.missing[dimension] += 1
-        for dimension, c in checks.items():
-            if c.status in (standards.MISSING, standards.STUDYING):
-                gaps.append(
-                    Gap(
-                        r["person__full_name"],
-                        r["position__name"],
-                        r["unit__name"],
-                        str(standards.DIMENSION_LABELS[dimension]),
-                        str(standards.STATUS_LABELS[c.status]),
-                        c.expected_year,
-                    )
+    scope = Scope.for_user(root, user, provisional=provisional)
+    with transaction.atomic():
+        now = scope.year(year)
+        notes = []
+        others: dict[int, Counts] = {}
+        for y in dict.fromkeys(v for v in (year, compare_year, base_year) if v):
+            note = lineage_note(root, y, scope.roots_on(year_end(y)))
+            if note:
+                notes.append(note)
+            if y != year:
+                total = Counts(str(y))
+                for g in posts_by(scope.year(y), "group"):
+                    total.add(g)
+                others[y] = total
+        per_group = {g.name: g for g in posts_by(now, "group")}
+        labels = dict(PositionGroup.choices)
+        groups = []
+        total = Counts(str(_("Tổng cộng")))
+        for key, label in labels.items():
+            counts = per_group.get(key, Counts(str(label)))
+            counts.name = str(label)
+            total.add(counts)
+            if counts.posts or key != PositionGroup.OTHER:
+                groups.append(counts)
+        communes = posts_by(now, "commune")
+        params: dict = {"dimensions": list(standards.DIMENSIONS)}
+        status_labels = standards.STATUS_LABELS
+        with connection.cursor() as cursor:
+            cursor.execute(GAPS_SQL.format(relation=now.gaps(params)), params)
+            gaps = [
+                Gap(
+                    person,
+                    position,
+                    commune,
+                    str(standards.DIMENSION_LABELS[dimension]),
+                    str(status_labels[status]),
+                    expected,
                 )
-    start = datetime.date(year, 1, 1)
-    rotations = {
-        r["origin"]: r["n"]
-        for r in PositionHolding.objects.filter(
-            unit_id__in=units, valid_from__range=(start, day)
-        )
-        .exclude(origin=Origin.LOCAL)
-        .values("origin")
-        .annotate(n=Count("id"))
-    }
-    report = CadreStandardization(
-        slug=SLUG,
-        title=str(TITLE),
-        root=root,
-        year=year,
-        compare_year=compare_year,
-        base_year=base_year,
-        communes=list(by_commune.values()),
-        groups=[
-            g for key, g in by_group.items() if g.posts or key != PositionGroup.OTHER
-        ],
-        total=total,
-        gaps=gaps,
-        rotations=rotations,
-        notes=notes,
-    )
-    report.targets = target_table(
-        targets_for(root_id=root.pk, year=year, report=SLUG),
-        {
-            "cadre_university_share": Ratio(total.university, total.posts),
-            "civil_servant_intermediate_share": Ratio(
-                civil_servants.intermediate, civil_servants.posts
-            ),
-            "cadre_political_share": Ratio(elected.political, elected.posts),
-        },
-        per_commune={
-            "commune_university_cadres": [
-                (c.name, len(university_per_commune.get(unit_id, ())))
-                for unit_id, c in by_commune.items()
+                for person, position, commune, dimension, status, expected in (
+                    cursor.fetchall()
+                )
             ]
-        },
-    )
+            params = {}
+            rotations_sql = UNIT_SQL.format(
+                sums=", ".join(f"coalesce(sum(f.{o}), 0)::int" for o in ROTATIONS),
+                relation=now.relation(params),
+            )
+            cursor.execute(rotations_sql, params)
+            rotations = {
+                o: n for o, n in zip(ROTATIONS, cursor.fetchone(), strict=True) if n
+            }
+            params = {}
+            cursor.execute(UNIVERSITY_SQL.format(relation=now.relation(params)), params)
+            university = cursor.fetchall()
+        report = CadreStandardization(
+            slug=SLUG,
+            title=str(TITLE),
+            root=root,
+            year=year,
+            compare_year=compare_year,
+            base_year=base_year,
+            communes=communes,
+            groups=groups,
+            total=total,
+            gaps=gaps,
+            rotations=rotations,
+            notes=notes,
+            provisional=provisional,
+            approval=str(
+                _("{communes}/{total} đơn vị cấp xã đủ số liệu đã duyệt; {approval}")
+            ).format(
+                communes=numbers.grouped(now.approval.communes_approved),
+                total=numbers.grouped(now.approval.communes),
+                approval=now.approval,
+            ),
+            others=others,
+            others_approval=scope.approvals(year, compare_year, base_year),
+        )
+        civil = per_group.get(PositionGroup.CIVIL_SERVANT, Counts(""))
+        elected = per_group.get(PositionGroup.ELECTED, Counts(""))
+        report.targets = target_table(
+            targets_for(root_id=root.pk, year=year, report=SLUG),
+            {
+                "cadre_university_share": Ratio(total.university, total.posts),
+                "civil_servant_intermediate_share": Ratio(
+                    civil.intermediate, civil.posts
+                ),
+                "cadre_political_share": Ratio(elected.political, elected.posts),
+            },
+            per_commune={"commune_university_cadres": university},
+        )
     return report

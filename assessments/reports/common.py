@@ -1,10 +1,10 @@
 """What every report shares: ratios kept as numerator and denominator, the
-tables and charts the three renderings (page, workbook, PDF) draw, and the
-scope of a report (a root's subtree on the tree as the year had it).
+tables and charts the renderings (page, workbook, PDF, Word) draw, and the
+scope of a report (a root's subtree on the tree as each year had it, read
+from the yearly snapshots: assessments/reports/figures.py).
 
 Percentages are never rounded here: a ``Ratio`` keeps both counts and the
-templates round to one decimal at display (issue #5: "rounding to one decimal
-happens only at display").
+renderings round at display (partyquality/numbers.py).
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Kind, Level, Unit
-from partyquality.access import AnyUser, scope_filter
+from assessments.reports.figures import Approval, YearRows
+from assessments.snapshots import COMMUNE_KINDS, COMMUNE_LEVELS
+from organizations.models import Unit
+from partyquality.access import AnyUser, assignment_rows, is_admin, scope_unit_ids
+from partyquality.lookups import IdArray
 
-# Commune-level units: before 1 July 2025 the grassroots committee of a
-# commune/ward/township; after it the new commune committee directly above
-# grassroots (DOMAIN.md §2). Identified by kind, never by a fixed level.
-COMMUNE_KINDS = (Kind.COMMUNE, Kind.WARD, Kind.TOWNSHIP, Kind.SPECIAL_ZONE)
-COMMUNE_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL, Level.SUPERIOR)
+__all__ = ["COMMUNE_KINDS", "COMMUNE_LEVELS", "Approval", "YearRows"]
 
 
 def year_end(year: int) -> datetime.date:
@@ -54,8 +51,16 @@ def delta(now: Ratio | None, then: Ratio | None) -> float | None:
     return now.value - then.value
 
 
-# Column kinds: how a cell is drawn and exported.
-TEXT, INT, RATIO, DELTA, NUMBER = "text", "int", "ratio", "delta", "number"
+# Column kinds: how a cell is drawn and exported. A YEAR is a number never
+# grouped (2025, not 2.025).
+TEXT, INT, RATIO, DELTA, NUMBER, YEAR = (
+    "text",
+    "int",
+    "ratio",
+    "delta",
+    "number",
+    "year",
+)
 
 
 @dataclass
@@ -72,12 +77,16 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     total: list[Any] | None = None
     note: str = ""
+    # How much of each year shown is approved ("58/63 tổ chức cơ sở đảng đã
+    # được duyệt"), printed beside the table in every rendering.
+    approval: str = ""
 
 
 @dataclass
 class Bar:
     label: str
-    value: float
+    # None: no data that year — drawn as no bar at all, never as 0 %.
+    value: float | None
     text: str = ""
 
 
@@ -93,40 +102,65 @@ class ChartSpec:
 
 @dataclass
 class Scope:
-    """The units a report counts: ``roots``' subtree on a day, as the user may see it."""
+    """What a report counts: ``root``'s subtree in each year, from the yearly
+    snapshots (official), or with the units not approved yet computed now
+    (``provisional``, "tạm tính"), as the user may see it.
+
+    Whoever may see the root sees its whole subtree in every year (a reach
+    is everything ever under one's units, their predecessors included:
+    partyquality/access.py), so a root the user sees is read as ranges of
+    the snapshot alone; only a builder called on a root outside the user's
+    reach (a test, a command) limits the rows to the reach's ids.
+    """
 
     root: Unit
-    root_ids: list[int]
-    visible: Q
-    _ids: dict = field(default_factory=dict)
+    provisional: bool = False
+    reach: IdArray | None = None
+    _years: dict[int, YearRows] = field(default_factory=dict)
+    _lineage: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=dict)
 
     @classmethod
-    def for_user(cls, root: Unit, user: AnyUser | None) -> Scope:
-        # scope_filter queries the user's assignments once; the Q it returns
-        # is a subquery, so every later report query stays one query.
-        visible = Q() if user is None else scope_filter(user, "id")
-        return cls(root, [root.pk], visible)
+    def for_user(
+        cls, root: Unit, user: AnyUser | None, *, provisional: bool = False
+    ) -> Scope:
+        reach = None
+        if user is not None:
+            rows = assignment_rows(user)
+            if not is_admin(user, rows):
+                reach = scope_unit_ids(user, rows=rows)
+                if root.pk in reach.ids:
+                    reach = None
+        return cls(root, provisional, reach)
 
     def roots_on(self, day: datetime.date) -> list[tuple[int, str]]:
-        """The units standing for the roots on ``day``: the roots themselves if
-        open, else the predecessors they were formed from (one query)."""
-        with connection.cursor() as cursor:
-            cursor.execute(LINEAGE_SQL, [self.root_ids, day, day, day])
-            return [(row[0], row[1]) for row in cursor.fetchall()]
+        """The units standing for the root on ``day``: the root itself if
+        open, else the predecessors it was formed from (one query)."""
+        if day not in self._lineage:
+            with connection.cursor() as cursor:
+                cursor.execute(LINEAGE_SQL, [[self.root.pk], day, day, day])
+                self._lineage[day] = [(row[0], row[1]) for row in cursor.fetchall()]
+        return self._lineage[day]
 
-    def units(self, day: datetime.date, root_ids: list[int] | None = None) -> RawSQL:
-        """The visible units of the subtree on ``day``, as a subquery over an
-        array fetched once per (day, roots): the recursive walk runs once per
-        report and date, not once per query."""
-        roots = tuple(self.root_ids if root_ids is None else root_ids)
-        key = (day, roots)
-        if key not in self._ids:
-            self._ids[key] = list(
-                Unit.objects.subtree_of(list(roots), on=day)
-                .filter(self.visible)
-                .values_list("id", flat=True)
+    def year(self, year: int) -> YearRows:
+        """The figure rows of ``year`` (read lazily, once per report)."""
+        if year not in self._years:
+            self._years[year] = YearRows(
+                year=year,
+                roots=[r[0] for r in self.roots_on(year_end(year))],
+                provisional=self.provisional,
+                reach=self.reach,
             )
-        return RawSQL("SELECT unnest(%s::bigint[])", (self._ids[key],))
+        return self._years[year]
+
+    def approvals(self, *years: int | None) -> str:
+        """ "Năm 2025: 58/63 tổ chức cơ sở đảng đã được duyệt; năm 2024: …"."""
+        shown = [y for y in dict.fromkeys(years) if y]
+        if len(shown) == 1:
+            return str(self.year(shown[0]).approval)
+        return "; ".join(
+            _("Năm {year}: {approval}").format(year=y, approval=self.year(y).approval)
+            for y in shown
+        )
 
 
 # Walk back from the roots through tree events dated after ``day`` (merges,
@@ -180,6 +214,7 @@ def target_table(
             min_value=target.min_value,
             max_value=target.max_value,
             min_exclusive=target.min_exclusive,
+            max_exclusive=target.max_exclusive,
             measure=indicator.measure,
         )
         term = f"{target.from_year}–{target.to_year}"
@@ -198,6 +233,7 @@ def target_table(
                 min_value=target.min_value,
                 max_value=target.max_value,
                 min_exclusive=target.min_exclusive,
+                max_exclusive=target.max_exclusive,
             )
             table.rows.append(
                 [
@@ -206,9 +242,7 @@ def target_table(
                     term,
                     bound,
                     actual,
-                    ""
-                    if outcome is None
-                    else (_("Đạt") if outcome.met else _("Chưa đạt")),
+                    "" if outcome is None else outcome.label,
                     None if outcome is None else outcome.gap,
                 ]
             )

@@ -2,20 +2,23 @@
 
 Per commune-level unit: villages without a cell, villages without any party
 member, village heads who are members, and members per cell (members on
-31 December over the cells open that day).
+31 December over the cells open that day), with the totals compared with
+the comparison and base years.
+
+A commune's row is official once its year is: the grassroots committee of a
+commune approved, or, for a commune committee above grassroots (since
+1 July 2025), every organization under it approved (assessments/snapshots.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from assessments.reports.common import (
-    COMMUNE_KINDS,
-    COMMUNE_LEVELS,
+    DELTA,
     INT,
     NUMBER,
     RATIO,
@@ -26,40 +29,44 @@ from assessments.reports.common import (
     Ratio,
     Scope,
     Table,
+    YearRows,
+    delta,
     lineage_note,
     target_table,
     year_end,
 )
 from assessments.targets import targets_for
-from organizations.models import CELL_LIKE_LEVELS, ResidentialUnit, Unit
+from organizations.models import CELL_LIKE_LEVELS, Unit
+from partyquality import numbers
 
 SLUG = "coverage"
 TITLE = _("Báo cáo tình hình tổ chức đảng, đảng viên ở thôn, tổ dân phố")
+# The years a reader may set beside the report's year; each is honoured.
+YEAR_OPTIONS = ("compare", "base")
 
-# Cells and members on ``day`` under each commune-level unit: one recursive
-# walk down the dated links that carries the commune's id to every unit.
-PER_COMMUNE_SQL = """
-WITH RECURSIVE sub(id, commune_id) AS (
-    SELECT id, id FROM organizations_unit WHERE id IN ({communes})
-  UNION
-    SELECT l.child_id, sub.commune_id
-    FROM organizations_unitlink l JOIN sub ON l.parent_id = sub.id
-    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
-), open_sub AS (
-    SELECT sub.id, sub.commune_id, u.level FROM sub
-    JOIN organizations_unit u ON u.id = sub.id
-    WHERE u.opened_on <= %s AND (u.closed_on IS NULL OR u.closed_on > %s)
-)
-SELECT s.commune_id,
-       COUNT(DISTINCT s.id) FILTER (WHERE s.level = ANY(%s)) AS cells,
-       COUNT(DISTINCT cp.membership_id) AS members
-FROM open_sub s
-LEFT JOIN members_cellperiod cp ON cp.cell_id = s.id
-     AND NOT cp.is_temporary AND cp.valid_from <= %s
-     AND (cp.valid_to IS NULL OR cp.valid_to > %s)
-     AND EXISTS (SELECT 1 FROM members_membership m WHERE m.id = cp.membership_id
-                 AND m.admitted_on <= %s AND (m.ended_on IS NULL OR m.ended_on > %s))
-GROUP BY s.commune_id
+# Per commune-level unit of the year whose own row is in: its villages, its
+# cells open on 31 December and the members in them.
+COMMUNES_SQL = """
+SELECT u.name, sum(f.villages), sum(f.villages_without_cell),
+       sum(f.villages_without_member), sum(f.village_heads_members),
+       count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)),
+       sum(f.members)
+FROM {relation}
+JOIN organizations_unit u ON u.id = f.commune_id
+GROUP BY f.commune_id, u.name
+HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
+ORDER BY u.name, f.commune_id
+"""
+UNCOVERED_SQL = """
+SELECT r.name, u.name, r.covering_cell_id IS NULL
+FROM organizations_residentialunit r
+JOIN organizations_unit u ON u.id = r.commune_id
+WHERE r.commune_id IN (
+        SELECT f.unit_id FROM {relation}
+        WHERE f.unit_id = f.commune_id AND f.open_at_end)
+  AND r.opened_on <= %(end)s AND (r.closed_on IS NULL OR r.closed_on > %(end)s)
+  AND (r.covering_cell_id IS NULL OR r.party_member_count = 0)
+ORDER BY u.name, r.name, r.id
 """
 
 
@@ -81,6 +88,17 @@ class CommuneCoverage:
     def per_cell(self) -> float | None:
         return self.members / self.cells if self.cells else None
 
+    def add(self, other: CommuneCoverage) -> None:
+        for attr in (
+            "villages",
+            "without_cell",
+            "without_member",
+            "heads_members",
+            "cells",
+            "members",
+        ):
+            setattr(self, attr, getattr(self, attr) + getattr(other, attr))
+
 
 @dataclass
 class Coverage:
@@ -95,6 +113,11 @@ class Coverage:
     uncovered: list[tuple[str, str, str]]
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
+    provisional: bool = False
+    approval: str = ""
+    # The totals of the comparison and base years, when asked for.
+    others: dict[int, CommuneCoverage] = field(default_factory=dict)
+    others_approval: str = ""
 
     def tables(self) -> list[Table]:
         def cells(c: CommuneCoverage) -> list:
@@ -124,7 +147,11 @@ class Coverage:
             ],
             rows=[cells(c) for c in self.communes],
             total=cells(self.total),
+            approval=self.approval,
         )
+        tables = [per_commune]
+        if self.others:
+            tables.append(self.change_table())
         uncovered = Table(
             "uncovered",
             str(_("Danh sách thôn, tổ dân phố chưa có chi bộ hoặc chưa có đảng viên")),
@@ -134,30 +161,80 @@ class Coverage:
                 Column(str(_("Tình trạng")), TEXT),
             ],
             rows=[list(u) for u in self.uncovered],
+            approval=self.approval,
         )
-        tables = [per_commune, uncovered]
+        tables.append(uncovered)
         if self.targets is not None and self.targets.rows:
             tables.append(self.targets)
         return tables
 
+    def change_table(self) -> Table:
+        """The totals against the comparison and base years, in points."""
+        columns = [Column(str(_("Chỉ tiêu")), TEXT), Column(str(self.year), RATIO)]
+        for y in self.others:
+            columns += [Column(str(y), RATIO), Column(f"± {y}", DELTA)]
+        table = Table(
+            "change",
+            str(_("So sánh với các năm trước")),
+            columns,
+            note=str(_("Chênh lệch tính bằng điểm phần trăm.")),
+            approval=self.others_approval,
+        )
+        for label, pick in (
+            (
+                _("Thôn, TDP chưa có chi bộ"),
+                lambda c: Ratio(c.without_cell, c.villages),
+            ),
+            (
+                _("Thôn, TDP chưa có đảng viên"),
+                lambda c: Ratio(c.without_member, c.villages),
+            ),
+            (_("Trưởng thôn là đảng viên"), lambda c: c.heads),
+        ):
+            row: list = [str(label), pick(self.total)]
+            for other in self.others.values():
+                row += [pick(other), delta(pick(self.total), pick(other))]
+            table.rows.append(row)
+        return table
+
     def charts(self) -> list[ChartSpec]:
         t = self.total
+        if not t.villages:
+            return []
         return [
             ChartSpec(
                 str(_("Thôn, tổ dân phố (tỷ lệ %)")),
                 bars=[
                     Bar(
                         str(_("Chưa có chi bộ")),
-                        Ratio(t.without_cell, t.villages).value or 0,
+                        Ratio(t.without_cell, t.villages).value,
                     ),
                     Bar(
                         str(_("Chưa có đảng viên")),
-                        Ratio(t.without_member, t.villages).value or 0,
+                        Ratio(t.without_member, t.villages).value,
                     ),
-                    Bar(str(_("Trưởng thôn là đảng viên")), t.heads.value or 0),
+                    Bar(str(_("Trưởng thôn là đảng viên")), t.heads.value),
                 ],
             )
         ]
+
+
+def communes(rows: YearRows) -> list[CommuneCoverage]:
+    params: dict = {"cell_like": [str(lv) for lv in CELL_LIKE_LEVELS]}
+    sql = COMMUNES_SQL.format(relation=rows.relation(params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            CommuneCoverage(name, *(int(v or 0) for v in values))
+            for name, *values in cursor.fetchall()
+        ]
+
+
+def totals(found: list[CommuneCoverage]) -> CommuneCoverage:
+    total = CommuneCoverage(str(_("Tổng cộng")))
+    for c in found:
+        total.add(c)
+    return total
 
 
 def build(
@@ -167,98 +244,63 @@ def build(
     compare_year: int | None = None,
     base_year: int | None = None,
     user=None,
+    provisional: bool = False,
 ) -> Coverage:  # type: ignore[no-untyped-def]
-    scope = Scope.for_user(root, user)
-    day = year_end(year)
-    roots = scope.roots_on(day)
-    notes = [n for n in [lineage_note(root, year, roots)] if n]
-    communes_qs = Unit.objects.filter(
-        id__in=scope.units(day, [r[0] for r in roots]),
-        kind__in=COMMUNE_KINDS,
-        level__in=COMMUNE_LEVELS,
-    )
-    villages = ResidentialUnit.objects.filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=day),
-        opened_on__lte=day,
-        commune_id__in=communes_qs.values("id"),
-    )
-    by_commune: dict[int, CommuneCoverage] = {
-        r["id"]: CommuneCoverage(r["name"])
-        for r in communes_qs.values("id", "name").order_by("name", "id")
-    }
-    for r in villages.values("commune_id").annotate(
-        villages=Count("id"),
-        without_cell=Count("id", filter=Q(covering_cell__isnull=True)),
-        without_member=Count("id", filter=Q(party_member_count=0)),
-        heads_members=Count("id", filter=Q(head_is_party_member=True)),
-    ):
-        c = by_commune[r["commune_id"]]
-        c.villages, c.without_cell = r["villages"], r["without_cell"]
-        c.without_member, c.heads_members = r["without_member"], r["heads_members"]
-    communes_sql, communes_params = communes_qs.values("id").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            PER_COMMUNE_SQL.format(communes=communes_sql),
-            [
-                *communes_params,
-                day,
-                day,
-                day,
-                day,
-                [str(lv) for lv in CELL_LIKE_LEVELS],
-                day,
-                day,
-                day,
-                day,
-            ],
+    scope = Scope.for_user(root, user, provisional=provisional)
+    with transaction.atomic():
+        now = scope.year(year)
+        notes = []
+        others: dict[int, CommuneCoverage] = {}
+        for y in dict.fromkeys(v for v in (year, compare_year, base_year) if v):
+            note = lineage_note(root, y, scope.roots_on(year_end(y)))
+            if note:
+                notes.append(note)
+            if y != year:
+                others[y] = totals(communes(scope.year(y)))
+        found = communes(now)
+        params: dict = {}
+        sql = UNCOVERED_SQL.format(relation=now.relation(params))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            uncovered = [
+                (
+                    name,
+                    commune,
+                    str(_("Chưa có chi bộ"))
+                    if without_cell
+                    else str(_("Chưa có đảng viên")),
+                )
+                for name, commune, without_cell in cursor.fetchall()
+            ]
+        approval = now.approval
+        report = Coverage(
+            slug=SLUG,
+            title=str(TITLE),
+            root=root,
+            year=year,
+            compare_year=compare_year,
+            base_year=base_year,
+            communes=found,
+            total=totals(found),
+            uncovered=uncovered,
+            notes=notes,
+            provisional=provisional,
+            approval=str(
+                _("{communes}/{total} đơn vị cấp xã đủ số liệu đã duyệt; {approval}")
+            ).format(
+                communes=numbers.grouped(approval.communes_approved),
+                total=numbers.grouped(approval.communes),
+                approval=approval,
+            ),
+            others=others,
+            others_approval=scope.approvals(year, compare_year, base_year),
         )
-        for commune_id, cells, members in cursor.fetchall():
-            if commune_id in by_commune:
-                by_commune[commune_id].cells = cells
-                by_commune[commune_id].members = members
-    total = CommuneCoverage(str(_("Tổng cộng")))
-    for c in by_commune.values():
-        for attr in (
-            "villages",
-            "without_cell",
-            "without_member",
-            "heads_members",
-            "cells",
-            "members",
-        ):
-            setattr(total, attr, getattr(total, attr) + getattr(c, attr))
-    uncovered = [
-        (
-            r["name"],
-            r["commune__name"],
-            str(_("Chưa có chi bộ"))
-            if r["covering_cell_id"] is None
-            else str(_("Chưa có đảng viên")),
+        report.targets = target_table(
+            targets_for(root_id=root.pk, year=year, report=SLUG),
+            {
+                "village_head_member_share": report.total.heads,
+                "villages_without_cell": report.total.without_cell,
+                "villages_without_member": report.total.without_member,
+            },
         )
-        for r in villages.filter(
-            Q(covering_cell__isnull=True) | Q(party_member_count=0)
-        )
-        .values("name", "commune__name", "covering_cell_id")
-        .order_by("commune__name", "name")
-    ]
-    report = Coverage(
-        slug=SLUG,
-        title=str(TITLE),
-        root=root,
-        year=year,
-        compare_year=compare_year,
-        base_year=base_year,
-        communes=list(by_commune.values()),
-        total=total,
-        uncovered=uncovered,
-        notes=notes,
-    )
-    report.targets = target_table(
-        targets_for(root_id=root.pk, year=year, report=SLUG),
-        {
-            "village_head_member_share": total.heads,
-            "villages_without_cell": total.without_cell,
-            "villages_without_member": total.without_member,
-        },
-    )
     return report

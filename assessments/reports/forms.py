@@ -23,6 +23,8 @@ class ReportFilterForm(forms.Form):
     base = forms.IntegerField(
         label=_("Năm gốc"), min_value=YEARS[0], max_value=YEARS[1], required=False
     )
+    # "Tạm tính": add the years not approved yet, computed now (DOMAIN.md §8).
+    provisional = forms.BooleanField(label=_("Tạm tính"), required=False)
 
     def values(self) -> dict[str, int | None]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -32,4 +34,5 @@ class ReportFilterForm(forms.Form):
             "year": year,
             "compare": data.get("compare"),
             "base": data.get("base"),
+            "provisional": bool(data.get("provisional")),
         }

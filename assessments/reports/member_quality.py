@@ -4,19 +4,18 @@ classified, who was disciplined and who left (DOMAIN.md §5).
 Members count where their dated ``CellPeriod`` puts them on 31 December, so a
 member transferred mid-year counts in the cell they ended the year in, while
 their classification stays with the cell it was given in. Events of the year
-(admission, discipline, leaving) count in the root's subtree as it stood on
-1 January or on 31 December, so a merger during the year loses nothing.
+(admission, discipline, leaving) count in the cell where they happened; a
+cell closed during the year counts under the unit that succeeded it, so a
+merger during the year loses nothing (assessments/snapshots.py).
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import MemberClassification
 from assessments.reports.common import (
     DELTA,
     INT,
@@ -28,46 +27,27 @@ from assessments.reports.common import (
     Ratio,
     Scope,
     Table,
+    YearRows,
     delta,
     lineage_note,
     target_table,
     year_end,
 )
-from assessments.reports.organization_quality import TIERS, tier_labels
-from assessments.targets import targets_for
-from members.ethnicities import KINH
-from members.models import (
-    CellPeriod,
-    DisciplineForm,
-    Gender,
-    Membership,
-    MembershipStatus,
+from assessments.reports.organization_quality import (
+    TIERS,
+    labels_by_year,
+    scale_notes,
 )
-from members.models import Discipline as DisciplineRow
+from assessments.snapshots import LEFT, MEMBER_FORMS
+from assessments.targets import targets_for
+from members.models import DisciplineForm, MembershipStatus
 from organizations.models import Unit
+from partyquality import numbers
 
 SLUG = "member_quality"
 TITLE = _("Báo cáo chất lượng đảng viên")
-
-LEFT = [
-    MembershipStatus.RESIGNED,
-    MembershipStatus.STRUCK_OFF,
-    MembershipStatus.EXPELLED,
-    MembershipStatus.DECEASED,
-]
-MEMBER_FORMS = [
-    DisciplineForm.REPRIMAND,
-    DisciplineForm.WARNING,
-    DisciplineForm.REMOVAL,
-    DisciplineForm.EXPULSION,
-]
-
-
-class AgeYears(Func):
-    """Whole years between two dates (PostgreSQL ``age``)."""
-
-    template = "EXTRACT(YEAR FROM age(%(expressions)s))::int"
-    output_field = IntegerField()
+# The years a reader may set beside the report's year; each is honoured.
+YEAR_OPTIONS = ("compare", "base")
 
 
 @dataclass
@@ -104,6 +84,10 @@ class MemberQuality:
     left: dict[str, int]
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
+    provisional: bool = False
+    approval: str = ""
+    levels_approval: str = ""
+    short_labels: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:
         summary = Table(
@@ -134,27 +118,22 @@ class MemberQuality:
                 ],
                 [str(_("Ra khỏi Đảng trong năm")), sum(self.left.values())],
             ],
+            approval=self.approval,
         )
         cols = [Column(str(_("Mức xếp loại")), TEXT), Column(str(self.year), RATIO)]
-        if self.compare:
-            cols += [
-                Column(str(self.compare_year), RATIO),
-                Column(f"± {self.compare_year}", DELTA),
-            ]
-        if self.base:
-            cols += [
-                Column(str(self.base_year), RATIO),
-                Column(f"± {self.base_year}", DELTA),
-            ]
+        for other in (self.compare_year, self.base_year):
+            if other:
+                cols += [Column(str(other), RATIO), Column(f"± {other}", DELTA)]
+        note = str(_("Tỷ lệ tính trên số đảng viên được xếp loại: {n}.")).format(
+            n=numbers.grouped(self.now.classified)
+        )
+        scales = scale_notes(self.short_labels, self.year)
         levels = Table(
             "levels",
             str(_("Kết quả xếp loại đảng viên năm {year}")).format(year=self.year),
             cols,
-            note=str(
-                _("Tỷ lệ tính trên số đảng viên được xếp loại: {n}.").format(
-                    n=self.now.classified
-                )
-            ),
+            note=" ".join([note, *scales]),
+            approval=self.levels_approval,
         )
 
         def row(label: str, pick) -> list:  # type: ignore[no-untyped-def]
@@ -190,6 +169,7 @@ class MemberQuality:
                 str(_("Cộng")),
                 Ratio(sum(self.disciplined.values()), self.now.members),
             ],
+            approval=self.approval,
         )
         status_labels = dict(MembershipStatus.choices)
         left = Table(
@@ -198,6 +178,7 @@ class MemberQuality:
             [Column(str(_("Lý do")), TEXT), Column(str(_("Số lượng")), INT)],
             rows=[[str(status_labels[s]), self.left.get(s, 0)] for s in LEFT],
             total=[str(_("Cộng")), sum(self.left.values())],
+            approval=self.approval,
         )
         tables = [summary, levels, discipline, left]
         if self.targets is not None and self.targets.rows:
@@ -205,72 +186,60 @@ class MemberQuality:
         return tables
 
     def charts(self) -> list[ChartSpec]:
-        figures = [self.now] + ([self.compare] if self.compare else [])
-        series = [str(self.year)] + ([str(self.compare_year)] if self.compare else [])
+        # A year with no classified member is left out, not drawn as 0 %.
+        shown = [
+            (str(y), f)
+            for y, f in ((self.year, self.now), (self.compare_year, self.compare))
+            if f is not None and f.classified
+        ]
+        if not shown:
+            return []
         groups = [
-            [
-                Bar(self.tier_labels.get(t, str(t)), f.share(t).value or 0.0)
-                for t in TIERS
-            ]
-            for f in figures
+            [Bar(self.tier_labels.get(t, str(t)), f.share(t).value) for t in TIERS]
+            for _year, f in shown
         ]
         return [
             ChartSpec(
                 str(_("Đảng viên theo mức xếp loại")),
                 bars=groups[0],
-                series=series,
+                series=[name for name, _f in shown],
                 groups=groups,
             )
         ]
 
 
-def _period_covers(day_field: str) -> Q:
-    return Q(valid_from__lte=OuterRef(day_field)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef(day_field))
+MEMBER_SQL = """
+SELECT {sums} FROM {relation}
+"""
+FIGURES = [
+    "members",
+    *(f"member_tier_{t}" for t in TIERS),
+    "admitted",
+    "admitted_women",
+    "admitted_youth",
+    "admitted_minority",
+    *(f"disciplined_{f}" for f in MEMBER_FORMS),
+    *(f"left_{s}" for s in LEFT),
+]
+
+
+def sums(rows: YearRows) -> dict[str, int]:
+    """The year's member figures summed over the subtree (one query)."""
+    params: dict = {}
+    sql = MEMBER_SQL.format(
+        relation=rows.relation(params),
+        sums=", ".join(f"coalesce(sum(f.{name}), 0)::int" for name in FIGURES),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(zip(FIGURES, cursor.fetchone(), strict=True))
 
 
-def year_figures(
-    scope: Scope, year: int, notes: list[str] | None = None
-) -> YearFigures:
-    """Members on 31 December and the year's classification (three queries)."""
-    day = year_end(year)
-    roots = scope.roots_on(day)
-    if notes is not None and (note := lineage_note(scope.root, year, roots)):
-        notes.append(note)
-    units = scope.units(day, [r[0] for r in roots])
-    members = (
-        CellPeriod.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
-            is_temporary=False,
-            valid_from__lte=day,
-            cell_id__in=units,
-            membership__admitted_on__lte=day,
-        )
-        .filter(Q(membership__ended_on__isnull=True) | Q(membership__ended_on__gt=day))
-        # One official period per member at a time (the exclusion constraint
-        # on CellPeriod), so a plain count needs no DISTINCT sort.
-        .aggregate(n=Count("id"))["n"]
-    )
-    tiers = dict.fromkeys(TIERS, 0)
-    for r in (
-        MemberClassification.objects.filter(year=year, cell_id__in=units)
-        .values("level__tier")
-        .annotate(n=Count("id"))
-    ):
-        tiers[r["level__tier"]] = r["n"]
-    return YearFigures(members, sum(tiers.values()), tiers)
-
-
-def event_units(scope: Scope, year: int, field: str = "cell_id") -> Q:
-    """``field`` in the root's subtree on 1 January or on 31 December of ``year``."""
-    first = datetime.date(year, 1, 1)
-    last = year_end(year)
-    ids_first = [r[0] for r in scope.roots_on(first)]
-    ids_last = [r[0] for r in scope.roots_on(last)]
-    return Q(**{f"{field}__in": scope.units(first, ids_first)}) | Q(
-        **{f"{field}__in": scope.units(last, ids_last)}
-    )
+def year_figures(rows: YearRows) -> YearFigures:
+    """Members on 31 December and the year's classification."""
+    figures = sums(rows)
+    tiers = {t: figures[f"member_tier_{t}"] for t in TIERS}
+    return YearFigures(figures["members"], sum(tiers.values()), tiers)
 
 
 def build(
@@ -280,82 +249,57 @@ def build(
     compare_year: int | None = None,
     base_year: int | None = None,
     user=None,
+    provisional: bool = False,
 ) -> MemberQuality:  # type: ignore[no-untyped-def]
-    scope = Scope.for_user(root, user)
-    notes: list[str] = []
-    now = year_figures(scope, year, notes)
-    compare = year_figures(scope, compare_year, notes) if compare_year else None
-    if base_year and base_year == compare_year:
-        base = compare
-    else:
-        base = year_figures(scope, base_year, notes) if base_year else None
-    cells = event_units(scope, year)
-    start, end = datetime.date(year, 1, 1), year_end(year)
+    scope = Scope.for_user(root, user, provisional=provisional)
+    with transaction.atomic():
+        notes: list[str] = []
+        shown: dict[int, dict[str, int]] = {}
+        for y in dict.fromkeys(v for v in (year, compare_year, base_year) if v):
+            shown[y] = sums(scope.year(y))
+            note = lineage_note(root, y, scope.roots_on(year_end(y)))
+            if note:
+                notes.append(note)
 
-    admitted = (
-        Membership.objects.filter(admitted_on__range=(start, end))
-        .filter(
-            Exists(
-                CellPeriod.objects.filter(
-                    cells, _period_covers("admitted_on"), membership=OuterRef("pk")
-                )
-            )
+        def figures(y: int | None) -> YearFigures | None:
+            if not y:
+                return None
+            tiers = {t: shown[y][f"member_tier_{t}"] for t in TIERS}
+            return YearFigures(shown[y]["members"], sum(tiers.values()), tiers)
+
+        now = shown[year]
+        labels = labels_by_year("member", list(shown))
+        report = MemberQuality(
+            slug=SLUG,
+            title=str(TITLE),
+            root=root,
+            year=year,
+            compare_year=compare_year,
+            base_year=base_year,
+            tier_labels={t: pair[0] for t, pair in labels[year].items()},
+            now=figures(year),  # type: ignore[arg-type]
+            compare=figures(compare_year),
+            base=figures(base_year),
+            admitted=now["admitted"],
+            admitted_women=now["admitted_women"],
+            admitted_youth=now["admitted_youth"],
+            admitted_minority=now["admitted_minority"],
+            disciplined={
+                f: now[f"disciplined_{f}"]
+                for f in MEMBER_FORMS
+                if now[f"disciplined_{f}"]
+            },
+            left={s: now[f"left_{s}"] for s in LEFT if now[f"left_{s}"]},
+            notes=notes,
+            provisional=provisional,
+            approval=scope.approvals(year),
+            levels_approval=scope.approvals(year, compare_year, base_year),
+            short_labels={
+                y: {t: pair[1] for t, pair in labels[y].items()} for y in shown
+            },
         )
-        .annotate(age=AgeYears("admitted_on", "person__date_of_birth"))
-        .aggregate(
-            total=Count("id"),
-            women=Count("id", filter=Q(person__gender=Gender.FEMALE)),
-            youth=Count("id", filter=Q(age__gte=18, age__lte=30)),
-            minority=Count("id", filter=~Q(person__ethnicity=KINH)),
+        report.targets = target_table(
+            targets_for(root_id=root.pk, year=year, report=SLUG),
+            {"member_good_share": report.now.good, "admitted": now["admitted"]},
         )
-    )
-    unit_cells = event_units(scope, year, "unit_id")
-    disciplined = {
-        r["form"]: r["n"]
-        for r in DisciplineRow.objects.filter(
-            unit_cells, subject_is_unit=False, date__range=(start, end)
-        )
-        .values("form")
-        .annotate(n=Count("person_id", distinct=True))
-    }
-    # The cell a member left from: the official period that covers (or ends
-    # on) the day they left.
-    left_from = CellPeriod.objects.filter(
-        cells,
-        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("ended_on")),
-        valid_from__lte=OuterRef("ended_on"),
-        is_temporary=False,
-        membership=OuterRef("pk"),
-    )
-    left = {
-        r["status"]: r["n"]
-        for r in Membership.objects.filter(
-            Exists(left_from), status__in=LEFT, ended_on__range=(start, end)
-        )
-        .values("status")
-        .annotate(n=Count("id"))
-    }
-    report = MemberQuality(
-        slug=SLUG,
-        title=str(TITLE),
-        root=root,
-        year=year,
-        compare_year=compare_year,
-        base_year=base_year,
-        tier_labels=tier_labels("member", year),
-        now=now,
-        compare=compare,
-        base=base,
-        admitted=admitted["total"],
-        admitted_women=admitted["women"],
-        admitted_youth=admitted["youth"],
-        admitted_minority=admitted["minority"],
-        disciplined=disciplined,
-        left=left,
-        notes=notes,
-    )
-    report.targets = target_table(
-        targets_for(root_id=root.pk, year=year, report=SLUG),
-        {"member_good_share": now.good, "admitted": admitted["total"]},
-    )
     return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ScaleLevel
@@ -27,6 +27,7 @@ from assessments.reports.common import (
     Ratio,
     Scope,
     Table,
+    YearRows,
     delta,
     lineage_note,
     target_table,
@@ -37,6 +38,8 @@ from organizations.models import Kind, Level, Unit
 
 SLUG = "organization_quality"
 TITLE = _("Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ")
+# The years a reader may set beside the report's year; each is honoured.
+YEAR_OPTIONS = ("compare", "base")
 
 GROUPS = [
     ("committee", _("Đảng bộ cơ sở"), (Level.GRASSROOTS_COMMITTEE,)),
@@ -105,6 +108,14 @@ class OrganizationQuality:
     weak_units: list[WeakUnit]
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
+    # "Tạm tính": drafts and submitted years computed now, not approved.
+    provisional: bool = False
+    # "58/63 tổ chức cơ sở đảng đã được duyệt" for the year, and for every
+    # year of the comparison table.
+    approval: str = ""
+    change_approval: str = ""
+    # Each year's own abbreviations of its levels (TSVM in 2013, HTXSNV now).
+    short_labels: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:
         level_cols = [Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL, Level.CELL]
@@ -122,6 +133,7 @@ class OrganizationQuality:
             for lv in level_cols:
                 totals[lv] += per_level.get(lv, 0)
         counts.total = [str(_("Tổng số"))] + [totals[lv] for lv in level_cols]
+        counts.approval = levels_approval = self.approval
 
         levels = Table(
             "levels",
@@ -134,6 +146,7 @@ class OrganizationQuality:
             + [Column(self.tier_labels.get(t, str(t)), RATIO) for t in TIERS]
             + [Column(str(_("Hai mức cao nhất")), RATIO)],
             note=str(CHANGE_NOTE),
+            approval=levels_approval,
         )
         for key, label, _levels in GROUPS:
             tally = self.groups[key]
@@ -143,18 +156,32 @@ class OrganizationQuality:
                 + [tally.top_two]
             )
 
+        # Each year's headings from its own scale: 2013 compares its "Trong
+        # sạch, vững mạnh" (TSVM) with 2025's "Hoàn thành xuất sắc" (HTXSNV)
+        # through their common tier (DOMAIN.md §3).
+        mine = self.short_labels.get(self.year, {})
         change_cols = [Column(str(_("Tổ chức")), TEXT)]
-        for name in (_("Xuất sắc"), _("Hai mức cao nhất"), _("Không hoàn thành")):
+        for tiers in ((1,), (1, 2), (4,)):
+            name = (
+                mine.get(tiers[0], str(tiers[0]))
+                if len(tiers) == 1
+                else str(_("Hai mức cao nhất"))
+            )
             change_cols.append(Column(f"{name} {self.year}", RATIO))
-            if self.compare is not None:
-                change_cols.append(Column(f"± {self.compare_year}", DELTA))
-            if self.base is not None:
-                change_cols.append(Column(f"± {self.base_year}", DELTA))
+            for other in (self.compare_year, self.base_year):
+                if other is None:
+                    continue
+                theirs = self.short_labels.get(other, {}).get(tiers[0])
+                heading = f"± {other}"
+                if len(tiers) == 1 and theirs and theirs != name:
+                    heading += f" ({theirs})"
+                change_cols.append(Column(heading, DELTA))
         change = Table(
             "change",
             str(_("So sánh với các năm trước")),
             change_cols,
             note=str(CHANGE_NOTE),
+            approval=self.change_approval,
         )
         for key, label, _levels in GROUPS:
             row: list = [str(label)]
@@ -180,6 +207,7 @@ class OrganizationQuality:
             rows=[
                 [w.name, w.level, w.kind, w.label, w.remarks] for w in self.weak_units
             ],
+            approval=self.approval,
         )
         tables = [counts, levels, change, weak]
         if self.targets is not None and self.targets.rows:
@@ -187,63 +215,121 @@ class OrganizationQuality:
         return tables
 
     def charts(self) -> list[ChartSpec]:
-        series = [str(self.year)]
-        tallies = [self.groups["grassroots"]]
-        if self.compare is not None:
-            series.append(str(self.compare_year))
-            tallies.append(self.compare["grassroots"])
+        # A year nobody classified (or approved) is left out, not drawn as 0 %.
+        shown = [
+            (str(y), t["grassroots"])
+            for y, t in (
+                (self.year, self.groups),
+                (self.compare_year, self.compare),
+            )
+            if t is not None and t["grassroots"].classified
+        ]
+        if not shown:
+            return []
         groups = [
-            [
-                Bar(self.tier_labels.get(t, str(t)), tally.share(t).value or 0.0)
-                for t in TIERS
-            ]
-            for tally in tallies
+            [Bar(self.tier_labels.get(t, str(t)), tally.share(t).value) for t in TIERS]
+            for _year, tally in shown
         ]
         return [
             ChartSpec(
                 str(_("Tổ chức cơ sở đảng theo mức xếp loại")),
                 bars=groups[0],
-                series=series,
+                series=[name for name, _tally in shown],
                 groups=groups,
             )
         ]
 
 
-def tier_labels(subject: str, year: int) -> dict[int, str]:
-    rows = ScaleLevel.objects.filter(
-        Q(scale__valid_to_year__isnull=True) | Q(scale__valid_to_year__gte=year),
-        scale__subject=subject,
-        scale__valid_from_year__lte=year,
-    ).values_list("tier", "label")
-    return dict(rows)
-
-
-def tally(scope: Scope, year: int, notes: list[str] | None = None) -> dict[str, Tally]:
-    """Counts per level group and tier on the tree of ``year`` (two queries)."""
-    roots = scope.roots_on(year_end(year))
-    if notes is not None and (note := lineage_note(scope.root, year, roots)):
-        notes.append(note)
-    rows = (
-        Unit.objects.filter(
-            id__in=scope.units(year_end(year), [r[0] for r in roots]),
-            level__in=COUNTED_LEVELS,
-        )
-        .annotate(
-            cls=FilteredRelation(
-                "classifications", condition=Q(classifications__year=year)
-            )
-        )
-        .values("level")
-        .annotate(
-            total=Count("id"),
-            classified=Count("cls__id"),
-            **{f"t{t}": Count("id", filter=Q(cls__level__tier=t)) for t in TIERS},
+def labels_by_year(
+    subject: str, years: list[int]
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """Each year's own level labels and abbreviations by tier, from the
+    scale in force that year (QĐ 366 for 2025, "Trong sạch, vững mạnh" for
+    2013); "Bậc n" when no scale covers the year (one query)."""
+    rows = list(
+        ScaleLevel.objects.filter(scale__subject=subject)
+        .order_by("scale__valid_from_year")
+        .values_list(
+            "scale__valid_from_year",
+            "scale__valid_to_year",
+            "tier",
+            "label",
+            "short_label",
         )
     )
-    by_level = {
-        r["level"]: Tally(r["total"], r["classified"], {t: r[f"t{t}"] for t in TIERS})
-        for r in rows
-    }
+    result = {}
+    for year in years:
+        labels = {t: (str(_("Bậc {tier}")).format(tier=t),) * 2 for t in TIERS}
+        for start, end, tier, label, short in rows:
+            if start <= year and (end is None or end >= year):
+                labels[tier] = (label, short or label)
+        result[year] = labels
+    return result
+
+
+def tier_labels(subject: str, year: int, *, short: bool = False) -> dict[int, str]:
+    """The level labels (or abbreviations) of ``year``'s own scale by tier."""
+    labels = labels_by_year(subject, [year])[year]
+    return {t: pair[1 if short else 0] for t, pair in labels.items()}
+
+
+def scale_notes(short_labels: dict[int, dict[int, str]], year: int) -> list[str]:
+    """For each other year shown on a scale of its own, its levels by tier:
+    the table's rows carry ``year``'s names, compared through the tiers."""
+    mine = short_labels.get(year)
+    return [
+        str(
+            _("Năm {year} xếp loại theo thang riêng, so sánh theo bậc: {levels}.")
+        ).format(
+            year=other,
+            levels=", ".join(
+                f"{tier}. {label}" for tier, label in sorted(labels.items())
+            ),
+        )
+        for other, labels in short_labels.items()
+        if other != year and labels != mine
+    ]
+
+
+TALLY_SQL = """
+SELECT f.level, f.kind, count(*), count(f.tier),
+       {tiers}
+FROM {relation}
+WHERE f.open_at_end AND f.level = ANY(%(counted)s)
+GROUP BY f.level, f.kind
+"""
+
+WEAK_SQL = """
+SELECT u.name, f.level, f.kind, sl.label, coalesce(uc.remarks, '')
+FROM {relation}
+JOIN organizations_unit u ON u.id = f.unit_id
+JOIN assessments_scalelevel sl ON sl.id = f.classification_level_id
+LEFT JOIN assessments_unitclassification uc
+     ON uc.unit_id = f.unit_id AND uc.year = %(year)s
+WHERE f.tier = 4 AND f.open_at_end AND f.level = ANY(%(counted)s)
+ORDER BY u.name, u.id
+"""
+
+
+def tally(
+    rows: YearRows,
+) -> tuple[dict[str, Tally], dict[str, dict[str, int]]]:
+    """Counts per level group and tier, and units per kind and level, of the
+    year's rows (one query)."""
+    params: dict = {"counted": [str(lv) for lv in COUNTED_LEVELS]}
+    sql = TALLY_SQL.format(
+        relation=rows.relation(params),
+        tiers=", ".join(f"count(*) FILTER (WHERE f.tier = {t})" for t in TIERS),
+    )
+    by_level: dict[str, Tally] = {}
+    per_kind: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for level, kind, total, classified, *tiers in cursor.fetchall():
+            by_level.setdefault(level, Tally()).add(
+                Tally(total, classified, dict(zip(TIERS, tiers, strict=True)))
+            )
+            per_kind.setdefault(kind, {})[level] = total
     result: dict[str, Tally] = {}
     for key, _label, levels in GROUPS:
         total = Tally()
@@ -251,7 +337,26 @@ def tally(scope: Scope, year: int, notes: list[str] | None = None) -> dict[str, 
             if lv in by_level:
                 total.add(by_level[lv])
         result[key] = total
-    return result
+    return result, per_kind
+
+
+def weak_units(rows: YearRows) -> list[WeakUnit]:
+    params: dict = {"counted": [str(lv) for lv in COUNTED_LEVELS]}
+    sql = WEAK_SQL.format(relation=rows.relation(params))
+    kind_labels = dict(Kind.choices)
+    level_labels = dict(Level.choices)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            WeakUnit(
+                name,
+                str(level_labels.get(level, level)),
+                str(kind_labels.get(kind, kind)),
+                label,
+                remarks,
+            )
+            for name, level, kind, label, remarks in cursor.fetchall()
+        ]
 
 
 def build(
@@ -261,60 +366,45 @@ def build(
     compare_year: int | None = None,
     base_year: int | None = None,
     user=None,
+    provisional: bool = False,
 ) -> OrganizationQuality:  # type: ignore[no-untyped-def]
-    scope = Scope.for_user(root, user)
-    notes: list[str] = []
-    groups = tally(scope, year, notes)
-    compare = tally(scope, compare_year, notes) if compare_year else None
-    if base_year and base_year == compare_year:
-        base = compare
-    else:
-        base = tally(scope, base_year, notes) if base_year else None
-    roots = [r[0] for r in scope.roots_on(year_end(year))]
-    units = Unit.objects.filter(
-        id__in=scope.units(year_end(year), roots), level__in=COUNTED_LEVELS
-    )
-    kind_labels = dict(Kind.choices)
-    per_kind: dict[str, dict[str, int]] = {}
-    for row in units.values("kind", "level").annotate(n=Count("id")).order_by("kind"):
-        per_kind.setdefault(row["kind"], {})[row["level"]] = row["n"]
-    by_kind = [(str(kind_labels.get(k, k)), v) for k, v in per_kind.items()]
-    level_labels = dict(Level.choices)
-    weak_units = [
-        WeakUnit(
-            r["name"],
-            str(level_labels.get(r["level"], r["level"])),
-            str(kind_labels.get(r["kind"], r["kind"])),
-            r["cls__level__label"],
-            r["cls__remarks"],
+    scope = Scope.for_user(root, user, provisional=provisional)
+    with transaction.atomic():
+        notes: list[str] = []
+        shown: dict[int, tuple[dict[str, Tally], dict[str, dict[str, int]]]] = {}
+        for y in dict.fromkeys(v for v in (year, compare_year, base_year) if v):
+            shown[y] = tally(scope.year(y))
+            note = lineage_note(root, y, scope.roots_on(year_end(y)))
+            if note:
+                notes.append(note)
+        groups, per_kind = shown[year]
+        kind_labels = dict(Kind.choices)
+        by_kind = [(str(kind_labels.get(k, k)), v) for k, v in sorted(per_kind.items())]
+        labels = labels_by_year("organization", list(shown))
+        report = OrganizationQuality(
+            slug=SLUG,
+            title=str(TITLE),
+            root=root,
+            year=year,
+            compare_year=compare_year,
+            base_year=base_year,
+            tier_labels={t: pair[0] for t, pair in labels[year].items()},
+            by_kind=by_kind,
+            groups=groups,
+            compare=shown[compare_year][0] if compare_year else None,
+            base=shown[base_year][0] if base_year else None,
+            weak_units=weak_units(scope.year(year)),
+            notes=notes,
+            provisional=provisional,
+            approval=scope.approvals(year),
+            change_approval=scope.approvals(year, compare_year, base_year),
+            short_labels={
+                y: {t: pair[1] for t, pair in labels[y].items()} for y in shown
+            },
         )
-        for r in units.annotate(
-            cls=FilteredRelation(
-                "classifications", condition=Q(classifications__year=year)
-            )
+        grassroots = report.groups["grassroots"]
+        report.targets = target_table(
+            targets_for(root_id=root.pk, year=year, report=SLUG),
+            {"org_top_share": grassroots.top, "org_weak_share": grassroots.weak},
         )
-        .filter(cls__level__tier=4)
-        .values("name", "level", "kind", "cls__level__label", "cls__remarks")
-        .order_by("name", "id")
-    ]
-    report = OrganizationQuality(
-        slug=SLUG,
-        title=str(TITLE),
-        root=root,
-        year=year,
-        compare_year=compare_year,
-        base_year=base_year,
-        tier_labels=tier_labels("organization", year),
-        by_kind=by_kind,
-        groups=groups,
-        compare=compare,
-        base=base,
-        weak_units=weak_units,
-        notes=notes,
-    )
-    grassroots = report.groups["grassroots"]
-    report.targets = target_table(
-        targets_for(root_id=root.pk, year=year, report=SLUG),
-        {"org_top_share": grassroots.top, "org_weak_share": grassroots.weak},
-    )
     return report

@@ -16,14 +16,26 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.reports.common import DELTA, INT, NUMBER, RATIO, TEXT, Ratio, Table
+from assessments.reports.common import (
+    DELTA,
+    INT,
+    NUMBER,
+    RATIO,
+    TEXT,
+    YEAR,
+    Ratio,
+    Table,
+)
 from organizations.models import Kind, Level, Unit
 from organizations.tree import ancestor_ids
+from partyquality import numbers
 from partyquality.charts import Series, bar_chart
 from partyquality.pdf import html_to_pdf
 from partyquality.xlsx import Sheet, build_workbook
 
 FORMATS = ("html", "xlsx", "pdf")
+# What a reader may download; large PDFs go through the background worker.
+DOWNLOADS = ("xlsx", "pdf")
 # In the PDF, a named list longer than this is printed as numbered lines
 # (one block per person) instead of a ruled table: WeasyPrint lays out every
 # table cell as its own box, and a 1,500-row, 6-column annex took ~5 times
@@ -38,27 +50,24 @@ class Cell:
     detail: str = ""
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
-
-
 def display(value: Any, kind: str) -> Cell:
+    """A value as Vietnamese documents write it (partyquality/numbers.py)."""
     if value is None or value == "":
-        return Cell("—" if kind != "text" else "", "num" if kind != "text" else "")
+        return Cell("—" if kind != TEXT else "", "num" if kind != TEXT else "")
     if isinstance(value, Ratio):
+        detail = f"{numbers.grouped(value.num)}/{numbers.grouped(value.den)}"
         if value.value is None:
-            return Cell("—", "num", f"{value.num}/{value.den}")
-        return Cell(_number(value.value) + "%", "num", f"{value.num}/{value.den}")
+            return Cell("—", "num", detail)
+        return Cell(numbers.percent(value.value), "num", detail)
     if kind == DELTA:
-        shown = round(value, 1)
-        if shown == 0:
-            return Cell(_number(0.0), "num delta")
-        sign = "+" if shown > 0 else ""
-        return Cell(sign + _number(value), "num delta" + (" neg" if shown < 0 else ""))
+        text = numbers.points(value)
+        return Cell(text, "num delta" + (" neg" if text.startswith("-") else ""))
+    if kind == YEAR:
+        return Cell(numbers.year(value), "num")
     if kind == NUMBER and isinstance(value, float | int):
-        return Cell(_number(float(value)), "num")
+        return Cell(numbers.decimal(float(value)), "num")
     if isinstance(value, int) and kind in (INT, RATIO):
-        return Cell(f"{value:,}".replace(",", " "), "num")
+        return Cell(numbers.grouped(value), "num")
     return Cell(str(value))
 
 
@@ -80,6 +89,7 @@ def table_context(table: Table) -> dict[str, Any]:
         if table.total is None
         else [display(v, k) for v, k in zip(table.total, kinds, strict=False)],
         "empty": not table.rows,
+        "approval": table.approval,
         "listing": [
             " — ".join(str(v) for v in row if v not in (None, "")) for row in table.rows
         ]
@@ -107,6 +117,7 @@ def charts(report: Any) -> list:
 def context(report: Any) -> dict[str, Any]:
     return {
         "report": report,
+        "provisional": getattr(report, "provisional", False),
         "tables": [table_context(t) for t in report.tables()],
         "charts": charts(report),
     }

@@ -44,6 +44,7 @@ def report_job_render(job_id: int) -> None:
             compare_year=job.compare_year,
             base_year=job.base_year,
             user=job.user,
+            provisional=job.provisional,
         )
         _progress(job, 50)
         content, _type, ext = rendering.render(report, job.format)
@@ -51,7 +52,8 @@ def report_job_render(job_id: int) -> None:
         relative = (
             Path("reports")
             / str(job.user_id)
-            / f"{job.report}-{job.year}-{job.pk}.{ext}"
+            / f"{job.report}-{job.year}{'-tam-tinh' if job.provisional else ''}"
+            f"-{job.pk}.{ext}"
         )
         path = Path(settings.MEDIA_ROOT) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +80,7 @@ def report_job_start(
     compare_year: int | None,
     base_year: int | None,
     fmt: str,
+    provisional: bool = False,
 ) -> ReportJob:  # type: ignore[no-untyped-def]
     """Record the job, then queue it once the row is committed; forget the
     old ones and their files."""
@@ -89,6 +92,7 @@ def report_job_start(
         year=year,
         compare_year=compare_year,
         base_year=base_year,
+        provisional=provisional,
         format=fmt,
     )
     transaction.on_commit(lambda: report_job_render.enqueue(job.pk))

@@ -1,16 +1,19 @@
 """Report 5: indicators over a span of years, across scale changes and mergers.
 
 Classification levels are compared through their tier (fixtures/scales.json),
-so the 2024 scale (QĐ 132/124) and the 2025 one (QĐ 366) line up. A unit
+so the 2013 scale (HD 27), the 2024 one (QĐ 132/124) and the 2025 one
+(QĐ 366) line up; each year keeps the name of its own top level. A unit
 formed by a merger carries the series of the units it was formed from: for a
 year before the merger, its figures are those of its predecessors on that
-year's tree, and the report names them.
+year's tree, and the report names them. A year without figures is printed
+"—" in the table and left out of the chart, never drawn as 0 %.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Scale
@@ -18,26 +21,34 @@ from assessments.reports.common import (
     INT,
     RATIO,
     TEXT,
+    YEAR,
     Bar,
     ChartSpec,
     Column,
     Ratio,
     Scope,
     Table,
+    lineage_note,
+    year_end,
 )
 from assessments.reports.member_quality import year_figures
-from assessments.reports.organization_quality import tally
+from assessments.reports.organization_quality import labels_by_year, tally
 from organizations.models import Unit
 
 SLUG = "trends"
 TITLE = _("Báo cáo diễn biến chất lượng tổ chức đảng và đảng viên qua các năm")
 DEFAULT_SPAN = 5
+# The series starts at the base year; every year of it is shown, so a
+# separate comparison year is not offered.
+YEAR_OPTIONS = ("base",)
 
 
 @dataclass
 class YearRow:
     year: int
     scale: str
+    top_label: str
+    approved: Ratio
     organizations: int
     classified: int
     top: Ratio
@@ -59,6 +70,8 @@ class Trends:
     years: list[YearRow]
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
+    provisional: bool = False
+    approval: str = ""
 
     def tables(self) -> list[Table]:
         return [
@@ -66,21 +79,25 @@ class Trends:
                 "years",
                 str(_("Các chỉ tiêu qua các năm")),
                 [
-                    Column(str(_("Năm")), INT),
+                    Column(str(_("Năm")), YEAR),
                     Column(str(_("Thang xếp loại")), TEXT),
+                    Column(str(_("Mức cao nhất của thang")), TEXT),
+                    Column(str(_("TCCSĐ đã được duyệt")), RATIO),
                     Column(str(_("Tổ chức cơ sở đảng")), INT),
                     Column(str(_("Đã xếp loại")), INT),
-                    Column(str(_("TCCSĐ xuất sắc")), RATIO),
+                    Column(str(_("TCCSĐ mức cao nhất")), RATIO),
                     Column(str(_("TCCSĐ hai mức cao nhất")), RATIO),
-                    Column(str(_("TCCSĐ không hoàn thành")), RATIO),
+                    Column(str(_("TCCSĐ mức thấp nhất")), RATIO),
                     Column(str(_("Đảng viên")), INT),
-                    Column(str(_("ĐV tốt trở lên")), RATIO),
-                    Column(str(_("ĐV không hoàn thành")), RATIO),
+                    Column(str(_("ĐV hai mức cao nhất")), RATIO),
+                    Column(str(_("ĐV mức thấp nhất")), RATIO),
                 ],
                 rows=[
                     [
                         y.year,
                         y.scale,
+                        y.top_label,
+                        y.approved,
                         y.organizations,
                         y.classified,
                         y.top,
@@ -97,14 +114,24 @@ class Trends:
                         "Các mức xếp loại của các thang khác nhau được so sánh theo bậc tương đương (bậc 1: xuất sắc, trong sạch vững mạnh; bậc 4: không hoàn thành nhiệm vụ, yếu kém)."
                     )
                 ),
+                approval=self.approval,
             )
         ]
 
     def charts(self) -> list[ChartSpec]:
-        series = [str(_("TCCSĐ xuất sắc")), str(_("ĐV tốt trở lên"))]
+        # Years without figures are left out; a year with one series only
+        # draws that one.
+        years = [
+            y
+            for y in self.years
+            if y.top.value is not None or y.member_good.value is not None
+        ]
+        if not years:
+            return []
+        series = [str(_("TCCSĐ mức cao nhất")), str(_("ĐV hai mức cao nhất"))]
         groups = [
-            [Bar(str(y.year), y.top.value or 0.0) for y in self.years],
-            [Bar(str(y.year), y.member_good.value or 0.0) for y in self.years],
+            [Bar(str(y.year), y.top.value) for y in years],
+            [Bar(str(y.year), y.member_good.value) for y in years],
         ]
         return [
             ChartSpec(
@@ -123,13 +150,15 @@ def build(
     compare_year: int | None = None,
     base_year: int | None = None,
     user=None,
+    provisional: bool = False,
 ) -> Trends:  # type: ignore[no-untyped-def]
-    scope = Scope.for_user(root, user)
-    first = base_year or compare_year or year - DEFAULT_SPAN + 1
-    first = min(first, year)
+    """Every year from the base year (else the comparison year, else five
+    years back) to ``year``; the comparison year is one of them."""
+    scope = Scope.for_user(root, user, provisional=provisional)
+    first = min(base_year or compare_year or year - DEFAULT_SPAN + 1, year)
     scales = list(
         Scale.objects.filter(subject="organization").values(
-            "code", "regulation", "valid_from_year", "valid_to_year"
+            "regulation", "valid_from_year", "valid_to_year"
         )
     )
 
@@ -143,23 +172,32 @@ def build(
 
     notes: list[str] = []
     years: list[YearRow] = []
-    for y in range(first, year + 1):
-        orgs = tally(scope, y, notes)["grassroots"]
-        members = year_figures(scope, y)
-        years.append(
-            YearRow(
-                y,
-                scale_of(y),
-                orgs.total,
-                orgs.classified,
-                orgs.top,
-                orgs.top_two,
-                orgs.weak,
-                members.members,
-                members.good,
-                members.share(4),
+    labels = labels_by_year("organization", list(range(first, year + 1)))
+    with transaction.atomic():
+        for y in range(first, year + 1):
+            rows = scope.year(y)
+            note = lineage_note(root, y, scope.roots_on(year_end(y)))
+            if note:
+                notes.append(note)
+            orgs = tally(rows)[0]["grassroots"]
+            members = year_figures(rows)
+            years.append(
+                YearRow(
+                    y,
+                    scale_of(y),
+                    labels[y][1][0],
+                    Ratio(rows.approval.approved, rows.approval.total),
+                    orgs.total,
+                    orgs.classified,
+                    orgs.top,
+                    orgs.top_two,
+                    orgs.weak,
+                    members.members,
+                    members.good,
+                    members.share(4),
+                )
             )
-        )
+        approval = scope.approvals(*range(first, year + 1))
     return Trends(
         slug=SLUG,
         title=str(TITLE),
@@ -169,4 +207,6 @@ def build(
         base_year=first,
         years=years,
         notes=notes,
+        provisional=provisional,
+        approval=approval,
     )

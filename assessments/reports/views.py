@@ -40,10 +40,18 @@ def _build(module, root: Unit, values: dict, user):  # type: ignore[no-untyped-d
     return module.build(
         root=root,
         year=values["year"],
-        compare_year=values["compare"],
-        base_year=values["base"],
+        compare_year=values["compare"] if "compare" in module.YEAR_OPTIONS else None,
+        base_year=values["base"] if "base" in module.YEAR_OPTIONS else None,
         user=user,
+        provisional=values["provisional"],
     )
+
+
+def file_name(slug: str, root: Unit, values: dict, ext: str) -> str:
+    """``organization_quality-NA-2025[-tam-tinh].pdf``: a provisional copy
+    says so in its name too."""
+    mark = "-tam-tinh" if values["provisional"] else ""
+    return f"{slug}-{root.code}-{values['year']}{mark}.{ext}"
 
 
 @require_GET
@@ -75,6 +83,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "root": root,
         "units": selectors.reportable_units(user=request.user, day=day),
         "reports": [(s, m.TITLE) for s, m in REPORTS.items()],
+        "options": module.YEAR_OPTIONS,
         "large": selectors.is_large(root, day),
         "query": request.GET.urlencode(),
         "jobs": selectors.report_jobs_of(user=request.user)[:5],
@@ -86,7 +95,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
     module, root, values = _parse(request, slug)
-    if fmt not in ("xlsx", "pdf"):
+    if fmt not in rendering.DOWNLOADS:
         raise Http404
     day = datetime.date(values["year"], 12, 31)
     if fmt == "pdf" and selectors.is_large(root, day):
@@ -98,7 +107,7 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
         _build(module, root, values, request.user), fmt
     )
     response = HttpResponse(content, content_type=content_type)
-    filename = f"{slug}-{root.code}-{values['year']}.{ext}"
+    filename = file_name(slug, root, values, ext)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -108,15 +117,16 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
 def job_create(request: AuthedRequest, slug: str) -> HttpResponse:
     module, root, values = _parse(request, slug)
     fmt = request.POST.get("format", "pdf")
-    if fmt not in ("xlsx", "pdf"):
+    if fmt not in rendering.DOWNLOADS:
         fmt = "pdf"
     job = report_job_start(
         user=request.user,
         report=module.SLUG,
         root=root,
         year=values["year"],
-        compare_year=values["compare"],
-        base_year=values["base"],
+        compare_year=values["compare"] if "compare" in module.YEAR_OPTIONS else None,
+        base_year=values["base"] if "base" in module.YEAR_OPTIONS else None,
+        provisional=values["provisional"],
         fmt=fmt,
     )
     return redirect("reports:job_detail", pk=job.pk)

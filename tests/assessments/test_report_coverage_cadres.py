@@ -10,7 +10,7 @@ from assessments.reports import cadre_standardization, coverage
 from assessments.reports.common import Ratio
 from members.models import PositionGroup
 from organizations.models import ResidentialUnit
-from tests.reports.data import cadre, member, position
+from tests.reports.data import approve, cadre, member, position
 
 D = datetime.date
 
@@ -54,6 +54,7 @@ def villages(tree):  # type: ignore[no-untyped-def]
         min_exclusive=True,
         description="Trên 90% trưởng thôn là đảng viên",
     )
+    approve(tree.commune, tree.other_commune, year=2025)
 
 
 def test_coverage_counts_villages_heads_and_members_per_cell(
@@ -75,11 +76,12 @@ def test_coverage_counts_villages_heads_and_members_per_cell(
 def test_coverage_of_the_province_sums_its_communes(
     villages, tree, province_officer, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         coverage.build(root=tree.province, year=2025, user=province_officer)
     for i in range(10):
         village(tree.other_commune, f"Bản {i}", None, head_member=False, members=0)
-    with django_assert_max_num_queries(9):
+    approve(tree.other_commune, year=2025)
+    with django_assert_max_num_queries(10):
         report = coverage.build(root=tree.province, year=2025, user=province_officer)
     assert [c.name for c in report.communes] == [
         "Đảng bộ xã Hương Sơn",
@@ -166,6 +168,7 @@ def cadres(tree):  # type: ignore[no-untyped-def]
         min_value=85,
         description="≥ 85% công chức trung cấp trở lên",
     )
+    approve(tree.commune, tree.other_commune, year=2025)
 
 
 def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> None:
@@ -214,7 +217,7 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
 def test_cadre_report_of_a_secretary_stays_in_their_commune(
     cadres, tree, secretary, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
         report = cadre_standardization.build(
             root=tree.commune, year=2025, user=secretary
         )

@@ -7,7 +7,7 @@ import pytest
 from assessments.reports import member_quality
 from assessments.reports.common import Ratio
 from members.models import Discipline, Gender, MembershipStatus
-from tests.reports.data import classify_member, member, transfer
+from tests.reports.data import approve, classify_member, member, transfer
 
 D = datetime.date
 
@@ -65,6 +65,8 @@ def members(tree):  # type: ignore[no-untyped-def]
     classify_member(m5, 2024, tree.cell1, "good")
     classify_member(m6, 2024, tree.cell2, "completed")
     classify_member(m3, 2024, tree.other_cell, "excellent")
+    for year in (2024, 2025):
+        approve(tree.commune, tree.other_commune, year=year)
 
 
 def test_member_report_counts_every_figure(members, tree, secretary) -> None:
@@ -122,6 +124,7 @@ def test_member_report_queries_are_pinned(
             tree.cell1,
             "good",
         )
+    approve(tree.commune, year=2025)
     with django_assert_max_num_queries(24):
         report = member_quality.build(
             root=tree.commune,

@@ -12,7 +12,7 @@ from assessments.targets import bound_text, evaluate
 from organizations.models import Kind, Level, Unit
 from organizations.services import NewUnit, organization_merge
 from tests.factories import make_unit
-from tests.reports.data import classify_member, classify_unit, member
+from tests.reports.data import approve, classify_member, classify_unit, member
 
 D = datetime.date
 ON = D(2025, 12, 31)
@@ -97,23 +97,58 @@ def test_studying_reports_the_earliest_expected_year() -> None:
 
 
 @pytest.mark.parametrize(
-    ("actual", "lo", "hi", "strict", "met", "gap", "text"),
+    ("actual", "lo", "hi", "strict", "label", "gap", "text"),
     [
-        (8, 7, 10, False, True, 0.0, "7–10"),
-        (5, 7, 10, False, False, -2.0, "7–10"),
-        (12, 7, 10, False, False, 2.0, "7–10"),
-        (90.0, 90, None, True, False, 0.0, "> 90%"),
-        (84.5, 85, None, False, False, -0.5, "≥ 85%"),
+        (8, 7, 10, False, "Đạt", 0.0, "7–10"),
+        (5, 7, 10, False, "Chưa đạt", -2.0, "7–10"),
+        # Above a range is more than asked: exceeded, not missed.
+        (14, 7, 10, False, "Vượt", 4.0, "7–10"),
+        (16, 7, 10, False, "Vượt", 6.0, "7–10"),
+        (10, 7, 10, False, "Đạt", 0.0, "7–10"),
+        # "Trên 90%": exactly 90 is not over 90.
+        (90.0, 90, None, True, "Chưa đạt", 0.0, "> 90%"),
+        (90.1, 90, None, True, "Đạt", 0.0, "> 90%"),
+        # "Từ 85% trở lên": exactly 85 is enough.
+        (85.0, 85, None, False, "Đạt", 0.0, "≥ 85%"),
+        (84.5, 85, None, False, "Chưa đạt", -0.5, "≥ 85%"),
     ],
 )
-def test_targets_are_met_or_missed_by_a_gap(
-    actual, lo, hi, strict, met, gap, text
+def test_targets_are_met_exceeded_or_missed_by_a_gap(
+    actual, lo, hi, strict, label, gap, text
 ) -> None:
     outcome = evaluate(actual, min_value=lo, max_value=hi, min_exclusive=strict)
-    assert (outcome.met, outcome.gap) == (met, pytest.approx(gap))
+    assert (outcome.label, outcome.gap) == (label, pytest.approx(gap))
     measure = "count" if text == "7–10" else "percent"
     assert (
         bound_text(min_value=lo, max_value=hi, min_exclusive=strict, measure=measure)
+        == text
+    )
+
+
+@pytest.mark.parametrize(
+    ("actual", "strict", "label", "text"),
+    [
+        # "Không quá 1%": 1 % itself is within it.
+        (1.0, False, "Đạt", "≤ 1%"),
+        (1.2, False, "Chưa đạt", "≤ 1%"),
+        # "Dưới 1%": 1 % itself is not under it.
+        (1.0, True, "Chưa đạt", "< 1%"),
+        (0.5, True, "Đạt", "< 1%"),
+    ],
+)
+def test_a_ceiling_alone_is_missed_above_it_strictly_or_not(
+    actual, strict, label, text
+) -> None:
+    outcome = evaluate(actual, min_value=None, max_value=1, max_exclusive=strict)
+    assert outcome.label == label
+    assert (
+        bound_text(
+            min_value=None,
+            max_value=1,
+            min_exclusive=False,
+            max_exclusive=strict,
+            measure="percent",
+        )
         == text
     )
 
@@ -158,6 +193,8 @@ def test_trend_of_a_merged_commune_carries_its_predecessors_across_the_scale_cha
     classify_unit(ab, 2025, "excellent")  # org_2025 scale, same tier 1
     classify_member(m_a, 2025, a_cell, "excellent")
     classify_member(m_b, 2025, b_cell, "good")
+    approve(a, b, year=2024)
+    approve(ab, year=2025)
     report = trends.build(root=ab, year=2025, base_year=2024, user=board_officer)
     y2024, y2025 = report.years
     assert (y2024.organizations, y2024.top, y2024.top_two) == (

@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from tests.reports.data import classify_unit
+from tests.reports.data import approve, classify_unit
 
 ARGS = [
     "--headless",
@@ -43,6 +43,8 @@ def test_board_officer_compares_years_and_downloads_excel(
 ) -> None:
     classify_unit(tree.commune, 2024, "excellent")
     classify_unit(tree.commune, 2025, "good")
+    approve(tree.commune, year=2024)
+    approve(tree.commune, year=2025)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(accept_downloads=True)

@@ -117,3 +117,18 @@ def cadre(
             field=rest[1] if len(rest) > 1 else "",
         )
     return person
+
+
+def approve(*organizations: Unit, year: int) -> None:
+    """The level above approves the organizations' year: the review is
+    approved and the year's snapshot written, as ``review_approve`` does."""
+    from assessments.models import OrganizationReview, ReviewState
+    from assessments.snapshots import year_snapshot_write
+
+    for organization in organizations:
+        OrganizationReview.objects.update_or_create(
+            organization=organization,
+            year=year,
+            defaults={"state": ReviewState.APPROVED},
+        )
+        year_snapshot_write(organization_id=organization.pk, year=year)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessments.reports import organization_quality, rendering
 from organizations.models import Kind, Level
 from tests.factories import make_unit
-from tests.reports.data import classify_unit
+from tests.reports.data import approve, classify_unit
 
 D = datetime.date
 TODAY = D(2026, 1, 15)
@@ -36,6 +36,8 @@ def classified(tree):  # type: ignore[no-untyped-def]
     classify_unit(school, 2025, "excellent")
     classify_unit(tree.cell1, 2025, "excellent")
     classify_unit(tree.cell2, 2025, "completed")
+    for year in (2024, 2025):
+        approve(tree.commune, school, year=year)
     return school
 
 
@@ -71,9 +73,10 @@ def test_pdf_has_the_party_document_layout_and_key_figures(
     assert "T/M BAN THƯỜNG VỤ" in text
     assert "BÍ THƯ" in text
     # Tổ chức cơ sở đảng: 1 of 2 excellent in 2025, weak fell from 50% to 0.
-    assert "50,0%" in text
+    assert "50,0 %" in text
     assert "1/2" in text
     assert "-50,0" in text
+    assert "2/2 tổ chức cơ sở đảng đã được duyệt" in text
 
 
 def test_pdf_embeds_the_shipped_fonts_and_page_one_has_no_missing_glyphs(
@@ -143,7 +146,7 @@ def test_report_page_shows_figures_filters_and_chart(
     body = response.content.decode()
     assert "Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ" in body
     assert "<svg" in body
-    assert "50,0%" in body
+    assert "50,0 %" in body
     assert "1/2" in body
     assert 'name="compare"' in body
     assert "Đảng bộ xã Hương Sơn" not in body

@@ -35,5 +35,6 @@ class Command(BaseCommand):
             raise CommandError(str(failed)) from failed
         self.stdout.write(
             f"SYN{summary.run}: {summary.units} tổ chức, {summary.cells} chi bộ, "
-            f"{summary.members} đảng viên trong {summary.seconds:.1f} s."
+            f"{summary.members} đảng viên trong {summary.seconds:.1f} s. "
+            "Số liệu chốt năm của các năm đã duyệt: manage.py rebuild_snapshots."
         )

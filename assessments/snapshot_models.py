@@ -1,0 +1,180 @@
+"""Yearly snapshots: the figures of an approved year, written once (issue #15).
+
+When the level above approves a grassroots organization's year
+(``services.review_approve``), the figures of the organization and of every
+unit under it that year are written here, one row per unit
+(``UnitYearSnapshot``), with the commune-level posts per position group
+(``PostGroupYearSnapshot``) and the named list of cadres below standard
+(``StandardGapYearSnapshot``). Reopening the year deletes them; approving it
+again writes them again (assessments/snapshots.py).
+
+Every row carries ``path``: the ids from the top of the tree down to its unit,
+in the tree as the year had it. The rows of any subtree of any year are one
+range of the ``(year, path)`` index — ``path >= {1,5} AND path < {1,6}`` holds
+exactly the arrays that start with ``{1,5}`` — so a report of the whole
+country sums one year's rows without walking the tree or passing a list of
+units (bench/RESULTS-reports.md).
+
+A figure is a column here plus the line that computes it
+(``snapshots.SOURCES``); counts default to 0 so that a column added later
+reads 0 for the rows written before it until ``rebuild_snapshots`` runs.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Person, Position, PositionGroup
+from organizations.models import Unit
+
+__all__ = ["PostGroupYearSnapshot", "StandardGapYearSnapshot", "UnitYearSnapshot"]
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, db_default=0)
+
+
+class SnapshotPlace(models.Model):
+    """Where a snapshot row's unit stood in the year's tree."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Unit ids from the top of the year's tree down to ``unit`` itself.
+    path = ArrayField(models.BigIntegerField())
+
+    class Meta:
+        abstract = True
+
+
+class UnitYearSnapshot(SnapshotPlace):
+    """One unit's figures of an approved year (the unit, its classification,
+    its members, the year's events in it, its villages and rotations)."""
+
+    level = models.CharField(_("cấp"), max_length=24)
+    kind = models.CharField(_("loại hình"), max_length=24)
+    # The grassroots organization whose approval wrote the row; none for the
+    # own row of a commune committee above grassroots (written once every
+    # organization under it is approved).
+    organization = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # The commune-level unit the row counts under (coverage per commune).
+    commune = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # False for a unit closed during the year: it is placed under the unit
+    # that succeeded it so the year's events in it still count there, but it
+    # is not counted as a unit of the year.
+    open_at_end = models.BooleanField(default=True)
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    # The unit's own classification of the year.
+    tier = models.PositiveSmallIntegerField(_("bậc xếp loại"), null=True)
+    classification_level = models.ForeignKey(
+        "assessments.ScaleLevel", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Members whose official cell on 31 December is this unit.
+    members = _count(_("đảng viên"))
+    # Member classifications of the year given in this cell, by tier.
+    member_tier_1 = _count(_("đảng viên bậc 1"))
+    member_tier_2 = _count(_("đảng viên bậc 2"))
+    member_tier_3 = _count(_("đảng viên bậc 3"))
+    member_tier_4 = _count(_("đảng viên bậc 4"))
+    # Admitted during the year into this cell.
+    admitted = _count(_("kết nạp"))
+    admitted_women = _count(_("kết nạp nữ"))
+    admitted_youth = _count(_("kết nạp 18–30 tuổi"))
+    admitted_minority = _count(_("kết nạp dân tộc thiểu số"))
+    # Members disciplined during the year here, by form.
+    disciplined_reprimand = _count(_("khiển trách"))
+    disciplined_warning = _count(_("cảnh cáo"))
+    disciplined_removal = _count(_("cách chức"))
+    disciplined_expulsion = _count(_("khai trừ"))
+    # Members who left the Party during the year from this cell, by reason.
+    left_resigned = _count(_("xin ra"))
+    left_struck_off = _count(_("xóa tên"))
+    left_expelled = _count(_("bị khai trừ"))
+    left_deceased = _count(_("từ trần"))
+    # Villages and residential groups of a commune-level unit.
+    villages = _count(_("thôn, tổ dân phố"))
+    villages_without_cell = _count(_("thôn chưa có chi bộ"))
+    villages_without_member = _count(_("thôn chưa có đảng viên"))
+    village_heads_members = _count(_("trưởng thôn là đảng viên"))
+    # Posts taken up during the year here, by origin other than local.
+    rotated_down = _count(_("luân chuyển về"))
+    rotated_horizontal = _count(_("luân chuyển ngang"))
+    rotated_up = _count(_("luân chuyển lên"))
+    armed_forces = _count(_("tăng cường từ lực lượng vũ trang"))
+    graduates = _count(_("đề án trí thức trẻ"))
+    # People holding a post here on 31 December with a university degree.
+    university_cadres = _count(_("cán bộ có trình độ đại học"))
+
+    class Meta:
+        verbose_name = _("số liệu chốt năm")
+        verbose_name_plural = _("số liệu chốt năm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"], name="unityearsnapshot_once_a_year"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "path"], name="unityearsnapshot_path_idx"),
+            models.Index(
+                fields=["year", "organization"], name="unityearsnapshot_org_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"
+
+
+class PostGroupYearSnapshot(SnapshotPlace):
+    """Posts held on 31 December at a commune-level unit, for one position
+    group, against the standards in force that day (Decree 33/2023)."""
+
+    position_group = models.CharField(max_length=16, choices=PositionGroup.choices)
+    posts = _count(_("chức danh"))
+    university = _count(_("đại học trở lên"))
+    intermediate = _count(_("chuyên môn trung cấp trở lên"))
+    political = _count(_("lý luận chính trị trung cấp trở lên"))
+    state_management = _count(_("quản lý nhà nước"))
+    studying = _count(_("đang học"))
+    standardized = _count(_("đạt chuẩn đủ các mặt"))
+    missing_general = _count(_("chưa chuẩn giáo dục phổ thông"))
+    missing_professional = _count(_("chưa chuẩn chuyên môn"))
+    missing_political = _count(_("chưa chuẩn lý luận chính trị"))
+    missing_state_management = _count(_("chưa chuẩn quản lý nhà nước"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit", "position_group"],
+                name="postgroupyearsnapshot_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "path"], name="postgroupyearsnapshot_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.position_group}"
+
+
+class StandardGapYearSnapshot(SnapshotPlace):
+    """One post-holder below the standard of one dimension on 31 December."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=24)
+    status = models.CharField(max_length=16)
+    expected_year = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "path"], name="standardgapyearsnapshot_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} {self.dimension}"
