@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from members.models import Person, Position, PositionGroup
 from organizations.models import Unit
@@ -32,14 +31,14 @@ from organizations.models import Unit
 __all__ = ["PostGroupYearSnapshot", "StandardGapYearSnapshot", "UnitYearSnapshot"]
 
 
-def _count(label: str) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(label, db_default=0)
+def _count() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(db_default=0)
 
 
 class SnapshotPlace(models.Model):
     """Where a snapshot row's unit stood in the year's tree."""
 
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField()
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     # Unit ids from the top of the year's tree down to ``unit`` itself.
     path = ArrayField(models.BigIntegerField())
@@ -52,8 +51,8 @@ class UnitYearSnapshot(SnapshotPlace):
     """One unit's figures of an approved year (the unit, its classification,
     its members, the year's events in it, its villages and rotations)."""
 
-    level = models.CharField(_("cấp"), max_length=24)
-    kind = models.CharField(_("loại hình"), max_length=24)
+    level = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)
     # The grassroots organization whose approval wrote the row; none for the
     # own row of a commune committee above grassroots (written once every
     # organization under it is approved).
@@ -71,49 +70,47 @@ class UnitYearSnapshot(SnapshotPlace):
     written_at = models.DateTimeField(auto_now_add=True)
 
     # The unit's own classification of the year.
-    tier = models.PositiveSmallIntegerField(_("bậc xếp loại"), null=True)
+    tier = models.PositiveSmallIntegerField(null=True)
     classification_level = models.ForeignKey(
         "assessments.ScaleLevel", on_delete=models.PROTECT, null=True, related_name="+"
     )
     # Members whose official cell on 31 December is this unit.
-    members = _count(_("đảng viên"))
+    members = _count()
     # Member classifications of the year given in this cell, by tier.
-    member_tier_1 = _count(_("đảng viên bậc 1"))
-    member_tier_2 = _count(_("đảng viên bậc 2"))
-    member_tier_3 = _count(_("đảng viên bậc 3"))
-    member_tier_4 = _count(_("đảng viên bậc 4"))
+    member_tier_1 = _count()
+    member_tier_2 = _count()
+    member_tier_3 = _count()
+    member_tier_4 = _count()
     # Admitted during the year into this cell.
-    admitted = _count(_("kết nạp"))
-    admitted_women = _count(_("kết nạp nữ"))
-    admitted_youth = _count(_("kết nạp 18–30 tuổi"))
-    admitted_minority = _count(_("kết nạp dân tộc thiểu số"))
+    admitted = _count()
+    admitted_women = _count()
+    admitted_youth = _count()
+    admitted_minority = _count()
     # Members disciplined during the year here, by form.
-    disciplined_reprimand = _count(_("khiển trách"))
-    disciplined_warning = _count(_("cảnh cáo"))
-    disciplined_removal = _count(_("cách chức"))
-    disciplined_expulsion = _count(_("khai trừ"))
+    disciplined_reprimand = _count()
+    disciplined_warning = _count()
+    disciplined_removal = _count()
+    disciplined_expulsion = _count()
     # Members who left the Party during the year from this cell, by reason.
-    left_resigned = _count(_("xin ra"))
-    left_struck_off = _count(_("xóa tên"))
-    left_expelled = _count(_("bị khai trừ"))
-    left_deceased = _count(_("từ trần"))
+    left_resigned = _count()
+    left_struck_off = _count()
+    left_expelled = _count()
+    left_deceased = _count()
     # Villages and residential groups of a commune-level unit.
-    villages = _count(_("thôn, tổ dân phố"))
-    villages_without_cell = _count(_("thôn chưa có chi bộ"))
-    villages_without_member = _count(_("thôn chưa có đảng viên"))
-    village_heads_members = _count(_("trưởng thôn là đảng viên"))
+    villages = _count()
+    villages_without_cell = _count()
+    villages_without_member = _count()
+    village_heads_members = _count()
     # Posts taken up during the year here, by origin other than local.
-    rotated_down = _count(_("luân chuyển về"))
-    rotated_horizontal = _count(_("luân chuyển ngang"))
-    rotated_up = _count(_("luân chuyển lên"))
-    armed_forces = _count(_("tăng cường từ lực lượng vũ trang"))
-    graduates = _count(_("đề án trí thức trẻ"))
+    rotated_down = _count()
+    rotated_horizontal = _count()
+    rotated_up = _count()
+    armed_forces = _count()
+    graduates = _count()
     # People holding a post here on 31 December with a university degree.
-    university_cadres = _count(_("cán bộ có trình độ đại học"))
+    university_cadres = _count()
 
     class Meta:
-        verbose_name = _("số liệu chốt năm")
-        verbose_name_plural = _("số liệu chốt năm")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "unit"], name="unityearsnapshot_once_a_year"
@@ -135,17 +132,17 @@ class PostGroupYearSnapshot(SnapshotPlace):
     group, against the standards in force that day (Decree 33/2023)."""
 
     position_group = models.CharField(max_length=16, choices=PositionGroup.choices)
-    posts = _count(_("chức danh"))
-    university = _count(_("đại học trở lên"))
-    intermediate = _count(_("chuyên môn trung cấp trở lên"))
-    political = _count(_("lý luận chính trị trung cấp trở lên"))
-    state_management = _count(_("quản lý nhà nước"))
-    studying = _count(_("đang học"))
-    standardized = _count(_("đạt chuẩn đủ các mặt"))
-    missing_general = _count(_("chưa chuẩn giáo dục phổ thông"))
-    missing_professional = _count(_("chưa chuẩn chuyên môn"))
-    missing_political = _count(_("chưa chuẩn lý luận chính trị"))
-    missing_state_management = _count(_("chưa chuẩn quản lý nhà nước"))
+    posts = _count()
+    university = _count()
+    intermediate = _count()
+    political = _count()
+    state_management = _count()
+    studying = _count()
+    standardized = _count()
+    missing_general = _count()
+    missing_professional = _count()
+    missing_political = _count()
+    missing_state_management = _count()
 
     class Meta:
         constraints = [

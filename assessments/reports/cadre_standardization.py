@@ -276,7 +276,7 @@ FROM {relation}
 JOIN members_person p ON p.id = g.person_id
 JOIN members_position pos ON pos.id = g.position_id
 JOIN organizations_unit u ON u.id = g.unit_id
-ORDER BY u.name, g.unit_id, pos.order, p.full_name, g.person_id,
+ORDER BY u.sort_name, g.unit_id, pos.order, p.sort_name, g.person_id,
          array_position(%(dimensions)s, g.dimension::text)
 """
 UNIT_SQL = """
@@ -286,7 +286,7 @@ UNIVERSITY_SQL = """
 SELECT u.name, f.university_cadres
 FROM {relation} JOIN organizations_unit u ON u.id = f.unit_id
 WHERE f.kind = ANY(%(commune_kinds)s) AND f.open_at_end
-ORDER BY u.name, f.unit_id
+ORDER BY u.sort_name, f.unit_id
 """
 
 
@@ -318,18 +318,18 @@ def posts_by(rows: YearRows, by: str) -> list[Counts]:
         )
     else:
         sql = POSTS_SQL.format(
-            key="u.name, p.unit_id",
+            key="u.name, u.sort_name, p.unit_id",
             sums=sums,
             relation=relation,
             join="JOIN organizations_unit u ON u.id = p.unit_id",
-            order="u.name, p.unit_id",
+            order="u.sort_name, p.unit_id",
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     if by == "group":
         return [_counts(key, values) for key, *values in found]
-    return [_counts(name, values) for name, _unit, *values in found]
+    return [_counts(name, values) for name, _key, _unit, *values in found]
 
 
 def build(

@@ -53,9 +53,9 @@ SELECT u.name, sum(f.villages), sum(f.villages_without_cell),
        sum(f.members)
 FROM {relation}
 JOIN organizations_unit u ON u.id = f.commune_id
-GROUP BY f.commune_id, u.name
+GROUP BY f.commune_id, u.name, u.sort_name
 HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
-ORDER BY u.name, f.commune_id
+ORDER BY u.sort_name, f.commune_id
 """
 UNCOVERED_SQL = """
 SELECT r.name, u.name, r.covering_cell_id IS NULL
@@ -66,7 +66,7 @@ WHERE r.commune_id IN (
         WHERE f.unit_id = f.commune_id AND f.open_at_end)
   AND r.opened_on <= %(end)s AND (r.closed_on IS NULL OR r.closed_on > %(end)s)
   AND (r.covering_cell_id IS NULL OR r.party_member_count = 0)
-ORDER BY u.name, r.name, r.id
+ORDER BY u.sort_name, pq_vn_sort_key(r.name), r.id
 """
 
 

@@ -307,7 +307,7 @@ JOIN assessments_scalelevel sl ON sl.id = f.classification_level_id
 LEFT JOIN assessments_unitclassification uc
      ON uc.unit_id = f.unit_id AND uc.year = %(year)s
 WHERE f.tier = 4 AND f.open_at_end AND f.level = ANY(%(counted)s)
-ORDER BY u.name, u.id
+ORDER BY u.sort_name, u.id
 """
 
 

@@ -28,10 +28,9 @@ from assessments.reports.common import (
 )
 from organizations.models import Kind, Level, Unit
 from organizations.tree import ancestor_ids
-from partyquality import numbers
+from partyquality import numbers, xlsx
 from partyquality.charts import Series, bar_chart
 from partyquality.pdf import html_to_pdf
-from partyquality.xlsx import Sheet, build_workbook
 
 FORMATS = ("html", "xlsx", "pdf")
 # What a reader may download; large PDFs go through the background worker.
@@ -125,60 +124,102 @@ def context(report: Any) -> dict[str, Any]:
 
 # -- workbook ---------------------------------------------------------------
 
+XLSX_FORMATS = {
+    INT: xlsx.INTEGER,
+    YEAR: xlsx.YEAR,
+    NUMBER: xlsx.DECIMAL,
+    DELTA: xlsx.POINTS,
+    TEXT: None,
+}
 
-def sheets(report: Any) -> list[Sheet]:
-    info = Sheet(
-        _("Thông tin"),
-        [_("Mục"), _("Nội dung")],
-        [
-            [_("Báo cáo"), report.title],
-            [_("Đơn vị"), report.root.name],
-            [_("Năm"), report.year],
-            [_("Năm so sánh"), report.compare_year],
-            [_("Năm gốc"), report.base_year],
-            *([_("Ghi chú"), n] for n in report.notes),
-        ],
-        widths=[20, 90],
+
+def heading_lines(report: Any) -> list[str]:
+    """What every sheet (and the Word copy) says above its table."""
+    provisional = getattr(report, "provisional", False)
+    title = report.title + (f" ({_('TẠM TÍNH')})" if provisional else "")
+    years = [str(_("Năm: {year}")).format(year=report.year)]
+    if report.compare_year and "compare" in _options(report):
+        years.append(str(_("so sánh với năm {year}")).format(year=report.compare_year))
+    if report.base_year and report.base_year != report.compare_year:
+        years.append(str(_("năm gốc {year}")).format(year=report.base_year))
+    source = (
+        _(
+            "Nguồn: số liệu tạm tính, gồm cả các tổ chức chưa được duyệt, tính ngày {day}."
+        )
+        if provisional
+        else _("Nguồn: số liệu chính thức đã được cấp trên duyệt, lập ngày {day}.")
     )
-    result = [info]
-    used: set[str] = set()
-    for table in report.tables():
-        header: list[str] = []
-        for c in table.columns:
-            if c.kind == RATIO:
-                header += [
-                    f"{c.label} — {_('số lượng')}",
-                    f"{c.label} — {_('tổng số')}",
-                    f"{c.label} — %",
+    return [
+        title,
+        str(_("Đơn vị: {unit}")).format(unit=report.root.name),
+        "; ".join(years),
+        str(source).format(day=timezone.localdate().strftime("%d/%m/%Y")),
+    ]
+
+
+def _options(report: Any) -> tuple[str, ...]:
+    from assessments.reports.registry import REPORTS
+
+    module = REPORTS.get(report.slug)
+    return getattr(module, "YEAR_OPTIONS", ())
+
+
+def report_sheet(table: Table, lines: list[str], warning: str) -> xlsx.ReportSheet:
+    """A table as a sheet: a share becomes its count, its base and the
+    percentage as a real fraction, so that Excel can add them up again."""
+    columns: list[xlsx.ReportColumn] = []
+    for c in table.columns:
+        if c.kind == RATIO:
+            columns += [
+                xlsx.ReportColumn(f"{c.label} — {_('số lượng')}", xlsx.INTEGER),
+                xlsx.ReportColumn(f"{c.label} — {_('tổng số')}", xlsx.INTEGER),
+                xlsx.ReportColumn(f"{c.label} — {_('tỷ lệ')}", xlsx.PERCENT),
+            ]
+        else:
+            columns.append(xlsx.ReportColumn(c.label, XLSX_FORMATS.get(c.kind)))
+
+    def cells(row: list) -> list:
+        out: list = []
+        for value, c in zip(row, table.columns, strict=False):
+            if c.kind != RATIO:
+                out.append(value)
+            elif isinstance(value, Ratio):
+                out += [
+                    value.num,
+                    value.den,
+                    None if value.value is None else value.value / 100,
                 ]
             else:
-                header.append(c.label)
+                out += [value, None, None]
+        return out
 
-        def cells(row: list, table: Table = table) -> list:
-            out: list = []
-            for value, c in zip(row, table.columns, strict=False):
-                if c.kind == RATIO:
-                    if isinstance(value, Ratio):
-                        out += [value.num, value.den, value.value]
-                    else:
-                        out += [value, None, None]
-                else:
-                    out.append(value)
-            return out
-
-        rows = [cells(r) for r in table.rows]
-        if table.total is not None:
-            rows.append(cells(table.total))
-        title = table.title[:31]
-        while title in used:
-            title = title[:28] + f" {len(used)}"
-        used.add(title)
-        result.append(Sheet(title, header, rows))
-    return result
+    line = [*lines]
+    if table.approval:
+        line.append(table.approval)
+    return xlsx.ReportSheet(
+        title=table.title,
+        lines=line,
+        columns=columns,
+        rows=[cells(r) for r in table.rows],
+        total=None if table.total is None else cells(table.total),
+        note=table.note,
+        warning=warning,
+    )
 
 
 def workbook(report: Any) -> bytes:
-    return build_workbook(sheets(report))
+    lines = heading_lines(report)
+    warning = (
+        str(_("SỐ LIỆU TẠM TÍNH — CHƯA ĐƯỢC DUYỆT, KHÔNG DÙNG ĐỂ TRÌNH KÝ"))
+        if getattr(report, "provisional", False)
+        else ""
+    )
+    index_lines = [*lines[1:], *([warning] if warning else []), *report.notes]
+    return xlsx.build_report_workbook(
+        index_title=lines[0],
+        index_lines=index_lines,
+        sheets=[report_sheet(t, lines, warning) for t in report.tables()],
+    )
 
 
 # -- PDF --------------------------------------------------------------------

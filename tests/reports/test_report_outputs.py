@@ -111,27 +111,87 @@ def test_pdf_embeds_the_shipped_fonts_and_page_one_has_no_missing_glyphs(
     assert png.stat().st_size > 5000
 
 
-def test_workbook_has_a_sheet_per_table_with_numbers_beside_percentages(
-    classified, tree
-) -> None:
+def test_workbook_is_laid_out_as_a_report_with_real_numbers(classified, tree) -> None:
     report = organization_quality.build(
         root=tree.district, year=2025, compare_year=2024
     )
     book = load_workbook(io.BytesIO(rendering.workbook(report)))
-    assert book.sheetnames[0] == "Thông tin"
-    levels = book["Kết quả xếp loại năm 2025"]
-    assert levels.freeze_panes == "A2"
-    header = [c.value for c in levels[1]]
+    index = book["Mục lục"]
+    assert book.sheetnames[0] == "Mục lục"
+    assert index["A1"].value == "Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ"
+    assert index["A2"].value == "Đơn vị: Huyện Thanh Chương"
+    assert index["A3"].value == "Năm: 2025; so sánh với năm 2024"
+    assert index["A4"].value.startswith(
+        "Nguồn: số liệu chính thức đã được cấp trên duyệt"
+    )
+    # Full table names in the index, each a link to its sheet.
+    listed = {
+        row[1].value: row[2].value for row in index.iter_rows(min_row=6) if row[1].value
+    }
+    long_name = "Danh sách tổ chức không hoàn thành nhiệm vụ, yếu kém"
+    assert long_name in listed
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    weak = book[listed[long_name]]
+    assert any(c.value == long_name for c in weak["A"])
+
+    levels = book[listed["Kết quả xếp loại năm 2025"]]
+    column_a = [c.value for c in levels["A"]]
+    assert column_a[:4] == [
+        "Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ",
+        "Đơn vị: Huyện Thanh Chương",
+        "Năm: 2025; so sánh với năm 2024",
+        column_a[3],
+    ]
+    assert "2/2 tổ chức cơ sở đảng đã được duyệt" in column_a
+    header_row = column_a.index("Tổ chức")
+    header = [c.value for c in levels[header_row + 1]]
     assert header[:6] == [
         "Tổ chức",
         "Tổng số",
         "Đã xếp loại",
         "Hoàn thành xuất sắc nhiệm vụ — số lượng",
         "Hoàn thành xuất sắc nhiệm vụ — tổng số",
-        "Hoàn thành xuất sắc nhiệm vụ — %",
+        "Hoàn thành xuất sắc nhiệm vụ — tỷ lệ",
     ]
-    grassroots = [c.value for c in levels[4]]
-    assert grassroots[:6] == ["Tổ chức cơ sở đảng (cộng)", 2, 2, 1, 2, 50.0]
+    # Frozen under the header, beside the first column.
+    assert levels.freeze_panes == f"B{header_row + 2}"
+    grassroots = levels[header_row + 4]
+    assert [c.value for c in grassroots[:6]] == [
+        "Tổ chức cơ sở đảng (cộng)",
+        2,
+        2,
+        1,
+        2,
+        0.5,
+    ]
+    assert grassroots[5].number_format == "0.0%"
+    assert grassroots[1].number_format == "#,##0"
+    assert levels.column_dimensions["A"].width >= len("Tổ chức cơ sở đảng (cộng)")
+
+
+def test_workbook_shows_shares_under_one_percent_with_two_decimals() -> None:
+    from partyquality.xlsx import (
+        PERCENT,
+        ReportColumn,
+        ReportSheet,
+        build_report_workbook,
+    )
+
+    data = build_report_workbook(
+        index_title="Báo cáo",
+        index_lines=[],
+        sheets=[
+            ReportSheet(
+                title="Tỷ lệ",
+                lines=["Báo cáo"],
+                columns=[ReportColumn("Tên"), ReportColumn("Tỷ lệ", PERCENT)],
+                rows=[["nhỏ", 0.0013], ["lớn", 0.686], ["không", 0.0]],
+            )
+        ],
+    )
+    ws = load_workbook(io.BytesIO(data))["1. Tỷ lệ"]
+    formats = {row[0].value: row[1].number_format for row in ws.iter_rows(min_row=4)}
+    assert formats == {"nhỏ": "0.00%", "lớn": "0.0%", "không": "0.0%"}
 
 
 def test_report_page_shows_figures_filters_and_chart(
