@@ -31,10 +31,18 @@ from organizations.tree import ancestor_ids
 from partyquality import numbers, xlsx
 from partyquality.charts import Series, bar_chart
 from partyquality.pdf import html_to_pdf
+from partyquality.word import (
+    DOCX_CONTENT_TYPE,
+    OfficialDocument,
+    build_document,
+)
+from partyquality.word import Section as OfficialSection
 
 FORMATS = ("html", "xlsx", "pdf")
 # What a reader may download; large PDFs go through the background worker.
-DOWNLOADS = ("xlsx", "pdf")
+DOWNLOADS = ("xlsx", "pdf", "docx")
+# Laid out page by page: too slow for a request when the report is large.
+DOCUMENTS = ("pdf", "docx")
 # In the PDF, a named list longer than this is printed as numbered lines
 # (one block per person) instead of a ruled table: WeasyPrint lays out every
 # table cell as its own box, and a 1,500-row, 6-column annex took ~5 times
@@ -249,29 +257,123 @@ def _issuer(root: Unit, day: datetime.date) -> dict[str, str]:
         suffix = "BC/ĐU"
     return {
         "superior": (superior or "").upper(),
-        "body": root.name.upper()
+        "body_lines": [root.name.upper()]
         if superior
-        else f"{root.name.upper()}<br>{_('BAN THƯỜNG VỤ')}",
+        else [root.name.upper(), str(_("BAN THƯỜNG VỤ"))],
         "number": suffix,
         "place": place,
     }
 
 
-def document_html(report: Any, *, today: datetime.date | None = None) -> str:
-    today = today or timezone.localdate()
+def document_context(report: Any, today: datetime.date) -> dict[str, Any]:
+    """What the PDF and the Word copy both print: the same header, the same
+    sentences and the same display cells (so the same numbers)."""
     ctx = context(report)
-    ctx["issuer"] = _issuer(report.root, datetime.date(report.year, 12, 31))
-    ctx["today"] = today
+    issuer = _issuer(report.root, datetime.date(report.year, 12, 31))
+    provisional = getattr(report, "provisional", False)
     # "BÁO CÁO" is the document type; the subject follows it in lower case.
     subject = report.title
     if subject.lower().startswith("báo cáo "):
         subject = subject[len("báo cáo ") :]
-    ctx["subject"] = subject[:1].upper() + subject[1:]
-    return render_to_string("reports/pdf/document.html", ctx)
+    intro = str(
+        _(
+            "Số liệu tính đến ngày 31/12/{year} trên địa bàn {unit}, theo hệ thống "
+            "tổ chức tại thời điểm đó."
+        )
+    ).format(year=report.year, unit=report.root.name)
+    if report.compare_year and "compare" in _options(report):
+        intro += " " + str(_("So sánh với năm {year}.")).format(
+            year=report.compare_year
+        )
+    intro += " " + str(
+        _("Số liệu tạm tính gồm cả các tổ chức chưa được cấp trên duyệt.")
+        if provisional
+        else _("Số liệu chính thức của các tổ chức đã được cấp trên duyệt.")
+    )
+    ctx |= {
+        "issuer": issuer,
+        "today": today,
+        "place_date": str(_("{place}, ngày {d} tháng {m} năm {y}")).format(
+            place=issuer["place"], d=today.day, m=today.month, y=today.year
+        ),
+        # The number is left blank for the office to fill in when it is issued.
+        "number": f"{_('Số')}\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-{issuer['number']}",
+        "subject": subject[:1].upper() + subject[1:],
+        "subject_year": str(_("năm {year}")).format(year=report.year),
+        "intro": intro,
+        "warning": str(_("SỐ LIỆU TẠM TÍNH — CHƯA ĐƯỢC DUYỆT, KHÔNG DÙNG ĐỂ TRÌNH KÝ"))
+        if provisional
+        else "",
+        "recipients": [
+            str(_("Ban Thường vụ cấp trên,")),
+            str(_("Các đồng chí Ủy viên Ban Thường vụ,")),
+            str(_("Lưu Văn phòng.")),
+        ],
+    }
+    return ctx
+
+
+def document_html(report: Any, *, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    return render_to_string(
+        "reports/pdf/document.html", document_context(report, today)
+    )
 
 
 def pdf(report: Any, *, today: datetime.date | None = None) -> bytes:
     return html_to_pdf(document_html(report, today=today))
+
+
+def cell_text(cell: Cell, columns: int) -> str:
+    """A cell as the PDF prints it: a share with its count and base while
+    the table is narrow enough."""
+    if cell.detail and columns < 10:
+        return f"{cell.text} ({cell.detail})"
+    return cell.text
+
+
+def word(report: Any, *, today: datetime.date | None = None) -> bytes:
+    """The editable copy (DOMAIN.md §8): the PDF's layout and numbers in Word."""
+    ctx = document_context(report, today or timezone.localdate())
+    issuer = ctx["issuer"]
+    sections = []
+    for t in ctx["tables"]:
+        n = len(t["columns"])
+        sections.append(
+            OfficialSection(
+                title=t["title"],
+                lines=[t["approval"] + "."] if t["approval"] else [],
+                columns=[c.label for c in t["columns"]],
+                numeric=[c.kind != TEXT for c in t["columns"]],
+                rows=[[cell_text(c, n) for c in row] for row in t["rows"]],
+                total=None
+                if t["total"] is None
+                else [cell_text(c, n) for c in t["total"]],
+                note=t["note"],
+                empty=str(_("Không có.")) if t["empty"] else "",
+            )
+        )
+    title = str(_("BÁO CÁO"))
+    if ctx["provisional"]:
+        title += f" ({_('TẠM TÍNH')})"
+    return build_document(
+        OfficialDocument(
+            superior=issuer["superior"],
+            body=issuer["body_lines"],
+            number=ctx["number"],
+            place_date=ctx["place_date"],
+            title=title,
+            subject=[ctx["subject"], ctx["subject_year"]],
+            intro=[ctx["intro"]],
+            notes=list(report.notes),
+            warning=ctx["warning"],
+            sections=sections,
+            recipients_label=str(_("Nơi nhận:")),
+            recipients=[f"- {line}" for line in ctx["recipients"]],
+            signature=[str(_("T/M BAN THƯỜNG VỤ")), str(_("BÍ THƯ"))],
+            party=str(_("ĐẢNG CỘNG SẢN VIỆT NAM")),
+        )
+    )
 
 
 def render(report: Any, fmt: str) -> tuple[bytes, str, str]:
@@ -282,5 +384,7 @@ def render(report: Any, fmt: str) -> tuple[bytes, str, str]:
         return workbook(report), XLSX_CONTENT_TYPE, "xlsx"
     if fmt == "pdf":
         return pdf(report), "application/pdf", "pdf"
+    if fmt == "docx":
+        return word(report), DOCX_CONTENT_TYPE, "docx"
     html = render_to_string("reports/report_print.html", context(report))
     return html.encode(), "text/html; charset=utf-8", "html"

@@ -98,7 +98,7 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in rendering.DOWNLOADS:
         raise Http404
     day = datetime.date(values["year"], 12, 31)
-    if fmt == "pdf" and selectors.is_large(root, day):
+    if fmt in rendering.DOCUMENTS and selectors.is_large(root, day):
         # Too large for a request: the page offers the background file instead.
         return redirect(
             reverse("reports:report", args=[slug]) + "?" + request.GET.urlencode()

@@ -251,3 +251,128 @@ def test_every_report_downloads_as_excel_and_pdf(
     page = client.get(reverse("reports:report", args=[slug]), {"year": 2025})
     assert page.status_code == 200
     assert "Đảng bộ xã Thanh Phong" in page.content.decode()
+
+
+@pytest.fixture
+def commune_year(tree):  # type: ignore[no-untyped-def]
+    """Thanh Phong's 2024 and 2025, approved: classifications, members,
+    a village, a cadre."""
+    from members.models import PositionGroup
+    from organizations.models import ResidentialUnit
+    from tests.reports.data import cadre, classify_member, member, position
+
+    people = [member(tree.cell1, f"Đảng viên {n}") for n in range(7)]
+    for year in (2024, 2025):
+        classify_unit(tree.cell1, year, "excellent" if year == 2025 else "good")
+        classify_unit(tree.cell2, year, "good")
+        classify_unit(tree.commune, year, "good")
+        for n, m in enumerate(people):
+            classify_member(m, year, tree.cell1, "excellent" if n == 0 else "good")
+    ResidentialUnit.objects.create(
+        code="T1",
+        name="Thôn 1",
+        kind="village",
+        commune=tree.commune,
+        covering_cell=tree.cell1,
+        head_is_party_member=True,
+        party_member_count=7,
+        opened_on=D(2000, 1, 1),
+    )
+    cadre(
+        "Nguyễn Chủ Tịch",
+        tree.commune,
+        position("ubnd_chair", PositionGroup.ELECTED, "Chủ tịch UBND"),
+        quals=[("general", "upper_secondary"), ("professional", "intermediate")],
+    )
+    for year in (2024, 2025):
+        approve(tree.commune, year=year)
+
+
+NUMBER = r"\d[\d.]*(?:,\d+)?"
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "organization_quality",
+        "member_quality",
+        "coverage",
+        "cadre_standardization",
+        "trends",
+    ],
+)
+def test_word_copy_has_the_official_layout_and_the_numbers_of_the_pdf(
+    commune_year, tree, tmp_path, slug
+) -> None:
+    import re
+
+    from docx import Document
+
+    from assessments.reports.registry import REPORTS
+
+    report = REPORTS[slug].build(
+        root=tree.commune, year=2025, compare_year=2024, base_year=2024
+    )
+    pdf_text = _pdf_text(rendering.pdf(report, today=TODAY), tmp_path)
+    document = Document(io.BytesIO(rendering.word(report, today=TODAY)))
+    head, *tables, foot = document.tables
+    head_text = "\n".join(c.text for c in head.rows[0].cells)
+    assert "HUYỆN THANH CHƯƠNG" in head_text
+    assert "ĐẢNG BỘ XÃ THANH PHONG" in head_text
+    assert "-BC/ĐU" in head_text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in head_text
+    assert "Nghệ An, ngày 15 tháng 1 năm 2026" in head_text
+    foot_text = "\n".join(c.text for c in foot.rows[0].cells)
+    assert "Nơi nhận:" in foot_text
+    assert "T/M BAN THƯỜNG VỤ" in foot_text
+    body = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in body
+    assert "năm 2025" in body
+    assert any(line.startswith("1. ") for line in body)
+    assert any("1/1 tổ chức cơ sở đảng đã được duyệt" in line for line in body)
+    # Every number of every Word table is printed in the PDF.
+    found = [
+        number
+        for table in tables
+        for row in table.rows
+        for cell in row.cells
+        for number in re.findall(NUMBER, cell.text)
+    ]
+    assert found
+    in_pdf = set(re.findall(NUMBER, pdf_text))
+    assert set(found) <= in_pdf, set(found) - in_pdf
+
+
+def test_provisional_copies_say_so_in_every_rendering(
+    commune_year, tree, client, secretary, tmp_path
+) -> None:
+    from docx import Document
+
+    report = organization_quality.build(
+        root=tree.commune, year=2025, user=secretary, provisional=True
+    )
+    assert "SỐ LIỆU TẠM TÍNH" in _pdf_text(rendering.pdf(report, today=TODAY), tmp_path)
+    word_text = "\n".join(
+        p.text for p in Document(io.BytesIO(rendering.word(report))).paragraphs
+    )
+    assert "SỐ LIỆU TẠM TÍNH" in word_text
+    assert "BÁO CÁO (TẠM TÍNH)" in word_text
+    book = load_workbook(io.BytesIO(rendering.workbook(report)))
+    assert book["Mục lục"]["A1"].value.endswith("(TẠM TÍNH)")
+    client.force_login(secretary)
+    url = reverse("reports:export", args=["organization_quality", "docx"])
+    response = client.get(
+        url, {"unit": tree.commune.pk, "year": 2025, "provisional": 1}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-2025-tam-tinh.docx"')
+    page = client.get(
+        reverse("reports:report", args=["organization_quality"]),
+        {"unit": tree.commune.pk, "year": 2025, "provisional": 1},
+    ).content.decode()
+    assert "Số liệu tạm tính" in page
+    official = client.get(
+        reverse("reports:export", args=["organization_quality", "pdf"]),
+        {"unit": tree.commune.pk, "year": 2025},
+    )
+    assert official["Content-Disposition"].endswith('-2025.pdf"')
