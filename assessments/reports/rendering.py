@@ -38,7 +38,7 @@ from partyquality.word import (
 )
 from partyquality.word import Section as OfficialSection
 
-FORMATS = ("html", "xlsx", "pdf")
+FORMATS = ("html", "xlsx", "pdf", "docx")
 # What a reader may download; large PDFs go through the background worker.
 DOWNLOADS = ("xlsx", "pdf", "docx")
 # Laid out page by page: too slow for a request when the report is large.

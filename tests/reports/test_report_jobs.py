@@ -140,7 +140,12 @@ def test_report_files_older_than_the_kept_days_are_deleted_with_their_jobs(
 def test_render_report_command_writes_each_format(tree, tmp_path) -> None:
     from django.core.management import call_command
 
-    for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("html", b"<!doctype html>")):
+    for fmt, magic in (
+        ("pdf", b"%PDF"),
+        ("xlsx", b"PK"),
+        ("docx", b"PK"),
+        ("html", b"<!doctype html>"),
+    ):
         out = tmp_path / f"r.{fmt}"
         call_command(
             "render_report",
@@ -157,3 +162,23 @@ def test_render_report_command_writes_each_format(tree, tmp_path) -> None:
             str(out),
         )
         assert out.read_bytes().startswith(magic)
+
+
+def test_a_background_word_copy_keeps_the_provisional_mark(
+    client, tree, province_officer, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(province_officer)
+    url = (
+        reverse("reports:job_create", args=["organization_quality"])
+        + f"?unit={tree.province.pk}&year=2025&provisional=1"
+    )
+    client.post(url, {"format": "docx"})
+    job = ReportJob.objects.get()
+    assert (job.format, job.provisional) == ("docx", True)
+    report_job_render.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJobStatus.DONE, job.error
+    assert job.file_path.endswith(".docx")
+    assert "-tam-tinh-" in job.file_path
+    assert (tmp_path / job.file_path).read_bytes().startswith(b"PK")

@@ -1,7 +1,7 @@
 """Render a report to a file, for scheduled runs.
 
     manage.py render_report organization_quality --unit NA --year 2025 \
-        --compare 2024 --format pdf -o bao-cao.pdf
+        --compare 2024 --format docx -o bao-cao.docx [--provisional]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from organizations.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Xuất một báo cáo ra tệp HTML, XLSX hoặc PDF."
+    help = "Xuất một báo cáo ra tệp HTML, XLSX, PDF hoặc DOCX."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("report", choices=sorted(REPORTS))
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--compare", type=int)
         parser.add_argument("--base", type=int)
         parser.add_argument("--format", choices=rendering.FORMATS, default="pdf")
+        parser.add_argument(
+            "--provisional",
+            action="store_true",
+            help="tạm tính: gồm cả các năm chưa được duyệt",
+        )
         parser.add_argument("-o", "--output", required=True)
 
     def handle(self, *args: object, **options: object) -> None:
@@ -41,6 +46,7 @@ class Command(BaseCommand):
             compare_year=options["compare"],  # type: ignore[arg-type]
             base_year=options["base"],  # type: ignore[arg-type]
             user=None,
+            provisional=bool(options["provisional"]),
         )
         content, _type, _ext = rendering.render(report, str(options["format"]))
         Path(str(options["output"])).write_bytes(content)
