@@ -539,6 +539,8 @@ def _write_posts(cursor: Any, year: int, units: dict[int, list[int]]) -> None:
     from assessments.models import PostGroupYearSnapshot, StandardGapYearSnapshot
 
     groups, gaps = posts_standing(cursor, year, units)
+    for model in (PostGroupYearSnapshot, StandardGapYearSnapshot):
+        model.objects.filter(year=year, unit_id__in=list(units)).delete()
     PostGroupYearSnapshot.objects.bulk_create(
         PostGroupYearSnapshot(
             year=year,
@@ -614,11 +616,16 @@ def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
     """Write the rows of the units under ``roots`` that satisfy ``which``,
     then the posts of the commune-level ones; return the number of rows."""
     params = _params(year, roots=roots)
+    # A unit another organization's snapshot holds (the year's tree was
+    # corrected since that approval) moves to this one.
+    moved = ", ".join(f"{c} = EXCLUDED.{c}" for c in UNIT_COLUMNS[2:])
     cursor.execute(
         INSERT_UNITS
         + "SELECT *, now() FROM ("
         + figures_sql(walk_sql(ROOTS_CTE), which)
-        + ") AS rows RETURNING unit_id",
+        + ") AS rows "
+        + f"ON CONFLICT (year, unit_id) DO UPDATE SET {moved}, written_at = now() "
+        + "RETURNING unit_id",
         params,
     )
     written = [row[0] for row in cursor.fetchall()]

@@ -255,3 +255,25 @@ def test_a_cell_merged_during_the_year_keeps_its_months_under_its_successor(
     assert report.admitted == 1
     counted = organization_quality.build(root=tree.commune, year=YEAR, user=secretary)
     assert counted.groups["cell"].total == 2  # the merged cell is not a cell of 2025
+
+
+def test_a_cell_moved_after_its_year_was_approved_follows_its_new_organization(
+    tree,
+) -> None:
+    """The tree of 2025 corrected after Thanh Phong's approval: its cell 2
+    was under Hương Sơn since June. Hương Sơn's approval takes the cell
+    over, and the snapshot agrees with the detailed tables again."""
+    from organizations.models import UnitLink
+
+    approve(tree.commune, year=YEAR)
+    link = UnitLink.objects.get(child=tree.cell2)
+    link.valid_to = D(2025, 6, 1)
+    link.save()
+    UnitLink.objects.create(
+        child=tree.cell2, parent=tree.other_commune, valid_from=D(2025, 6, 1)
+    )
+    approve(tree.other_commune, year=YEAR)
+    moved = UnitYearSnapshot.objects.get(unit=tree.cell2, year=YEAR)
+    assert moved.organization_id == tree.other_commune.pk
+    assert moved.path[-2:] == [tree.other_commune.pk, tree.cell2.pk]
+    assert snapshots.year_snapshots_verify(YEAR) == []
