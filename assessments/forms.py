@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import ScaleLevel
 from assessments.rules import CONDITION_TASKS_ALL_DONE, CONDITION_TASKS_EXCEEDED
 from organizations.models import Unit
+from partyquality import spreadsheets
 
 
 class RowForm(forms.Form):
@@ -78,3 +79,11 @@ class PeriodForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        try:
+            spreadsheets.check_size(upload.size)
+        except spreadsheets.SpreadsheetError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload

@@ -16,7 +16,6 @@ from typing import IO
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from assessments import services
 from assessments.models import ScaleLevel
@@ -24,6 +23,7 @@ from assessments.rules import Problem, check_sheet
 from assessments.selectors import ReviewSheet, review_sheet
 from members.models import Person
 from organizations.models import Unit
+from partyquality import spreadsheets
 
 COL_CELL = "mã chi bộ"
 COL_CARD = "số thẻ đảng viên"
@@ -32,7 +32,6 @@ COL_LEVEL = "mức"
 COL_SCORE = "điểm"
 COL_REMARKS = "nhận xét"
 
-NOT_XLSX = "Không đọc được tệp: cần tệp Excel .xlsx."
 MISSING_COLUMNS = "Thiếu cột: {columns}."
 NO_KEY = "Cần mã chi bộ hoặc số thẻ đảng viên."
 UNKNOWN_CELL = "Không có chi bộ mã “{value}” trong {organization} năm {year}."
@@ -67,6 +66,16 @@ def _norm(value: object) -> str:
     return str(value).strip().lower() if value is not None else ""
 
 
+def _year_of(value: object) -> int | None:
+    """A year from a cell: calamine reads every number as a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    try:
+        return int(str(value or "").strip())
+    except ValueError:
+        return None
+
+
 def _find_level(levels: list[ScaleLevel], value: str) -> ScaleLevel | None:
     v = value.strip().lower()
     for lv in levels:
@@ -76,18 +85,20 @@ def _find_level(levels: list[ScaleLevel], value: str) -> ScaleLevel | None:
 
 
 def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
+    """The header and the non-blank rows of the first visible sheet, read by
+    the safe reader (limits checked first, parsing in a child process)."""
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for junk files
-        raise ValidationError(NOT_XLSX) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_norm(h) for h in next(rows, ())]
-    data = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        data.append((number, dict(zip(header, values, strict=False))))
+        rows = spreadsheets.read_rows(file)
+        # The header: the first row not blank.
+        first = next((v for _n, v in rows if any(x not in (None, "") for x in v)), [])
+        header = [_norm(h) for h in first]
+        data = []
+        for number, values in rows:
+            if all(v in (None, "") for v in values):
+                continue
+            data.append((number, dict(zip(header, values, strict=False))))
+    except spreadsheets.SpreadsheetError as exc:
+        raise ValidationError(exc.message) from None
     return header, data
 
 
@@ -185,10 +196,7 @@ def _validate(sheet: ReviewSheet, data):  # type: ignore[no-untyped-def]
                 outcome.label = unit.name
         else:
             outcome.errors.append((COL_CELL, NO_KEY))
-        try:
-            row_year = int(str(row.get(COL_YEAR) or "").strip())
-        except ValueError:
-            row_year = None
+        row_year = _year_of(row.get(COL_YEAR))
         if row_year != year:
             outcome.errors.append((COL_YEAR, WRONG_YEAR.format(year=year)))
         levels = sheet.member_levels if card else sheet.org_levels

@@ -228,6 +228,19 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
 # Spreadsheet uploads larger than this are refused with a message, not read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# What a workbook may declare before it is parsed, and what its parsing may
+# take (partyquality/spreadsheets.py; a province is ~200,000 members, whose
+# file of 11 columns unpacks to ~120 MB and parses in ~210 MB).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 300_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
+IMPORT_MAX_SHEETS = env_int("IMPORT_MAX_SHEETS", 50)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024
+)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1024)
+IMPORT_PARSE_SECONDS = env_int("IMPORT_PARSE_SECONDS", 120)
 # Larger uploads are checked in the background, the review page showing how
 # far the check is (~10,000 rows: about a second of checking).
 IMPORT_CHECK_IN_REQUEST_BYTES = env_int("IMPORT_CHECK_IN_REQUEST_BYTES", 512 * 1024)

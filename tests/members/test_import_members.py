@@ -378,7 +378,7 @@ def test_a_file_over_the_limit_is_refused_at_upload(
         },
     )
     assert response.status_code == 200
-    assert "Tệp lớn quá giới hạn 1.0 MB." in response.content.decode()
+    assert "Tệp lớn quá giới hạn 1 MB." in response.content.decode()
 
 
 def test_readers_cannot_upload(client, reader) -> None:
