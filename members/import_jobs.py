@@ -111,7 +111,7 @@ def import_job_run(job_id: int) -> None:
         with translation.override(job.language):
             message = str(exc.message)
         if stored is not None:
-            stored.keep_dry_run((None, message))
+            stored.keep_dry_run(None, message)
         _finish(job, ImportJobStatus.REJECTED, error=message)
         return
     except Http404:  # the upload was discarded or has expired
@@ -128,7 +128,7 @@ def import_job_run(job_id: int) -> None:
     if not result.written:
         # The database changed since the review and rows now fail: the review
         # page shows them (nothing was written).
-        stored.keep_dry_run((result, None))
+        stored.keep_dry_run(result)
         _finish(job, ImportJobStatus.REJECTED, progress=100)
         return
     counts = {k: result.counts[k] for k in ("new", "updated", "unchanged")}
@@ -155,7 +155,7 @@ def import_job_start(
                 file_name=stored.name,
                 url=url,
                 language=language,
-                rows=len(kept[0].rows) if kept and kept[0] else None,
+                rows=kept.total if kept and kept.file_error is None else None,
             )
     except IntegrityError:  # importjob_one_live_job_per_upload
         return ImportJob.objects.get(token=stored.token, status__in=live)
@@ -177,20 +177,8 @@ def upload_check_run(check_id: int) -> None:
     try:
         stored = importing.load_upload(user=check.user, token=check.token)
         with translation.override(check.language):
-            try:
-                outcome = (
-                    importing.import_file(
-                        stored.kind,
-                        stored.path,
-                        commit=False,
-                        user=check.user,
-                        progress=progress,
-                    ),
-                    None,
-                )
-            except importing.ImportFileError as exc:  # shown on the review
-                outcome = (None, str(exc.message))
-        stored.keep_dry_run(outcome)
+            # The review's rows and error workbook are written here, once.
+            importing.check_upload(stored, user=check.user, progress=progress)
     except Http404:  # the upload was discarded or has expired
         _finish(check, UploadCheckStatus.FAILED, error="upload gone")
         return

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +22,7 @@ from members.import_jobs import import_job_start, upload_check_start
 from members.models import ImportJob, UploadCheck
 from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
 from partyquality.access import can_write
+from partyquality.dry_runs import PAGE_ROWS, DryRun
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale
 from partyquality.xlsx import XLSX_CONTENT_TYPE
@@ -87,44 +88,30 @@ def template(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-def _dry_run(request: AuthedRequest, stored: importing.StoredUpload, *, commit: bool):  # type: ignore[no-untyped-def]
-    """Check (or, with ``commit``, write) the stored file.
-
-    The dry run's outcome is kept beside the upload: a file of 100,000 rows
-    takes tens of seconds to check, and the review is read page by page and
-    its rows in error downloaded; those read the kept outcome. Confirming
-    always checks the file again against the database as it is then.
-    """
-    if not commit:
+def _dry_run(request: AuthedRequest, stored: importing.StoredUpload) -> DryRun:
+    """The stored file's check, kept beside it: a file of 100,000 rows takes
+    tens of seconds to check, and its review is read page by page and its
+    rows in error downloaded from what the check wrote once. Confirming
+    always checks the file again against the database as it is then."""
+    kept = stored.dry_run()
+    if kept is None:
+        importing.check_upload(stored, user=request.user)
         kept = stored.dry_run()
-        if kept is not None:
-            return kept
-    try:
-        outcome = (
-            importing.import_file(
-                stored.kind, stored.path, commit=commit, user=request.user
-            ),
-            None,
-        )
-    except importing.ImportFileError as exc:
-        outcome = (None, exc.message)
-    if not commit:
-        stored.keep_dry_run(outcome)
-    return outcome
+    if kept is None:  # (written a moment ago)
+        raise Http404
+    return kept
 
 
 def _review_page(
-    request: AuthedRequest, stored: importing.StoredUpload, result, file_error
-) -> HttpResponse:  # type: ignore[no-untyped-def]
-    rows = result.rows if result else []
-    if result and request.GET.get("chi_loi"):
-        rows = result.error_rows
-    page = Paginator(rows, 200).get_page(request.GET.get("page"))
+    request: AuthedRequest, stored: importing.StoredUpload, kept: DryRun
+) -> HttpResponse:
+    rows = kept.error_rows if request.GET.get("chi_loi") else kept.rows
+    page = Paginator(rows or [], PAGE_ROWS).get_page(request.GET.get("page"))
     context = {
         "stored": stored,
         "kind_label": KIND_LABELS[stored.kind],
-        "result": result,
-        "file_error": file_error,
+        "result": kept,
+        "file_error": kept.file_error,
         "page": page,
     }
     return render(request, "members/import_review.html", context)
@@ -166,8 +153,7 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         # The checking page asking again: the outcome is kept, show it.
         return HttpResponseClientRefresh()
-    result, file_error = _dry_run(request, stored, commit=False)
-    return _review_page(request, stored, result, file_error)
+    return _review_page(request, stored, _dry_run(request, stored))
 
 
 @require_POST
@@ -219,14 +205,13 @@ def errors(request: AuthedRequest, token: str) -> HttpResponse:
     stored = importing.load_upload(user=request.user, token=token)
     if _checked_in_background(stored):  # its check expired: check it again
         return redirect("imports:review", token=token)
-    result, _file_error = _dry_run(request, stored, commit=False)
-    if result is None or not result.has_errors:
+    workbook = _dry_run(request, stored).error_workbook
+    if workbook is None:
         raise Http404
-    response = HttpResponse(
-        importing.error_workbook(result), content_type=XLSX_CONTENT_TYPE
+    # Written once by the check; served as a file.
+    return FileResponse(
+        workbook.open("rb"),
+        as_attachment=True,
+        filename=f"{_g('dong-loi')}-{stored.kind}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
-    name = _g("dong-loi")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{stored.kind}.xlsx"'
-    )
-    return response

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import pickle
 import re
 import time
 import uuid
@@ -62,9 +61,9 @@ from members.spreadsheet_templates import (
     normalise_header,
 )
 from organizations.models import CELL_LIKE_LEVELS, Unit
-from partyquality import spreadsheets
+from partyquality import dry_runs, spreadsheets
 from partyquality.text import UnsafeText, clean_name
-from partyquality.xlsx import Sheet, build_workbook
+from partyquality.xlsx import Sheet, write_workbook
 
 # --- Messages (tests assert these texts) -----------------------------------
 
@@ -98,13 +97,26 @@ CELL_CHANGED = _(
     "Đảng viên đang sinh hoạt ở chi bộ “{code}”; chuyển sinh hoạt bằng chức năng "
     "chuyển sinh hoạt, không qua nhập tệp."
 )
+CELL_CHANGED_ELSEWHERE = _(
+    "Đảng viên đang sinh hoạt ở chi bộ khác; chuyển sinh hoạt bằng chức năng "
+    "chuyển sinh hoạt, không qua nhập tệp."
+)
 NATIONAL_ID_TAKEN = _("Số CCCD này đã thuộc người khác ({name}).")
 MEMBER_LEFT = _("Đảng viên này đã ra khỏi Đảng; không cập nhật qua nhập tệp.")
 ADMISSION_CHANGED = _(
     "Ngày vào Đảng khác với hồ sơ ({date}); sửa trên trang của đảng viên."
 )
-PERSON_NOT_FOUND = _("Không tìm thấy người có số thẻ đảng viên hoặc CCCD “{key}”.")
-PERSON_OUTSIDE = _("Người này nằm ngoài phạm vi bạn được cập nhật.")
+# Someone outside the user's reach is "not found", like no one (issue #16: a
+# dry run told a secretary that a card number of another branch belonged to a
+# party member, and named that member's cell).
+PERSON_NOT_FOUND = _(
+    "Không tìm thấy người có số thẻ đảng viên hoặc CCCD “{key}” trong phạm vi bạn "
+    "được cập nhật."
+)
+KEY_NOT_USABLE = _(
+    "Không nhập được số này trong phạm vi bạn được cập nhật. Hãy kiểm tra lại số; "
+    "nếu số đúng, hãy đề nghị cấp ủy cấp trên xử lý."
+)
 UNKNOWN_UNIT = _("Không có tổ chức đang hoạt động với mã “{code}”.")
 UNKNOWN_POSITION = _("Không có chức vụ với mã “{code}”.")
 LEVEL_NOT_IN_DIMENSION = _("Trình độ này không thuộc lĩnh vực đã chọn.")
@@ -618,6 +630,40 @@ class Importer:
         raise NotImplementedError
 
     # Shared lookups
+    def writable_people(self, person_ids: Iterable[int]) -> set[int]:
+        """The people among ``person_ids`` this import may touch: those with
+        a cell or a position now in the writable units, and those with
+        neither whose last cell was there (who left, or died, there)."""
+        person_ids = set(person_ids)
+        if self.scope.user is None and self.scope.within is None:
+            return person_ids
+        allowed: set[int] = set()
+        for chunk in _chunks(sorted(person_ids)):
+            now: dict[int, set[int]] = {}
+            last: dict[int, int] = {}
+            for person_id, unit_id, open_ in _query(
+                "SELECT m.person_id, p.cell_id, p.valid_to IS NULL "
+                "FROM members_cellperiod p JOIN members_membership m "
+                "ON m.id = p.membership_id WHERE m.person_id = ANY(%s) "
+                "ORDER BY p.valid_from, p.id",
+                [chunk],
+            ):
+                last[person_id] = unit_id
+                if open_:
+                    now.setdefault(person_id, set()).add(unit_id)
+            for person_id, unit_id in _query(
+                "SELECT person_id, unit_id FROM members_positionholding "
+                "WHERE person_id = ANY(%s) AND valid_to IS NULL",
+                [chunk],
+            ):
+                now.setdefault(person_id, set()).add(unit_id)
+            reach = dict(now)
+            for person_id, unit_id in last.items():
+                reach.setdefault(person_id, {unit_id})
+            ok = self.scope.writable({u for units in reach.values() for u in units})
+            allowed |= {p for p, units in reach.items() if units & ok}
+        return allowed
+
     def column(self, key: str) -> Column:
         return next(c for c in self.spec.columns if c.key == key)
 
@@ -663,6 +709,8 @@ class MemberImporter(Importer):
     """
 
     spec = SPECS[MEMBERS]
+    # The current cells of matched members that the rows may name.
+    current_cells_shown: set[int]
 
     def key_columns(self) -> list[str]:
         return ["card_number", "national_id"]
@@ -703,6 +751,10 @@ class MemberImporter(Importer):
             ):
                 m = dict(zip(MEMBERSHIP_KEYS, row, strict=True))
                 latest[m["person_id"]] = m
+        reachable = self.writable_people(person_ids)
+        self.current_cells_shown = self.scope.writable(
+            m["current_cell_id"] for m in latest.values() if m["current_cell_id"]
+        )
         self.progress("check", len(parsed), len(parsed))
 
         for row, v in parsed:
@@ -728,8 +780,15 @@ class MemberImporter(Importer):
             # Match: card number, then national ID.
             membership = by_card.get(v["card_number"]) if v["card_number"] else None
             person_id = membership["person_id"] if membership else None
+            if person_id is not None and person_id not in reachable:
+                # Someone else's member: say nothing of them (issue #16).
+                row.error(col("card_number"), KEY_NOT_USABLE)
+                continue
             if v["national_id"]:
                 other = by_national_id.get(v["national_id"])
+                if other is not None and other != person_id and other not in reachable:
+                    row.error(col("national_id"), KEY_NOT_USABLE)
+                    continue
                 if other is not None and person_id is not None and other != person_id:
                     row.error(
                         col("national_id"),
@@ -777,9 +836,12 @@ class MemberImporter(Importer):
             row.error(col("card_number"), MEMBER_LEFT)
             return
         if membership["current_cell_id"] != v["_unit"]["id"]:
+            shown = membership["current_cell_id"] in self.current_cells_shown
             row.error(
                 col("cell_code"),
-                CELL_CHANGED.format(code=membership["current_cell__code"]),
+                CELL_CHANGED.format(code=membership["current_cell__code"])
+                if shown
+                else CELL_CHANGED_ELSEWHERE,
             )
             return
         if membership["admitted_on"] != v["admitted_on"]:
@@ -1000,7 +1062,7 @@ class QualificationImporter(Importer):
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         col = self.column
         people = self.persons_by_key(v["person_key"] for _r, v in parsed)
-        writable = self._writable_people(set(people.values()))
+        writable = self.writable_people(people.values())
         existing: dict[tuple[int, str, str, str], Qualification] = {}
         for chunk in _chunks(sorted(set(people.values()))):
             for q in Qualification.objects.filter(person_id__in=chunk):
@@ -1017,12 +1079,12 @@ class QualificationImporter(Importer):
             if v["status"] == QualificationStatus.STUDYING and not v["expected_year"]:
                 row.error(col("expected_year"), STUDYING_NEEDS_YEAR)
             person_id = people.get(v["person_key"]) if v["person_key"] else None
+            if person_id not in writable:
+                person_id = None
             if v["person_key"] and person_id is None:
                 row.error(
                     col("person_key"), PERSON_NOT_FOUND.format(key=v["person_key"])
                 )
-            elif person_id is not None and person_id not in writable:
-                row.error(col("person_key"), PERSON_OUTSIDE)
             v["_person_id"] = person_id
             if row.outcome == ERROR:
                 continue
@@ -1033,29 +1095,6 @@ class QualificationImporter(Importer):
             else:
                 row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
                 row.outcome = UPDATED if row.changes else UNCHANGED
-
-    def _writable_people(self, person_ids: set[int]) -> set[int]:
-        if self.scope.user is None and self.scope.within is None:
-            return person_ids
-        from members.models import CellPeriod as Period
-
-        allowed: set[int] = set()
-        for chunk in _chunks(sorted(person_ids)):
-            cells = dict(
-                Period.objects.filter(
-                    membership__person_id__in=chunk, valid_to__isnull=True
-                ).values_list("membership__person_id", "cell_id")
-            )
-            holdings = dict(
-                PositionHolding.objects.filter(
-                    person_id__in=chunk, valid_to__isnull=True
-                ).values_list("person_id", "unit_id")
-            )
-            units = set(cells.values()) | set(holdings.values())
-            ok = self.scope.writable(units)
-            allowed |= {p for p, u in cells.items() if u in ok}
-            allowed |= {p for p, u in holdings.items() if u in ok}
-        return allowed
 
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         new = [
@@ -1106,6 +1145,10 @@ class HoldingImporter(Importer):
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         col = self.column
         people = self.persons_by_key(v["person_key"] for _r, v in parsed)
+        # A holder is someone within reach already; a cadre from elsewhere is
+        # given a post by a board whose reach covers both.
+        reachable = self.writable_people(people.values())
+        people = {k: p for k, p in people.items() if p in reachable}
         units = _open_units(v["unit_code"] for _r, v in parsed if v["unit_code"])
         writable = self.scope.writable(u["id"] for u in units.values())
         positions = dict(
@@ -1223,20 +1266,21 @@ def import_file(
     return importer.run(source, commit=commit)
 
 
-def error_workbook(result: ImportResult) -> bytes:
-    """The rows in error, as uploaded, with a column saying what to fix."""
+def write_error_workbook(result: ImportResult, path: Path) -> None:
+    """The rows in error, as uploaded, with a column saying what to fix,
+    written to ``path`` (streamed: a file may have 200,000 rows in error)."""
     spec = SPECS[result.kind]
-    rows = []
-    for row in result.error_rows:
-        message = "; ".join(f"{header}: {text}" for header, text in row.errors)
-        rows.append(
-            [
-                *(_cell(v) for v in row.raw),
-                _g("Dòng %(n)s") % {"n": row.number} + " — " + message,
-            ]
-        )
-    return build_workbook(
-        [Sheet(spec.sheet_title, [*spec.headers, str(ERROR_COLUMN)], rows)]
+    rows = (
+        [
+            *(_cell(v) for v in row.raw),
+            _g("Dòng %(n)s") % {"n": row.number}
+            + " — "
+            + "; ".join(f"{header}: {text}" for header, text in row.errors),
+        ]
+        for row in result.error_rows
+    )
+    write_workbook(
+        path, [Sheet(spec.sheet_title, [*spec.headers, str(ERROR_COLUMN)], rows)]
     )
 
 
@@ -1288,39 +1332,49 @@ class StoredUpload:
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
         self.path.with_suffix(".json").unlink(missing_ok=True)
-        self.path.with_suffix(".dryrun").unlink(missing_ok=True)
+        dry_runs.forget(self.path)
 
-    def keep_dry_run(self, outcome: tuple[ImportResult | None, str | None]) -> None:
-        """Keep the dry run's outcome for the review pages (``dry_run``)."""
-        with self.path.with_suffix(".dryrun").open("wb") as out:
-            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+    def keep_dry_run(
+        self, result: ImportResult | None, file_error: str | None = None
+    ) -> None:
+        """Keep the dry run's outcome for the review pages (``dry_run``): its
+        rows by page and its error workbook, written once, here."""
+        if result is None:
+            dry_runs.keep(self.path, file_error=file_error)
+            return
+        dry_runs.keep(
+            self.path,
+            rows=result.rows,
+            counts=result.counts,
+            write_error_workbook=lambda path: write_error_workbook(result, path),
+        )
 
     def forget_dry_run(self) -> None:
-        self.path.with_suffix(".dryrun").unlink(missing_ok=True)
+        dry_runs.forget(self.path)
 
     def has_dry_run(self) -> bool:
-        """A kept outcome younger than ``DRY_RUN_MAX_AGE`` is there (without
-        reading it: a page polling a check asks every second)."""
-        try:
-            age = time.time() - self.path.with_suffix(".dryrun").stat().st_mtime
-        except OSError:
-            return False
-        return age <= DRY_RUN_MAX_AGE.total_seconds()
+        """A kept outcome younger than ``DRY_RUN_MAX_AGE`` is there."""
+        age = dry_runs.age(self.path)
+        return age is not None and age <= DRY_RUN_MAX_AGE.total_seconds()
 
-    def dry_run(self) -> tuple[ImportResult | None, str | None] | None:
-        """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``.
+    def dry_run(self) -> dry_runs.DryRun | None:
+        """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``."""
+        return dry_runs.read(self.path) if self.has_dry_run() else None
 
-        Pickle is safe here: only the server writes ``.dryrun`` files, in its
-        own upload directory, under random names (uploads become ``.xlsx``).
-        """
-        path = self.path.with_suffix(".dryrun")
-        try:
-            if time.time() - path.stat().st_mtime > DRY_RUN_MAX_AGE.total_seconds():
-                return None
-            with path.open("rb") as kept:
-                return pickle.load(kept)  # noqa: S301 — written by keep_dry_run
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return None
+
+def check_upload(
+    stored: StoredUpload, *, user: Any, progress: Progress = _no_progress
+) -> None:
+    """Dry-run the stored upload and keep its outcome beside it (in the
+    request for a small file, by the worker for a large one)."""
+    try:
+        result = import_file(
+            stored.kind, stored.path, commit=False, user=user, progress=progress
+        )
+    except ImportFileError as exc:
+        stored.keep_dry_run(None, str(exc.message))
+        return
+    stored.keep_dry_run(result)
 
 
 def load_upload(*, user: Any, token: str) -> StoredUpload:
@@ -1345,6 +1399,6 @@ def _forget_old_uploads(directory: Path) -> None:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
                 path.with_suffix(".xlsx").unlink(missing_ok=True)
-                path.with_suffix(".dryrun").unlink(missing_ok=True)
+                dry_runs.forget(path.with_suffix(".xlsx"))
         except OSError:
             continue

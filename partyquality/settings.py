@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An upload declared over IMPORT_MAX_BYTES is answered 413 unread.
+    "partyquality.uploads.RequestSizeMiddleware",
     # Audit trail: who (user id) and which page (request path) for every row
     # the database triggers record during a write request (assessments/audit.py).
     "pghistory.middleware.HistoryMiddleware",
@@ -248,6 +250,12 @@ IMPORT_CHECK_IN_REQUEST_BYTES = env_int("IMPORT_CHECK_IN_REQUEST_BYTES", 512 * 1
 # (when a new job of their kind starts).
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# A file's bytes past IMPORT_MAX_BYTES are not kept (partyquality/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "partyquality.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Django's tasks framework with a database-backed queue (django-tasks-db);
 # `make run` starts a worker beside the web server.

@@ -112,7 +112,7 @@ def test_fifty_members_with_two_mistakes_then_fixed_then_reimported(
     assert Membership.objects.count() == 0
     # The rows in error come back as a workbook with the reason.
     errors = read_sheet(
-        client.get(reverse("imports:errors", args=[_token(url)])).content
+        client.get(reverse("imports:errors", args=[_token(url)])).getvalue()
     )
     assert errors[0][-1] == "Lỗi"
     assert [r[0] for r in errors[1:]] == ["Nguyễn Văn Thử 5", "Nguyễn Văn Thử 20"]
@@ -329,7 +329,7 @@ def test_formulas_in_the_error_workbook_stay_text(client, secretary, tree) -> No
     client.force_login(secretary)
     rows = [member_row(1, full_name='=HYPERLINK("http://x")', gender="?")]
     url, _page = _upload(client, xlsx(rows))
-    content = client.get(reverse("imports:errors", args=[_token(url)])).content
+    content = client.get(reverse("imports:errors", args=[_token(url)])).getvalue()
     sheet = load_workbook(BytesIO(content)).worksheets[0]
     assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
     assert sheet["A2"].data_type == "s"

@@ -108,7 +108,8 @@ def test_qualification_errors_name_the_column(members, secretary) -> None:
     assert result.rows[0].errors == [
         (
             "Số thẻ đảng viên hoặc CCCD",
-            "Không tìm thấy người có số thẻ đảng viên hoặc CCCD “40.999999”.",
+            "Không tìm thấy người có số thẻ đảng viên hoặc CCCD “40.999999” trong "
+            "phạm vi bạn được cập nhật.",
         )
     ]
     assert result.rows[1].errors == [
@@ -117,8 +118,13 @@ def test_qualification_errors_name_the_column(members, secretary) -> None:
     assert result.rows[2].errors == [
         ("Năm dự kiến xong", "Đang học thì cần năm dự kiến hoàn thành.")
     ]
+    # Someone of another branch is "not found", as if no one had that number.
     assert result.rows[3].errors == [
-        ("Số thẻ đảng viên hoặc CCCD", "Người này nằm ngoài phạm vi bạn được cập nhật.")
+        (
+            "Số thẻ đảng viên hoặc CCCD",
+            "Không tìm thấy người có số thẻ đảng viên hoặc CCCD “40.000003” trong "
+            "phạm vi bạn được cập nhật.",
+        )
     ]
     assert Qualification.objects.count() == 0
 
