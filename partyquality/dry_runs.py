@@ -35,6 +35,7 @@ class KeptRow:
     outcome: str
     outcome_label: str
     errors: list[tuple[str, str]]
+    shown: tuple[str, ...] = ()  # each column's value as read, if the kind says
 
 
 class KeptRows(Sequence[KeptRow]):
@@ -64,14 +65,17 @@ class KeptRows(Sequence[KeptRow]):
                 if skip:
                     skip -= 1
                     continue
-                number, label, outcome, outcome_label, errors = json.loads(line)
+                number, label, outcome, label_of_outcome, errors, shown = json.loads(
+                    line
+                )
                 rows.append(
                     KeptRow(
                         number,
                         label,
                         outcome,
-                        outcome_label,
+                        label_of_outcome,
                         [tuple(e) for e in errors],
+                        tuple(shown),
                     )
                 )
                 if len(rows) == stop - start:
@@ -132,8 +136,8 @@ def keep(
     write_error_workbook: Callable[[Path], None] | None = None,
 ) -> None:
     """Write the outcome of checking ``base`` (the upload's path): its rows
-    (objects with number, label, outcome, outcome_label, errors), or the
-    error that stopped the whole file."""
+    (objects with number, label, outcome, outcome_label, errors and perhaps
+    shown), or the error that stopped the whole file."""
     paths = _paths(base)
     forget(base)
     summary: dict[str, Any] = {"file_error": file_error, "counts": counts or {}}
@@ -149,6 +153,7 @@ def keep(
                             row.outcome,
                             str(row.outcome_label),
                             [[str(h), str(m)] for h, m in row.errors],
+                            [str(v) for v in getattr(row, "shown", ())],
                         ],
                         ensure_ascii=False,
                     ).encode()

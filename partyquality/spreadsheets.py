@@ -29,6 +29,7 @@ import logging
 import os
 import pickle
 import re
+import resource
 import select
 import signal
 import struct
@@ -451,7 +452,10 @@ def _reap(pid: int, *, grace: float) -> tuple[int, Any]:
     status and resource usage, peak memory included."""
     until = time.monotonic() + grace
     while True:
-        reaped, status, usage = os.wait4(pid, os.WNOHANG)
+        try:
+            reaped, status, usage = os.wait4(pid, os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): unknown
+            return 255 << 8, resource.getrusage(resource.RUSAGE_CHILDREN)
         if reaped:
             return status, usage
         if time.monotonic() >= until:
