@@ -70,6 +70,19 @@ def test_a_bad_file_is_refused_on_the_page_and_the_command_alike(
     assert not Membership.objects.exists()
 
 
+def test_the_web_request_answers_when_the_parser_dies_and_the_next_one_too(
+    client, secretary, tree
+) -> None:
+    client.force_login(secretary)
+    page = _review(client, bad_files.far_cell_undeclared())
+    assert spreadsheets.last_child.status == "-6"  # calamine aborted (SIGABRT)
+    assert OUT_OF_MEMORY in page
+    # The same process serves the next upload.
+    assert "Xác nhận nhập 1 dòng" in _review(client, xlsx([member_row(1)]))
+    assert spreadsheets.last_child.status == "0"
+    assert not Membership.objects.exists()
+
+
 def test_the_background_check_of_a_crashing_file_reports_it_and_goes_on(
     client, secretary, tree, settings
 ) -> None:
