@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from members import importing
 from members.models import ImportJob, ImportJobStatus, UploadCheck, UploadCheckStatus
-from partyquality.jobs import LIVE_STATUSES, fail_stale, forget_old
+from partyquality.jobs import LIVE_STATUSES, claim, fail_stale, forget_old
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +87,7 @@ def _finish(job: ImportJob | UploadCheck, status: str, **fields: Any) -> None:
 def import_job_run(job_id: int) -> None:
     # Run once, even if queued twice: only the call that moves the job out of
     # "queued" writes.
-    started = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-        status=ImportJobStatus.RUNNING
-    )
-    if not started:
+    if not claim(ImportJob.objects.filter(pk=job_id)):
         return
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     progress = ProgressWriter(job.pk)
@@ -167,10 +164,7 @@ def import_job_start(
 def upload_check_run(check_id: int) -> None:
     """Check a stored upload as the review page would, and keep the outcome
     beside it for that page (``StoredUpload.keep_dry_run``)."""
-    started = UploadCheck.objects.filter(
-        pk=check_id, status=UploadCheckStatus.QUEUED
-    ).update(status=UploadCheckStatus.RUNNING)
-    if not started:
+    if not claim(UploadCheck.objects.filter(pk=check_id)):
         return
     check = UploadCheck.objects.select_related("user").get(pk=check_id)
     progress = ProgressWriter(check.pk, model=UploadCheck, stages=CHECK_STAGES)

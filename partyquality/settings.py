@@ -7,6 +7,7 @@ it once ``DEBUG`` is off) and ``ALLOWED_HOSTS``.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -107,10 +108,13 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    # Before django_tasks_db: its ``db_worker`` command is ours (a heartbeat,
+    # and the jobs of a worker that died failed when a worker starts).
+    "partyquality",
     "django_tasks_db",
     "pgtrigger",
     "pghistory",
-    "partyquality",
+    "axes",
     "organizations",
     "members",
     "assessments",
@@ -135,6 +139,8 @@ MIDDLEWARE = [
     # Audit trail: who (user id) and which page (request path) for every row
     # the database triggers record during a write request (assessments/audit.py).
     "pghistory.middleware.HistoryMiddleware",
+    # Login throttling: answers a locked-out login with our Vietnamese page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partyquality.urls"
@@ -173,6 +179,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in
+# a row for one user name from one address, that name cannot log in from there
+# for AXES_COOLOFF_MINUTES, even with the right password. Behind the TLS proxy
+# the address is the client's (X-Forwarded-For, set by the proxy), not the
+# proxy's, so one user's typos do not lock a whole office. An administrator
+# unlocks earlier: admin "Access attempts", or
+# `manage.py axes_reset_username NAME` (docs/deploy.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+if env_bool("BEHIND_TLS_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "partyquality.login_lock.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts are kept for the administrator's list, not the access log of every
+# successful login (the audit trail records who did what).
+AXES_DISABLE_ACCESS_LOG = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -227,6 +256,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# The health check answers a monitor on the server itself over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 # Spreadsheet uploads larger than this are refused with a message, not read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
@@ -271,9 +302,35 @@ TASKS = {
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
 
+# Background worker: how often it records that it is alive, and after how
+# long without a sign it is taken for dead (its running jobs are then failed,
+# the health check turns red).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_AFTER_SECONDS = env_int("WORKER_DEAD_AFTER_SECONDS", 60)
+
+# Logs go to stdout (systemd's journal, `docker compose logs`): one JSON object
+# a line in production, so an operator can filter them (`jq`); plain text
+# while developing.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "partyquality.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # The worker says when it starts and which jobs it found dead.
+        "partyquality.worker": {"level": "INFO"},
+    },
 }

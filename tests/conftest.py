@@ -15,7 +15,9 @@ province_officer and reader are assigned to the province.
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +26,37 @@ from tests.factories import UserFactory, assign, make_unit
 
 # pytest-django's live_server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def postmasters_under(directory: Path) -> list[int]:
+    """Pids of the PostgreSQL servers whose data lies under ``directory``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and args[0].endswith(b"postgres") and b"-D" in args:
+            data = Path(args[args.index(b"-D") + 1].decode())
+            if data.is_relative_to(directory):
+                found.append(int(proc.name))
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_database_server_outlives_the_suite(
+    tmp_path_factory: pytest.TempPathFactory,
+):  # type: ignore[no-untyped-def]
+    """A test that starts an embedded PostgreSQL under its temporary
+    directory (a subprocess without DATABASE_URL) must stop it: such a
+    server outlived ``make test`` once. One left is stopped, and reported."""
+    yield
+    left = postmasters_under(tmp_path_factory.getbasetemp())
+    for pid in left:
+        os.kill(pid, signal.SIGTERM)
+    assert left == [], f"PostgreSQL servers left running by tests: {left}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,23 @@
-"""The embedded database's start-up survives a process killed mid-write."""
+"""The embedded database's start-up survives a process killed mid-write and
+a server still shutting down; no test leaves a server running."""
 
 from __future__ import annotations
 
-from partyquality.embedded_db import repair_pid_list
+import os
+import signal
+import threading
+import time
+
+import psycopg
+
+from partyquality.embedded_db import (
+    repair_pid_list,
+    server_state,
+    start,
+    stop,
+    wait_until_settled,
+)
+from tests.conftest import postmasters_under
 
 
 def test_an_unreadable_pid_list_is_reset_and_a_good_one_kept(tmp_path) -> None:
@@ -14,3 +29,31 @@ def test_an_unreadable_pid_list_is_reset_and_a_good_one_kept(tmp_path) -> None:
     pid_list.write_text("[12, 34]")
     assert repair_pid_list(tmp_path) is False
     assert pid_list.read_text() == "[12, 34]"
+
+
+def test_a_start_waits_for_a_server_that_is_shutting_down(tmp_path) -> None:
+    """``make run`` right after ``make stop``: the old server is still
+    stopping. The wheel alone took it for running and failed its assertion
+    that it was ready; the start now waits, then starts a new one."""
+    pgdata = tmp_path / "pgdata"
+    try:
+        server = start(pgdata)
+        url = server.get_uri(database="postgres")
+        client = psycopg.connect(url)  # holds a "smart" shutdown open
+        os.kill(server.get_pid(), signal.SIGTERM)
+        for _ in range(50):  # the postmaster marks its pid file
+            if server_state(pgdata) == "stopping":
+                break
+            time.sleep(0.1)
+        assert server_state(pgdata) == "stopping"
+        assert wait_until_settled(pgdata, seconds=1) == "stopping"  # gave up
+        threading.Timer(2.0, client.close).start()  # then it can stop
+        again = start(pgdata)
+        assert again.get_pid() != server.get_pid()  # a new server...
+        assert server_state(pgdata) == "ready"
+        with psycopg.connect(again.get_uri(database="postgres")) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)  # ...that answers
+    finally:
+        stop(pgdata)
+    assert server_state(pgdata) is None
+    assert postmasters_under(tmp_path) == []  # nothing left running

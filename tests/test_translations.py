@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -60,11 +61,16 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path) -> None:
             ".venv", "var", ".git", "bench", "staticfiles", "*.pyc", "__pycache__"
         ),
     )
+    # The copy's settings would start an embedded PostgreSQL of its own
+    # (and leave it running) without a server named: name the suite's.
+    from tests.production.workers import suite_database_url
+
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
         cwd=copy,
         check=True,
         capture_output=True,
+        env={**os.environ, "DATABASE_URL": suite_database_url()},
     )
 
     def msgids(po: Path) -> set[str]:

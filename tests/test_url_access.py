@@ -25,6 +25,7 @@ PUBLIC_OR_THIRD_PARTY = {
     "set_language",
     "password_change",
     "password_change_done",
+    "health",  # for monitors, no login; names no data (tests/production)
 }
 
 

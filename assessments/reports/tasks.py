@@ -17,7 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from assessments.models import ReportJob, ReportJobStatus
-from partyquality.jobs import forget_old
+from partyquality.jobs import claim, forget_old
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ def report_job_render(job_id: int) -> None:
     from assessments.reports import rendering
     from assessments.reports.registry import REPORTS
 
+    # Run once: a task queued again after its worker died finds its job
+    # failed (partyquality/worker.py) and leaves it so.
+    if not claim(ReportJob.objects.filter(pk=job_id)):
+        return
     job = ReportJob.objects.select_related("root", "user").get(pk=job_id)
     try:
         _progress(job, 10)
