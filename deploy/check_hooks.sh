@@ -41,7 +41,11 @@ __start() {
   if [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
   echo "systemctl (check): starting $name"
   # shellcheck disable=SC2086
-  (cd "$dir" && set -a && . "$envfile" && set +a && exec setsid runuser -u "$user" -- $exec) >>"$log" 2>&1 &
+  # setpriv, not runuser: it execs the service itself (runuser stays as its
+  # parent and kills it two seconds after passing on a SIGTERM), so the
+  # service gets the one SIGTERM systemd would send and takes its time.
+  (cd "$dir" && set -a && . "$envfile" && set +a &&
+    exec setsid setpriv --reuid="$user" --regid="$user" --init-groups $exec) >>"$log" 2>&1 &
   echo $! >"$pidfile"
 }
 

@@ -42,6 +42,7 @@ logconfig_dict = {
             "formatter": _format if _format in ("json", "text") else "json",
         }
     },
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

@@ -332,5 +332,9 @@ LOGGING = {
     "loggers": {
         # The worker says when it starts and which jobs it found dead.
         "partyquality.worker": {"level": "INFO"},
+        # Chatty at INFO (every PDF's steps, every start-up): warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
