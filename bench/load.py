@@ -1,0 +1,292 @@
+"""Load bench: the production setup under many users (issue 16).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_bench_province \\
+        .venv/bin/python bench/load.py [--users 50] [--minutes 5] [--workers 4]
+
+On a benchmark database (``generate_synthetic --scale province``), it starts
+what docs/deploy.md installs — gunicorn with ``deploy/gunicorn.conf.py``
+(DEBUG off, hashed and compressed static files from a fresh
+``collectstatic``) and the background worker — then ``locust`` (pip install
+-e '.[bench]') runs ``--users`` board officers of the first synthetic
+province for ``--minutes`` on bench/locustfile.py's mix: home, the tree and a
+branch of it, a unit page, the member list with and without a search, a
+person page, a review entry page, a report page. Each user logs in through
+the form, then clicks every 1–5 s.
+
+It prints, per page and in all: requests, failures, median, p95, p99 and
+throughput, the load average during the run, and any 5xx the access log
+holds; the figures go to bench/RESULTS.md by hand. Exit status 1 on any
+failure.
+
+Others reuse it: ``--extra 'weight|name|path'`` (repeatable) adds pages to
+the mix (i15's report pages), ``--report PATH`` replaces the report pages,
+``--users``/``--minutes`` scale it. Only for benchmark databases: it creates
+the bench user ``bench_load_officer``.
+
+The bench plays the TLS proxy: it sends ``X-Forwarded-Proto: https`` and, so
+that a client on plain HTTP keeps its cookies, sets SESSION_COOKIE_SECURE and
+CSRF_COOKIE_SECURE off; every other setting is production's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyquality.settings")
+
+USERNAME = "bench_load_officer"
+# Common words of synthetic names: a secretary types a family name and a
+# middle name, or a given name (bench/member_list.py measures each alone).
+WORDS = ["nguyen", "tran van", "le thi", "pham", "hoang van", "nguyen thi lan", "minh", "huong"]
+
+
+def samples(password: str, reports: list[str]) -> dict:
+    """Users and records of the first synthetic province for the mix."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from members.models import Membership
+    from organizations.models import Assignment, Level, Role, Unit
+
+    province = (
+        Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE).order_by("id").first()
+    )
+    if province is None:
+        sys.exit("No synthetic data: run manage.py generate_synthetic --scale province first.")
+    user, _ = User.objects.get_or_create(username=USERNAME)
+    user.set_password(password)
+    user.save()
+    Assignment.objects.get_or_create(
+        user=user, unit=province, role=Role.OFFICER, defaults={"valid_from": "2000-01-01"}
+    )
+    under = Unit.objects.filter(code__startswith=province.code)
+    superiors = list(
+        under.filter(level=Level.SUPERIOR).order_by("?").values_list("id", flat=True)[:50]
+    )
+    grassroots = list(
+        under.filter(level__in=[Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL])
+        .order_by("?")
+        .values_list("id", flat=True)[:300]
+    )
+    cells = list(under.filter(level=Level.CELL).order_by("?").values_list("id", flat=True)[:300])
+    persons = list(
+        Membership.objects.filter(current_cell__in=cells[:200])
+        .order_by("?")
+        .values_list("person_id", flat=True)[:500]
+    )
+    if not reports:
+        # A board officer's report: one level above grassroots, this year's
+        # and last year's quality; the province's whole is a background file.
+        reports = [
+            f"/bao-cao/organization_quality/?unit={unit}&year=2025&compare=2024"
+            for unit in superiors[:10]
+        ] + [f"/bao-cao/member_quality/?unit={unit}&year=2025" for unit in superiors[:10]]
+    return {
+        "username": USERNAME,
+        "password": password,
+        "province": province.name,
+        "superiors": superiors,
+        "units": grassroots + cells,
+        "persons": persons,
+        "words": [w.replace(" ", "+") for w in WORDS],
+        "reviews": [[unit, 2025] for unit in grassroots[:100]],
+        "reports": reports,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, seconds: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=5) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    sys.exit("the site did not become healthy (see the logs in the work directory)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--report", action="append", default=[], help="report page path")
+    parser.add_argument(
+        "--extra", action="append", default=[], help="weight|name|path, added to the mix"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the benchmark database.")
+    locust = Path(sys.executable).parent / "locust"
+    if not locust.exists():
+        sys.exit("locust is missing: .venv/bin/pip install -e '.[bench]'")
+
+    work = Path(tempfile.mkdtemp(prefix="pq-load-"))
+    password = secrets.token_urlsafe(16)
+    data = samples(password, args.report)
+    (work / "samples.json").write_text(json.dumps(data))
+    port = free_port()
+    site = "partyquality.example.vn"
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": f"{site},127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": f"https://{site}",
+        "BEHIND_TLS_PROXY": "true",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "CONN_MAX_AGE": "60",
+        "MEDIA_ROOT": str(work / "media"),
+        "STATIC_ROOT": str(work / "static"),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(args.workers),
+        "PQ_LOAD_SAMPLES": str(work / "samples.json"),
+        "PQ_LOAD_SITE": site,
+        "PQ_LOAD_EXTRA": json.dumps(
+            [[int(w), n, p] for w, n, p in (e.split("|", 2) for e in args.extra)]
+        ),
+    }
+    print(f"collectstatic into {work / 'static'} …", flush=True)
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    logs = {name: (work / f"{name}.log").open("wb") for name in ("web", "worker", "locust")}
+    services = [
+        subprocess.Popen(  # noqa: S603
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
+             "partyquality.wsgi"],
+            cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "db_worker", "--no-reload"],
+            cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+    ]
+    loads: list[float] = []
+    try:
+        wait_healthy(port)
+        print(
+            f"{args.users} users of {data['province']} for {args.minutes:g} min on "
+            f"gunicorn ({args.workers} workers) + the worker, port {port}; "
+            f"load average before: {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+        done = threading.Event()
+
+        def sample_load() -> None:
+            while not done.wait(10):
+                loads.append(os.getloadavg()[0])
+
+        sampler = threading.Thread(target=sample_load, daemon=True)
+        sampler.start()
+        started = time.monotonic()
+        result = subprocess.run(  # noqa: S603
+            [
+                str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+                "--run-time", f"{int(args.minutes * 60)}s", "--host",
+                f"http://127.0.0.1:{port}", "--csv", str(work / "stats"),
+                "--only-summary", "--stop-timeout", "30",
+            ],
+            cwd=ROOT, env=env, stdout=logs["locust"], stderr=subprocess.STDOUT,
+        )
+        elapsed = time.monotonic() - started
+        done.set()
+    finally:
+        for service in services:
+            try:
+                os.killpg(service.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for service in services:
+            try:
+                service.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(service.pid, signal.SIGKILL)
+        for log in logs.values():
+            log.close()
+
+    failures = report(work, loads, elapsed)
+    errors_5xx = [
+        line for line in (work / "web.log").read_text(errors="replace").splitlines()
+        if '"status": 5' in line
+    ]
+    print(f"5xx lines in the access log: {len(errors_5xx)}")
+    for line in errors_5xx[:10]:
+        print("  ", line)
+    print(f"work directory: {work}" if args.keep else "")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    if failures or errors_5xx or result.returncode not in (0, 1):
+        sys.exit(1)
+
+
+def report(work: Path, loads: list[float], elapsed: float) -> int:
+    """Print the table; return the number of failed requests."""
+    rows = list(csv.DictReader((work / "stats_stats.csv").open()))
+    print()
+    print("| page | requests | failures | median ms | p95 ms | p99 ms | max ms | req/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    failures = 0
+    for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        name = "**all**" if row["Name"] == "Aggregated" else row["Name"]
+        if row["Name"] == "Aggregated":
+            failures = int(row["Failure Count"])
+        print(
+            f"| {name} | {int(row['Request Count']):,} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} | "
+            f"{float(row['Requests/s']):.1f} |"
+        )
+    if loads:
+        print(
+            f"\nload average (1 min) during the run: median {statistics.median(loads):.2f}, "
+            f"max {max(loads):.2f} ({len(loads)} samples); {os.cpu_count()} CPUs; "
+            f"run {elapsed:.0f} s"
+        )
+    failures_file = work / "stats_failures.csv"
+    if failures_file.exists():
+        for row in csv.DictReader(failures_file.open()):
+            print(f"failure: {row}")
+    return failures
+
+
+if __name__ == "__main__":
+    main()
