@@ -31,6 +31,7 @@ CSRF_COOKIE_SECURE off; every other setting is production's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -53,7 +54,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyquality.settings")
 USERNAME = "bench_load_officer"
 # Common words of synthetic names: a secretary types a family name and a
 # middle name, or a given name (bench/member_list.py measures each alone).
-WORDS = ["nguyen", "tran van", "le thi", "pham", "hoang van", "nguyen thi lan", "minh", "huong"]
+WORDS = [
+    "nguyen",
+    "tran van",
+    "le thi",
+    "pham",
+    "hoang van",
+    "nguyen thi lan",
+    "minh",
+    "huong",
+]
 
 
 def samples(password: str, reports: list[str]) -> dict:
@@ -67,26 +77,37 @@ def samples(password: str, reports: list[str]) -> dict:
     from organizations.models import Assignment, Level, Role, Unit
 
     province = (
-        Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE).order_by("id").first()
+        Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE)
+        .order_by("id")
+        .first()
     )
     if province is None:
-        sys.exit("No synthetic data: run manage.py generate_synthetic --scale province first.")
+        sys.exit(
+            "No synthetic data: run manage.py generate_synthetic --scale province first."
+        )
     user, _ = User.objects.get_or_create(username=USERNAME)
     user.set_password(password)
     user.save()
     Assignment.objects.get_or_create(
-        user=user, unit=province, role=Role.OFFICER, defaults={"valid_from": "2000-01-01"}
+        user=user,
+        unit=province,
+        role=Role.OFFICER,
+        defaults={"valid_from": "2000-01-01"},
     )
     under = Unit.objects.filter(code__startswith=province.code)
     superiors = list(
-        under.filter(level=Level.SUPERIOR).order_by("?").values_list("id", flat=True)[:50]
+        under.filter(level=Level.SUPERIOR)
+        .order_by("?")
+        .values_list("id", flat=True)[:50]
     )
     grassroots = list(
         under.filter(level__in=[Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL])
         .order_by("?")
         .values_list("id", flat=True)[:300]
     )
-    cells = list(under.filter(level=Level.CELL).order_by("?").values_list("id", flat=True)[:300])
+    cells = list(
+        under.filter(level=Level.CELL).order_by("?").values_list("id", flat=True)[:300]
+    )
     persons = list(
         Membership.objects.filter(current_cell__in=cells[:200])
         .order_by("?")
@@ -98,7 +119,9 @@ def samples(password: str, reports: list[str]) -> dict:
         reports = [
             f"/bao-cao/organization_quality/?unit={unit}&year=2025&compare=2024"
             for unit in superiors[:10]
-        ] + [f"/bao-cao/member_quality/?unit={unit}&year=2025" for unit in superiors[:10]]
+        ] + [
+            f"/bao-cao/member_quality/?unit={unit}&year=2025" for unit in superiors[:10]
+        ]
     return {
         "username": USERNAME,
         "password": password,
@@ -124,7 +147,9 @@ def wait_healthy(port: int, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=5) as r:  # noqa: S310
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/healthz/", timeout=5
+            ) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -139,9 +164,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--spawn-rate", type=float, default=5)
-    parser.add_argument("--report", action="append", default=[], help="report page path")
     parser.add_argument(
-        "--extra", action="append", default=[], help="weight|name|path, added to the mix"
+        "--report", action="append", default=[], help="report page path"
+    )
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        help="weight|name|path, added to the mix",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
@@ -180,23 +210,35 @@ def main() -> None:
         ),
     }
     print(f"collectstatic into {work / 'static'} …", flush=True)
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    logs = {name: (work / f"{name}.log").open("wb") for name in ("web", "worker", "locust")}
+    logs = {
+        name: (work / f"{name}.log").open("wb") for name in ("web", "worker", "locust")
+    }
     services = [
         subprocess.Popen(  # noqa: S603
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
-             "partyquality.wsgi"],
-            cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "partyquality.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=logs["web"],
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         ),
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload"],
-            cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=logs["worker"],
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         ),
     ]
@@ -220,22 +262,35 @@ def main() -> None:
         started = time.monotonic()
         result = subprocess.run(  # noqa: S603
             [
-                str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
-                "--run-time", f"{int(args.minutes * 60)}s", "--host",
-                f"http://127.0.0.1:{port}", "--csv", str(work / "stats"),
-                "--only-summary", "--stop-timeout", "30",
+                str(locust),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{int(args.minutes * 60)}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(work / "stats"),
+                "--only-summary",
+                "--stop-timeout",
+                "30",
             ],
-            cwd=ROOT, env=env, stdout=logs["locust"], stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=logs["locust"],
+            stderr=subprocess.STDOUT,
         )
         elapsed = time.monotonic() - started
         done.set()
     finally:
         for service in services:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(service.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         for service in services:
             try:
                 service.wait(timeout=60)
@@ -246,7 +301,8 @@ def main() -> None:
 
     failures = report(work, loads, elapsed)
     errors_5xx = [
-        line for line in (work / "web.log").read_text(errors="replace").splitlines()
+        line
+        for line in (work / "web.log").read_text(errors="replace").splitlines()
         if '"status": 5' in line
     ]
     print(f"5xx lines in the access log: {len(errors_5xx)}")
@@ -263,7 +319,9 @@ def report(work: Path, loads: list[float], elapsed: float) -> int:
     """Print the table; return the number of failed requests."""
     rows = list(csv.DictReader((work / "stats_stats.csv").open()))
     print()
-    print("| page | requests | failures | median ms | p95 ms | p99 ms | max ms | req/s |")
+    print(
+        "| page | requests | failures | median ms | p95 ms | p99 ms | max ms | req/s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     failures = 0
     for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):

@@ -78,7 +78,10 @@ class BoardOfficer(HttpUser):
                 "password": SAMPLES["password"],
                 "csrfmiddlewaretoken": token,
             },
-            headers={"Origin": f"https://{SITE}", "Referer": f"https://{SITE}/dang-nhap/"},
+            headers={
+                "Origin": f"https://{SITE}",
+                "Referer": f"https://{SITE}/dang-nhap/",
+            },
             name="log in",
             allow_redirects=False,
             catch_response=True,
@@ -103,7 +106,7 @@ def _task(kind: str):  # type: ignore[no-untyped-def]
 
 
 def _extra(user: BoardOfficer) -> None:
-    weight, name, path = random.choices(EXTRA, weights=[p[0] for p in EXTRA])[0]
+    _weight, name, path = random.choices(EXTRA, weights=[p[0] for p in EXTRA])[0]
     user._open(name, path)
 
 

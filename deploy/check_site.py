@@ -86,7 +86,9 @@ def main() -> None:
         status == 200 and headers.get("content-encoding") in ("gzip", "br"),
         f"the hashed stylesheet is served compressed ({headers.get('content-encoding')})",
     )
-    check("max-age=315360000" in headers.get("cache-control", ""), "and cached for ever")
+    check(
+        "max-age=315360000" in headers.get("cache-control", ""), "and cached for ever"
+    )
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, headers, _b = http_.request(
@@ -113,7 +115,9 @@ def main() -> None:
         # The form's token, or the cookie's secret, which Django accepts too.
         {
             "format": "pdf",
-            "csrfmiddlewaretoken": token.group(1) if token else http_.cookies["csrftoken"],
+            "csrfmiddlewaretoken": token.group(1)
+            if token
+            else http_.cookies["csrftoken"],
         },
     )
     check(status == 302, "a report file is asked of the worker")

@@ -30,7 +30,7 @@ def _fingerprints(url: str) -> dict[str, tuple[int, str]]:
         ).fetchall()
         for (table,) in tables:
             found[table] = conn.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(md5(t::text), \'\' ORDER BY md5(t::text)), \'\')) FROM "{table}" t'  # noqa: S608 — catalogue names
+                f"SELECT count(*), md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) FROM \"{table}\" t"  # noqa: S608 — catalogue names
             ).fetchone()
         for name, value in conn.execute(
             "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
@@ -68,7 +68,11 @@ def test_a_backup_of_the_demo_database_restores_every_row_audit_event_and_file(
     backups = tmp_path / "backups"
     made = _run(
         "backup.sh",
-        env={"DATABASE_URL": source, "MEDIA_ROOT": str(media), "BACKUP_DIR": str(backups)},
+        env={
+            "DATABASE_URL": source,
+            "MEDIA_ROOT": str(media),
+            "BACKUP_DIR": str(backups),
+        },
     )
     assert made.returncode == 0, made.stderr
     (backup,) = backups.iterdir()
@@ -116,7 +120,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(tmp_path) -> No
     backup.mkdir()
     (backup / "database.dump").write_bytes(b"dump")
     (backup / "media.tar.gz").write_bytes(b"files")
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["sha256sum", "database.dump", "media.tar.gz"],  # noqa: S607
         cwd=backup,
         stdout=(backup / "SHA256SUMS").open("w"),
@@ -129,7 +133,10 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(tmp_path) -> No
     done = _run(
         "restore.sh",
         str(backup),
-        env={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "MEDIA_ROOT": str(media)},
+        env={
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            "MEDIA_ROOT": str(media),
+        },
     )
     assert done.returncode != 0
     assert "FAILED" in done.stdout + done.stderr

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0026_province_sort_indexes'),
+        ('members', '0027_vietnamese_sort_name'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('partyquality', '0001_extensions'),
+        ('partyquality', '0002_vietnamese_sort_keys'),
     ]
 
     operations = [
