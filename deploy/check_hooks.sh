@@ -119,6 +119,7 @@ __before_block() {
 __after_block() {
   local text
   text=$(cat "$2")
+  echo  # after curl's answer, which ends without a newline
   if [[ $text == *"systemctl enable --now"* ]]; then
     local out
     out=$(systemd-analyze verify --man=no "$PQ_UNITS"/partyquality-*.service "$PQ_UNITS"/partyquality-*.timer 2>&1) \
