@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_history_follows_person_changes'),
+        ('assessments', '0008_yearly_snapshots_report_options'),
     ]
 
     operations = [
