@@ -193,6 +193,13 @@ def test_a_real_worker_killed_mid_job_leaves_nothing_running_once_a_worker_start
         second = start_worker("second-worker", log)
         try:
             wait_for(lambda: "second-worker" in live_worker_ids())
+            # Its recovery runs right after it records itself.
+            wait_for(
+                lambda: (
+                    ReportJob.objects.get(pk=running.pk).status
+                    != ReportJobStatus.RUNNING
+                )
+            )
             running.refresh_from_db()
             assert (running.status, running.error) == (
                 ReportJobStatus.FAILED,
