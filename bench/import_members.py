@@ -109,7 +109,7 @@ def _check_deferred() -> None:
 def run_ours(path: Path) -> dict[str, float]:
     from django.db import transaction
 
-    from members.importing import import_file
+    from partyquality.importing import import_file
 
     # The importer reports each step it finishes; the writes report at fixed
     # points: after the persons, memberships, cell periods, events and updates.

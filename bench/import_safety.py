@@ -129,11 +129,11 @@ def case(name: str, path: Path) -> dict[str, object]:
             sheet = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0)
             figures["rows"] = sum(1 for _ in sheet.iter_rows())
     elif name == "dry run kept":
-        from members import importing
+        from partyquality import import_uploads, importing
 
         result = importing.import_file("members", path, commit=False)
         checked = time.perf_counter()
-        stored = importing.StoredUpload("bench", path, "members", path.name)
+        stored = import_uploads.StoredUpload("bench", path, "members", path.name)
         stored.keep_dry_run(result)
         figures["check_s"] = checked - started
         figures["keep_s"] = time.perf_counter() - checked

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Đảng viên và cán bộ")
+
+    def ready(self) -> None:
+        # The import pages and commands find the people kinds here.
+        from members.import_positions import HoldingImporter, QualificationImporter
+        from members.importing import MemberImporter
+        from members.spreadsheet_templates import (
+            HOLDINGS,
+            KIND_LABELS,
+            MEMBERS,
+            QUALIFICATIONS,
+        )
+        from partyquality.importing import register
+
+        register(MemberImporter, KIND_LABELS[MEMBERS])
+        register(QualificationImporter, KIND_LABELS[QUALIFICATIONS])
+        register(HoldingImporter, KIND_LABELS[HOLDINGS])

@@ -20,8 +20,8 @@ from django.http import Http404
 from django.tasks import task
 from django.utils import timezone, translation
 
-from members import importing
 from members.models import ImportJob, ImportJobStatus, UploadCheck, UploadCheckStatus
+from partyquality import import_uploads, importing
 from partyquality.jobs import LIVE_STATUSES, claim, fail_stale, forget_old
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def import_job_run(job_id: int) -> None:
     progress = ProgressWriter(job.pk)
     stored = None
     try:
-        stored = importing.load_upload(user=job.user, token=job.token)
+        stored = import_uploads.load_upload(user=job.user, token=job.token)
         # The audit trail records who imported and from which page, as the
         # middleware does for a request; messages are in the user's language.
         with (
@@ -101,7 +101,12 @@ def import_job_run(job_id: int) -> None:
             translation.override(job.language),
         ):
             result = importing.import_file(
-                stored.kind, stored.path, commit=True, user=job.user, progress=progress
+                stored.kind,
+                stored.path,
+                commit=True,
+                user=job.user,
+                within=stored.within,
+                progress=progress,
             )
     except importing.ImportFileError as exc:
         # The review shows this file error, not its earlier clean check.
@@ -135,7 +140,7 @@ def import_job_run(job_id: int) -> None:
 
 
 def import_job_start(
-    *, user: Any, stored: importing.StoredUpload, url: str, language: str
+    *, user: Any, stored: import_uploads.StoredUpload, url: str, language: str
 ) -> ImportJob:
     """Record the job, then queue it once the row is committed; or the
     upload's job already queued, running or done (confirmed twice)."""
@@ -169,10 +174,10 @@ def upload_check_run(check_id: int) -> None:
     check = UploadCheck.objects.select_related("user").get(pk=check_id)
     progress = ProgressWriter(check.pk, model=UploadCheck, stages=CHECK_STAGES)
     try:
-        stored = importing.load_upload(user=check.user, token=check.token)
+        stored = import_uploads.load_upload(user=check.user, token=check.token)
         with translation.override(check.language):
             # The review's rows and error workbook are written here, once.
-            importing.check_upload(stored, user=check.user, progress=progress)
+            import_uploads.check_upload(stored, user=check.user, progress=progress)
     except Http404:  # the upload was discarded or has expired
         _finish(check, UploadCheckStatus.FAILED, error="upload gone")
         return
@@ -186,7 +191,7 @@ def upload_check_run(check_id: int) -> None:
 
 
 def upload_check_start(
-    *, user: Any, stored: importing.StoredUpload, language: str
+    *, user: Any, stored: import_uploads.StoredUpload, language: str
 ) -> UploadCheck:
     """The upload's check: the one queued or running, the last one if it
     failed (the page says so rather than trying again for ever), or a new

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -17,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from members import importing
 from members.import_jobs import import_job_start, upload_check_start
 from members.models import ImportJob, UploadCheck
-from members.spreadsheet_templates import KIND_LABELS, SPECS, build_template
+from partyquality import import_uploads, importing
 from partyquality.access import can_write
 from partyquality.dry_runs import PAGE_ROWS, DryRun
 from partyquality.http import AuthedRequest
@@ -33,8 +34,12 @@ IMPORTED = _(
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=list(KIND_LABELS.items()))
+    kind = forms.ChoiceField(label=_("Loại dữ liệu"), choices=())
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, importing.KINDS[k].label) for k in kinds]
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
@@ -43,6 +48,11 @@ class UploadForm(forms.Form):
         except importing.ImportFileError as exc:
             raise forms.ValidationError(exc.message) from None
         return upload
+
+
+def _kind_label(kind: str) -> object:
+    found = importing.KINDS.get(kind)
+    return found.label if found else kind
 
 
 def _number(value: int) -> str:
@@ -59,10 +69,11 @@ def _writer(request: AuthedRequest) -> None:
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
     _writer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = [k for k, kind in importing.KINDS.items() if kind.listed]
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        token = importing.store_upload(
+        token = import_uploads.store_upload(
             user=request.user,
             kind=form.cleaned_data["kind"],
             name=file.name,
@@ -71,7 +82,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
         return redirect("imports:review", token=token)
     context = {
         "form": form,
-        "kinds": KIND_LABELS.items(),
+        "kinds": [(k, importing.KINDS[k].label) for k in kinds],
         "limit_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
     }
     return render(request, "members/import_upload.html", context)
@@ -81,21 +92,22 @@ def upload(request: AuthedRequest) -> HttpResponse:
 @login_required
 def template(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("loai", "")
-    if kind not in SPECS:
+    if kind not in importing.KINDS:
         raise Http404
-    response = HttpResponse(build_template(kind), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{SPECS[kind].filename}"'
+    found = importing.KINDS[kind]
+    response = HttpResponse(found.template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{found.spec.filename}"'
     return response
 
 
-def _dry_run(request: AuthedRequest, stored: importing.StoredUpload) -> DryRun:
+def _dry_run(request: AuthedRequest, stored: import_uploads.StoredUpload) -> DryRun:
     """The stored file's check, kept beside it: a file of 100,000 rows takes
     tens of seconds to check, and its review is read page by page and its
     rows in error downloaded from what the check wrote once. Confirming
     always checks the file again against the database as it is then."""
     kept = stored.dry_run()
     if kept is None:
-        importing.check_upload(stored, user=request.user)
+        import_uploads.check_upload(stored, user=request.user)
         kept = stored.dry_run()
     if kept is None:  # (written a moment ago)
         raise Http404
@@ -103,13 +115,13 @@ def _dry_run(request: AuthedRequest, stored: importing.StoredUpload) -> DryRun:
 
 
 def _review_page(
-    request: AuthedRequest, stored: importing.StoredUpload, kept: DryRun
+    request: AuthedRequest, stored: import_uploads.StoredUpload, kept: DryRun
 ) -> HttpResponse:
     rows = kept.error_rows if request.GET.get("chi_loi") else kept.rows
     page = Paginator(rows or [], PAGE_ROWS).get_page(request.GET.get("page"))
     context = {
         "stored": stored,
-        "kind_label": KIND_LABELS[stored.kind],
+        "kind_label": importing.KINDS[stored.kind].label,
         "result": kept,
         "file_error": kept.file_error,
         "page": page,
@@ -117,7 +129,7 @@ def _review_page(
     return render(request, "members/import_review.html", context)
 
 
-def _checked_in_background(stored: importing.StoredUpload) -> bool:
+def _checked_in_background(stored: import_uploads.StoredUpload) -> bool:
     """A large upload not checked yet (or checked too long ago)."""
     try:
         size = stored.path.stat().st_size
@@ -127,11 +139,15 @@ def _checked_in_background(stored: importing.StoredUpload) -> bool:
 
 
 def _checking_page(
-    request: AuthedRequest, stored: importing.StoredUpload, check: UploadCheck
+    request: AuthedRequest, stored: import_uploads.StoredUpload, check: UploadCheck
 ) -> HttpResponse:
     """How far the check of a large upload is; the page asks again every
     second, and reloads as the review once the outcome is kept."""
-    context = {"stored": stored, "kind_label": KIND_LABELS[stored.kind], "check": check}
+    context = {
+        "stored": stored,
+        "kind_label": importing.KINDS[stored.kind].label,
+        "check": check,
+    }
     template = "members/import_checking.html"
     if request.htmx:
         template += "#status"
@@ -142,7 +158,7 @@ def _checking_page(
 @login_required
 def review(request: AuthedRequest, token: str) -> HttpResponse:
     _writer(request)
-    stored = importing.load_upload(user=request.user, token=token)
+    stored = import_uploads.load_upload(user=request.user, token=token)
     if _checked_in_background(stored):
         check = upload_check_start(
             user=request.user,
@@ -161,7 +177,7 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
 def confirm(request: AuthedRequest, token: str) -> HttpResponse:
     """Queue the writing (a big file takes tens of seconds) and follow it."""
     _writer(request)
-    stored = importing.load_upload(user=request.user, token=token)
+    stored = import_uploads.load_upload(user=request.user, token=token)
     job = import_job_start(
         user=request.user,
         stored=stored,
@@ -184,7 +200,7 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs, pk=pk)
     context = {
         "job": job,
-        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        "kind_label": _kind_label(job.kind),
         "rows": job.rows,
         "imported": (
             IMPORTED.format(**{k: _number(v) for k, v in job.counts.items()})
@@ -202,7 +218,7 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def errors(request: AuthedRequest, token: str) -> HttpResponse:
     _writer(request)
-    stored = importing.load_upload(user=request.user, token=token)
+    stored = import_uploads.load_upload(user=request.user, token=token)
     if _checked_in_background(stored):  # its check expired: check it again
         return redirect("imports:review", token=token)
     workbook = _dry_run(request, stored).error_workbook

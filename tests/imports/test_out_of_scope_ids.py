@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members import importing
 from members.models import Membership, Person, Qualification
+from partyquality import importing
 from tests.members.factories import make_member
 from tests.members.import_files import member_row, xlsx
 

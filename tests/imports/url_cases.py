@@ -6,8 +6,8 @@ An upload is bound to the user who made it: another user's token is unknown
 
 from __future__ import annotations
 
-from members import importing
 from members.models import ImportJob
+from partyquality import import_uploads
 from tests.conftest import Tree
 from tests.factories import UserFactory
 from tests.url_cases import CaseBuilder, UrlCase
@@ -15,7 +15,7 @@ from tests.url_cases import CaseBuilder, UrlCase
 
 def _foreign_upload(tree: Tree) -> dict[str, object]:
     owner = UserFactory(username="bithu_khac")
-    token = importing.store_upload(
+    token = import_uploads.store_upload(
         user=owner, kind="members", name="khac.xlsx", chunks=[b"not read"]
     )
     return {"token": token}

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 from django.urls import reverse
 
-from members import importing
 from members.import_jobs import CHECK_STAGES, percent, upload_check_run
 from members.models import Membership, UploadCheck, UploadCheckStatus
+from partyquality import import_uploads
 from tests.members.import_files import member_row, xlsx
 
 
@@ -87,7 +87,7 @@ def test_a_check_that_failed_says_so_instead_of_waiting(client, secretary) -> No
     url = _upload(client, xlsx([member_row(1)]))
     client.get(url)
     check = UploadCheck.objects.get()
-    importing.load_upload(user=secretary, token=check.token).discard()
+    import_uploads.load_upload(user=secretary, token=check.token).discard()
     upload_check_run.call(check.pk)
     check.refresh_from_db()
     assert (check.status, check.error) == (UploadCheckStatus.FAILED, "upload gone")

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members import importing
 from members.import_jobs import ProgressWriter, import_job_run, percent
 from members.models import (
     CellPeriod,
@@ -26,6 +25,8 @@ from members.models import (
     MembershipStatus,
     Person,
 )
+from members.spreadsheet_templates import SPECS
+from partyquality import importing
 from tests.members.import_files import member_row, read_sheet, xlsx
 
 
@@ -348,7 +349,7 @@ def test_formulas_in_the_error_workbook_stay_text(client, secretary, tree) -> No
         (
             xlsx(
                 [[*member_row(1), "x"]],
-                header=[*importing.SPECS["members"].headers, "Nghề nghiệp"],
+                header=[*SPECS["members"].headers, "Nghề nghiệp"],
             ),
             "Cột không có trong mẫu: Nghề nghiệp. Hãy dùng tệp mẫu.",
         ),

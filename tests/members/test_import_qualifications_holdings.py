@@ -7,8 +7,8 @@ from io import BytesIO
 
 import pytest
 
-from members import importing
 from members.models import Position, PositionGroup, PositionHolding, Qualification
+from partyquality import importing
 from tests.members.import_files import member_row, xlsx
 
 

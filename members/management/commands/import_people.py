@@ -14,9 +14,9 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from members import importing
 from members.spreadsheet_templates import SPECS
 from organizations.models import Unit
+from partyquality import importing
 
 
 class Command(BaseCommand):

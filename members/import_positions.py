@@ -1,0 +1,235 @@
+"""Importing qualifications and position holdings of people on file
+(issue #3 §3–4), with ``members/importing.py``'s lookups."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from members.importing import (
+    END_BEFORE_START,
+    HOLDING_OVERLAP,
+    LEVEL_NOT_IN_DIMENSION,
+    OUTSIDE_SCOPE,
+    PERSON_NOT_FOUND,
+    STUDYING_NEEDS_YEAR,
+    UNKNOWN_POSITION,
+    UNKNOWN_UNIT,
+    PeopleImporter,
+    _open_units,
+)
+from members.models import (
+    Origin,
+    Position,
+    PositionHolding,
+    Qualification,
+    QualificationStatus,
+)
+from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
+from members.spreadsheet_templates import HOLDINGS, QUALIFICATIONS, SPECS
+from partyquality.importing import ERROR, NEW, UNCHANGED, UPDATED, RowResult, _chunks
+
+
+class QualificationImporter(PeopleImporter):
+    """Qualifications of people already on file; key: person, dimension, level, status."""
+
+    spec = SPECS[QUALIFICATIONS]
+    FIELDS = ("expected_year", "field", "institution", "year")
+
+    def key_columns(self) -> list[str]:
+        return ["person_key"]
+
+    def duplicate_value(self, key: str, values: dict[str, Any]) -> Any:
+        if not values["person_key"]:
+            return None
+        return (
+            values["person_key"],
+            values["dimension"],
+            values["level"],
+            values["status"] or QualificationStatus.COMPLETED,
+        )
+
+    def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        col = self.column
+        people = self.persons_by_key(v["person_key"] for _r, v in parsed)
+        writable = self.writable_people(people.values())
+        existing: dict[tuple[int, str, str, str], Qualification] = {}
+        for chunk in _chunks(sorted(set(people.values()))):
+            for q in Qualification.objects.filter(person_id__in=chunk):
+                existing[(q.person_id, q.dimension, q.level, q.status)] = q
+        for row, v in parsed:
+            row.label = v["person_key"] or ""
+            v["status"] = v["status"] or QualificationStatus.COMPLETED
+            if (
+                v["level"]
+                and v["dimension"]
+                and LEVEL_DIMENSION[v["level"]] != v["dimension"]
+            ):
+                row.error(col("level"), LEVEL_NOT_IN_DIMENSION)
+            if v["status"] == QualificationStatus.STUDYING and not v["expected_year"]:
+                row.error(col("expected_year"), STUDYING_NEEDS_YEAR)
+            person_id = people.get(v["person_key"]) if v["person_key"] else None
+            if person_id not in writable:
+                person_id = None
+            if v["person_key"] and person_id is None:
+                row.error(
+                    col("person_key"), PERSON_NOT_FOUND.format(key=v["person_key"])
+                )
+            v["_person_id"] = person_id
+            if row.outcome == ERROR:
+                continue
+            current = existing.get((person_id, v["dimension"], v["level"], v["status"]))
+            v["_existing"] = current
+            if current is None:
+                row.outcome = NEW
+            else:
+                row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
+                row.outcome = UPDATED if row.changes else UNCHANGED
+
+    def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        new = [
+            Qualification(
+                person_id=v["_person_id"],
+                dimension=v["dimension"],
+                level=v["level"],
+                rank=LEVEL_RANK[v["level"]],
+                status=v["status"],
+                expected_year=v["expected_year"],
+                field=v["field"],
+                institution=v["institution"],
+                year=v["year"],
+            )
+            for r, v in parsed
+            if r.outcome == NEW
+        ]
+        Qualification.objects.bulk_create(new, batch_size=2000)
+        changed = []
+        for r, v in parsed:
+            if r.outcome == UPDATED:
+                q = v["_existing"]
+                for f in self.FIELDS:
+                    setattr(q, f, v[f])
+                changed.append(q)
+        Qualification.objects.bulk_update(changed, list(self.FIELDS), batch_size=2000)
+
+
+class HoldingImporter(PeopleImporter):
+    """Position holdings; key: person, unit, position, start date."""
+
+    spec = SPECS[HOLDINGS]
+    FIELDS = ("valid_to", "is_concurrent", "origin")
+
+    def key_columns(self) -> list[str]:
+        return ["person_key"]
+
+    def duplicate_value(self, key: str, values: dict[str, Any]) -> Any:
+        if not values["person_key"]:
+            return None
+        return (
+            values["person_key"],
+            values["unit_code"],
+            values["position_code"],
+            values["valid_from"],
+        )
+
+    def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        col = self.column
+        people = self.persons_by_key(v["person_key"] for _r, v in parsed)
+        # A holder is someone within reach already; a cadre from elsewhere is
+        # given a post by a board whose reach covers both.
+        reachable = self.writable_people(people.values())
+        people = {k: p for k, p in people.items() if p in reachable}
+        units = _open_units(v["unit_code"] for _r, v in parsed if v["unit_code"])
+        writable = self.scope.writable(u["id"] for u in units.values())
+        positions = dict(
+            Position.objects.filter(
+                code__in={v["position_code"] for _r, v in parsed}
+            ).values_list("code", "pk")
+        )
+        existing: dict[tuple[int, int, int], list[PositionHolding]] = {}
+        for chunk in _chunks(sorted(set(people.values()))):
+            for h in PositionHolding.objects.filter(person_id__in=chunk):
+                existing.setdefault((h.person_id, h.unit_id, h.position_id), []).append(
+                    h
+                )
+        for row, v in parsed:
+            row.label = v["person_key"] or ""
+            v["is_concurrent"] = bool(v["is_concurrent"])
+            v["origin"] = v["origin"] or Origin.LOCAL
+            person_id = people.get(v["person_key"]) if v["person_key"] else None
+            if v["person_key"] and person_id is None:
+                row.error(
+                    col("person_key"), PERSON_NOT_FOUND.format(key=v["person_key"])
+                )
+            unit = units.get(v["unit_code"]) if v["unit_code"] else None
+            if v["unit_code"] and unit is None:
+                row.error(col("unit_code"), UNKNOWN_UNIT.format(code=v["unit_code"]))
+            elif unit is not None and unit["id"] not in writable:
+                row.error(col("unit_code"), OUTSIDE_SCOPE.format(code=v["unit_code"]))
+            position_id = positions.get(v["position_code"])
+            if v["position_code"] and position_id is None:
+                row.error(
+                    col("position_code"),
+                    UNKNOWN_POSITION.format(code=v["position_code"]),
+                )
+            start, end = v["valid_from"], v["valid_to"]
+            if start and end and end <= start:
+                row.error(col("valid_to"), END_BEFORE_START)
+            if row.outcome == ERROR:
+                continue
+            v["_person_id"], v["_unit_id"], v["_position_id"] = (
+                person_id,
+                unit["id"],  # type: ignore[index]
+                position_id,
+            )
+            same_post = existing.get((person_id, unit["id"], position_id), [])  # type: ignore[index]
+            current = next((h for h in same_post if h.valid_from == start), None)
+            for other in same_post:
+                if other is current:
+                    continue
+                if _overlaps(start, end, other.valid_from, other.valid_to):
+                    row.error(col("valid_from"), HOLDING_OVERLAP)
+                    break
+            if row.outcome == ERROR:
+                continue
+            v["_existing"] = current
+            if current is None:
+                row.outcome = NEW
+            else:
+                row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
+                row.outcome = UPDATED if row.changes else UNCHANGED
+
+    def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        PositionHolding.objects.bulk_create(
+            [
+                PositionHolding(
+                    person_id=v["_person_id"],
+                    unit_id=v["_unit_id"],
+                    position_id=v["_position_id"],
+                    valid_from=v["valid_from"],
+                    valid_to=v["valid_to"],
+                    is_concurrent=v["is_concurrent"],
+                    origin=v["origin"],
+                )
+                for r, v in parsed
+                if r.outcome == NEW
+            ],
+            batch_size=2000,
+        )
+        changed = []
+        for r, v in parsed:
+            if r.outcome == UPDATED:
+                h = v["_existing"]
+                for f in self.FIELDS:
+                    setattr(h, f, v[f])
+                changed.append(h)
+        PositionHolding.objects.bulk_update(changed, list(self.FIELDS), batch_size=2000)
+
+
+def _overlaps(
+    a_from: datetime.date,
+    a_to: datetime.date | None,
+    b_from: datetime.date,
+    b_to: datetime.date | None,
+) -> bool:
+    return (a_to is None or b_from < a_to) and (b_to is None or a_from < b_to)

@@ -1,0 +1,162 @@
+"""An upload kept between its dry run and its confirmation, bound to the
+user who sent it, with the dry run's outcome beside it
+(``partyquality/dry_runs.py``)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from partyquality import dry_runs
+from partyquality.importing import (
+    KINDS,
+    ImportFileError,
+    ImportResult,
+    Progress,
+    import_file,
+    no_progress,
+    write_error_workbook,
+)
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+UPLOAD_MAX_AGE = datetime.timedelta(days=1)
+# How long a dry run's outcome is shown without checking the file again.
+DRY_RUN_MAX_AGE = datetime.timedelta(minutes=30)
+
+
+def store_upload(
+    *,
+    user: Any,
+    kind: str,
+    name: str,
+    chunks: Iterable[bytes],
+    within: int | None = None,
+) -> str:
+    """Save an upload as ``var/media/imports/<uuid>.xlsx`` bound to the user
+    (and to the unit under which it is imported, ``within``, if any)."""
+    directory = _upload_dir()
+    _forget_old_uploads(directory)
+    token = uuid.uuid4().hex
+    with (directory / f"{token}.xlsx").open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    meta = {
+        "user_id": user.pk,
+        "kind": kind,
+        "name": name[:200],
+        "within": within,
+        "created": timezone.now().isoformat(),
+    }
+    (directory / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+@dataclass
+class StoredUpload:
+    token: str
+    path: Path
+    kind: str
+    name: str
+    within: int | None = None
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.path.with_suffix(".json").unlink(missing_ok=True)
+        dry_runs.forget(self.path)
+
+    def keep_dry_run(
+        self, result: ImportResult | None, file_error: str | None = None
+    ) -> None:
+        """Keep the dry run's outcome for the review pages (``dry_run``): its
+        rows by page and its error workbook, written once, here."""
+        if result is None:
+            dry_runs.keep(self.path, file_error=file_error)
+            return
+        dry_runs.keep(
+            self.path,
+            rows=result.rows,
+            counts=result.counts,
+            write_error_workbook=lambda path: write_error_workbook(result, path),
+        )
+
+    def forget_dry_run(self) -> None:
+        dry_runs.forget(self.path)
+
+    def has_dry_run(self) -> bool:
+        """A kept outcome younger than ``DRY_RUN_MAX_AGE`` is there."""
+        age = dry_runs.age(self.path)
+        return age is not None and age <= DRY_RUN_MAX_AGE.total_seconds()
+
+    def dry_run(self) -> dry_runs.DryRun | None:
+        """The kept outcome, if it is younger than ``DRY_RUN_MAX_AGE``."""
+        return dry_runs.read(self.path) if self.has_dry_run() else None
+
+
+def check_upload(
+    stored: StoredUpload, *, user: Any, progress: Progress = no_progress
+) -> None:
+    """Dry-run the stored upload and keep its outcome beside it (in the
+    request for a small file, by the worker for a large one)."""
+    try:
+        result = import_file(
+            stored.kind,
+            stored.path,
+            commit=False,
+            user=user,
+            within=stored.within,
+            progress=progress,
+        )
+    except ImportFileError as exc:
+        stored.keep_dry_run(None, str(exc.message))
+        return
+    stored.keep_dry_run(result)
+
+
+def load_upload(*, user: Any, token: str) -> StoredUpload:
+    """The user's own stored upload, or 404 (another user's token is unknown)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise Http404
+    directory = _upload_dir()
+    meta_path = directory / f"{token}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user_id") != user.pk or meta.get("kind") not in KINDS:
+        raise Http404
+    return StoredUpload(
+        token,
+        directory / f"{token}.xlsx",
+        meta["kind"],
+        meta["name"],
+        meta.get("within"),
+    )
+
+
+def _forget_old_uploads(directory: Path) -> None:
+    limit = time.time() - UPLOAD_MAX_AGE.total_seconds()
+    for path in directory.glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+                path.with_suffix(".xlsx").unlink(missing_ok=True)
+                dry_runs.forget(path.with_suffix(".xlsx"))
+        except OSError:
+            continue
