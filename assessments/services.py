@@ -53,15 +53,37 @@ CLASSIFIED_ELSEWHERE = (
 DEADLINES_ORDER = "Hạn quyết định phải sau hạn nhập."
 
 
-def review_assert_open(unit: Unit, year: int) -> Unit:
+def review_assert_open(unit: Unit, year: int, *, lock: bool = False) -> Unit:
     """Refuse any write to ``year`` of the grassroots organization of ``unit``
-    once it is submitted or approved; returns that organization."""
+    once it is submitted or approved; returns that organization.
+
+    ``lock`` (inside a transaction): the review row is created if need be and
+    locked first, so that a submission cannot pass between this check and the
+    write that follows it."""
     organization = grassroots_of(unit, year)
     if organization is None:
         raise ValidationError(NOT_IN_ORGANIZATION.format(year=year))
+    if lock:
+        _open_review(organization, year)
+        return organization
     review = OrganizationReview.objects.filter(
         organization=organization, year=year
     ).first()
+    _assert_open_state(review, organization, year)
+    return organization
+
+
+def _open_review(organization: Unit, year: int) -> OrganizationReview:
+    """The organization's review of ``year``, created if need be, locked, and
+    refused unless open."""
+    review = _locked(_ensure_review(organization, year).pk)
+    _assert_open_state(review, organization, year)
+    return review
+
+
+def _assert_open_state(
+    review: OrganizationReview | None, organization: Unit, year: int
+) -> None:
     if review is not None and review.state == ReviewState.APPROVED:
         raise ValidationError(
             REVIEW_LOCKED.format(year=year, organization=organization.name),
@@ -72,7 +94,6 @@ def review_assert_open(unit: Unit, year: int) -> Unit:
             REVIEW_SUBMITTED.format(year=year, organization=organization.name),
             code="submitted",
         )
-    return organization
 
 
 def _ensure_review(organization: Unit, year: int) -> OrganizationReview:
@@ -114,7 +135,7 @@ def unit_classification_set(
     remarks: str = "",
 ) -> UnitClassification | None:
     """Classify a cell or a grassroots organization; ``level`` None clears it."""
-    organization = review_assert_open(unit, year)
+    organization = review_assert_open(unit, year, lock=True)
     if level is None:
         UnitClassification.objects.filter(unit=unit, year=year).delete()
         return None
@@ -156,13 +177,13 @@ def member_classification_set(
     remarks: str = "",
 ) -> MemberClassification | None:
     """Classify a member with the cell of that year; ``level`` None clears it."""
-    organization = review_assert_open(cell, year)
+    organization = review_assert_open(cell, year, lock=True)
     existing = MemberClassification.objects.filter(person=person, year=year).first()
     if existing is not None and existing.cell_id != cell.pk:
         # A member transferred during the year is classified by one
         # organization only; a classification moves between cells of the
         # same organization, never across organizations.
-        other = review_assert_open(existing.cell, year)
+        other = review_assert_open(existing.cell, year, lock=True)
         if other.pk != organization.pk:
             raise ValidationError(
                 CLASSIFIED_ELSEWHERE.format(
@@ -188,6 +209,18 @@ def member_classification_set(
     return obj
 
 
+def _locked(review_pk: int) -> OrganizationReview:
+    """The review row, locked until the transaction ends: every transition
+    reads the state it checks only after taking the lock, so two officers
+    pressing "approve" and "return" at once are served one after the other
+    and the second sees the first's state (issue #16)."""
+    return (
+        OrganizationReview.objects.select_for_update()
+        .select_related("organization")
+        .get(pk=review_pk)
+    )
+
+
 def _transition(
     review: OrganizationReview, to: str, *, user: User | None, reason: str = ""
 ) -> None:
@@ -202,14 +235,18 @@ def _transition(
 
 def _wrong_state(review: OrganizationReview, action: str) -> ValidationError:
     return ValidationError(
-        WRONG_STATE.format(state=review.get_state_display(), action=action)
+        WRONG_STATE.format(state=review.get_state_display(), action=action),
+        code="wrong_state",
     )
 
 
 @transaction.atomic
 def review_submit(*, user: User, organization: Unit, year: int) -> OrganizationReview:
     """Send the year to the level above: only complete and without broken rules."""
-    review_assert_open(organization, year)
+    grassroots = grassroots_of(organization, year)
+    if grassroots is None:
+        raise ValidationError(NOT_IN_ORGANIZATION.format(year=year))
+    review = _open_review(grassroots, year)
     sheet = review_sheet(organization, year)
     errors = []
     missing = sheet.missing()
@@ -218,8 +255,6 @@ def review_submit(*, user: User, organization: Unit, year: int) -> OrganizationR
     errors.extend(p.message for p in check_sheet(sheet))
     if errors:
         raise ValidationError(errors)
-    review = _ensure_review(organization, year)
-    review = OrganizationReview.objects.select_for_update().get(pk=review.pk)
     _transition(review, ReviewState.SUBMITTED, user=user)
     return review
 
@@ -233,6 +268,7 @@ def _assert_approver(user: User, review: OrganizationReview) -> None:
 def review_return(
     *, user: User, review: OrganizationReview, reason: str
 ) -> OrganizationReview:
+    review = _locked(review.pk)
     _assert_approver(user, review)
     if not reason.strip():
         raise ValidationError(REASON_REQUIRED)
@@ -245,6 +281,7 @@ def review_return(
 @transaction.atomic
 def review_approve(*, user: User, review: OrganizationReview) -> OrganizationReview:
     """Approve and lock the organization's year."""
+    review = _locked(review.pk)
     _assert_approver(user, review)
     if review.state != ReviewState.SUBMITTED:
         raise _wrong_state(review, "duyệt")
@@ -259,6 +296,7 @@ def review_reopen(
     *, user: User, review: OrganizationReview, reason: str
 ) -> OrganizationReview:
     """Unlock an approved year; it goes back to the secretary with the reason."""
+    review = _locked(review.pk)
     _assert_approver(user, review)
     if not reason.strip():
         raise ValidationError(REASON_REQUIRED)
@@ -274,11 +312,15 @@ def review_reopen(
 def review_bulk_approve(
     *, user: User, reviews: Iterable[OrganizationReview]
 ) -> list[OrganizationReview]:
-    """Approve several submitted reviews at once; others are left as they are."""
+    """Approve several submitted reviews at once; others are left as they are
+    (their state read under the lock, like a single approval's)."""
     approved = []
     for review in reviews:
-        if review.state == ReviewState.SUBMITTED:
+        try:
             approved.append(review_approve(user=user, review=review))
+        except ValidationError as exc:
+            if exc.code != "wrong_state":
+                raise
     return approved
 
 
