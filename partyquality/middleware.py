@@ -8,6 +8,11 @@ Vietnamese by default and English only when chosen (the language switch sets
 Django's language cookie), so the header is dropped before LocaleMiddleware
 reads it.
 
+Text in NFC: every value of a query string or of a form post is put
+in the composed form before any form, filter or search reads it
+(partyquality/text.py says why); spreadsheets are normalised as they are
+read (partyquality/spreadsheets.py).
+
 Access cache: the user's assignments are read once per request, not once
 per scoped queryset (partyquality/access.py).
 """
@@ -17,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from partyquality.access import request_scope
+from partyquality.text import nfc
 
 
 class VietnameseFirstMiddleware:
@@ -44,3 +50,29 @@ class AccessCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_scope():
             return self.get_response(request)
+
+
+def nfc_query(data: QueryDict) -> QueryDict:
+    """A copy of ``data`` with every value in NFC; passwords are left as
+    typed (one already set must keep matching)."""
+    normalised = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        kept = "password" in key
+        normalised.setlist(nfc(key), [v if kept else nfc(v) for v in values])
+    normalised._mutable = False
+    return normalised
+
+
+class NfcInputMiddleware:
+    """Puts the query string and the fields of a form post in NFC (an
+    uploaded file is normalised as it is read). After RequestSizeMiddleware,
+    so an oversized upload is refused before its body is parsed here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = nfc_query(request.GET)
+        if request.method == "POST":
+            request.POST = nfc_query(request.POST)
+        return self.get_response(request)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -49,6 +48,7 @@ from partyquality.queries import (
     walking_in_order,
     walking_with_exact_bitmaps,
 )
+from partyquality.text import nfc
 
 
 class Unaccented(Func):
@@ -265,9 +265,20 @@ def search_filter(field: str, text: str) -> models.Q:
     return query
 
 
-# Letters and digits of any script; everything else (tsquery operators, quotes,
-# punctuation) separates words.
-WORD = re.compile(r"\w+")
+# Letters and digits of any script keep a word together; anything else
+# (tsquery operators, quotes, punctuation) separates words. Modifier letters
+# (Lm: ʼ U+02BC, ʻ U+02BB) and numbers such as ² or ¼ are not kept: unaccent
+# turns them into an apostrophe or "1/4", which the tsquery parser refuses
+# (HTTP 500), as it does the "'n" of ŉ.
+WORD_LETTERS = frozenset({"Ll", "Lu", "Lt", "Lo", "Nd"})
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """The words of ``text`` in NFC, split where the name indexes split them
+    (an Ê Đê "Hʼmai" is "h" and "mai" to ``to_tsvector``)."""
+    text = nfc(text).replace("ŉ", " n")
+    kept = (c if unicodedata.category(c) in WORD_LETTERS else " " for c in text)
+    return tuple("".join(kept).split())
 
 
 def name_words(field: str | Func) -> SearchVector:
@@ -311,8 +322,7 @@ class NameSearch:
 
     @classmethod
     def parse(cls, text: str) -> NameSearch:
-        words = tuple(WORD.findall(text.replace("_", " ")))
-        return cls(words=words, complete=text[-1:].isspace())
+        return cls(words=words_of(text), complete=text[-1:].isspace())
 
     def query(self) -> SearchQuery:
         """``w1 & w2 & last:*`` of the folded words."""

@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # An upload declared over IMPORT_MAX_BYTES is answered 413 unread.
     "partyquality.uploads.RequestSizeMiddleware",
+    # Query strings and form posts in NFC before any form or filter reads them.
+    "partyquality.middleware.NfcInputMiddleware",
     # Audit trail: who (user id) and which page (request path) for every row
     # the database triggers record during a write request (assessments/audit.py).
     "pghistory.middleware.HistoryMiddleware",

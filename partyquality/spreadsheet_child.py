@@ -21,6 +21,7 @@ import os
 import pickle
 import resource
 import sys
+import unicodedata
 
 ROWS_PER_FRAME = 1000
 
@@ -30,6 +31,10 @@ def _limit(memory_bytes: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes no file
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _send(out, message: tuple) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +80,10 @@ def main(arguments: dict) -> int:
         _send(out, ("start", 0, rows, columns))
         pad = [""] * start[1]
         frame = []
-        for values in sheet.iter_rows():
+        for row in sheet.iter_rows():
+            # Text in NFC, as everything typed into the application (the
+            # keyboard may have written "Hương" as letters plus marks).
+            values = [nfc(v) if type(v) is str else v for v in row]
             frame.append([*pad, *values] if pad else values)
             if len(frame) == ROWS_PER_FRAME:
                 _send(out, ("rows", frame))

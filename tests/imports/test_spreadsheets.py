@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import unicodedata
 from io import BytesIO
 from pathlib import Path
 
@@ -60,6 +61,16 @@ def test_rows_come_with_the_numbers_excel_shows_and_their_values(tmp_path) -> No
         (4, ["", "Nguyễn Thị Hoa", datetime.date(1980, 5, 17)]),
     ]
     assert spreadsheets.last_child.status == "0"
+
+
+def test_text_typed_decomposed_is_read_composed() -> None:
+    """Unikey's "Unicode tổ hợp" writes letters plus combining marks."""
+    workbook = Workbook()
+    workbook.active.append([unicodedata.normalize("NFD", "Nguyễn Thị Hương"), 1])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    assert list(read_rows(buffer)) == [(1, ["Nguyễn Thị Hương", 1])]
 
 
 def test_a_file_held_in_memory_is_read_like_a_path() -> None:
