@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from assessments import models
 from assessments.services import review_assert_open
@@ -97,9 +98,17 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+# A submitted or approved review is the record of a decision; deleting it
+# made the locked year editable again (issue #16).
+KEPT_STATES = (models.ReviewState.SUBMITTED, models.ReviewState.APPROVED)
+REVIEW_KEPT = _("{review}: hồ sơ đã trình hoặc đã duyệt không thể xóa.")
+
+
 @admin.register(models.OrganizationReview)
 class OrganizationReviewAdmin(admin.ModelAdmin):
-    """Read-only: the workflow moves only through its services (logged)."""
+    """Read-only: the workflow moves only through its services (logged).
+    A submitted or approved review is never deleted, and a review's
+    transitions are history (PROTECT): only an unused draft can go."""
 
     list_display = ["organization", "year", "state"]
     list_filter = ["year", "state"]
@@ -110,6 +119,21 @@ class OrganizationReviewAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.state in KEPT_STATES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # The bulk action asks no per-object permission: a kept review is
+        # listed as protected, which refuses the whole deletion.
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        kept = [REVIEW_KEPT.format(review=o) for o in objs if o.state in KEPT_STATES]
+        if kept and super().has_delete_permission(request):
+            # Named as what it is, not as a permission the user lacks.
+            perms = set(perms) - {str(self.opts.verbose_name)}
+        return deleted, counts, perms, [*kept, *protected]
 
 
 @admin.register(models.ReviewCampaign)
