@@ -273,6 +273,7 @@ def _back(pk: int, year: int) -> HttpResponse:
 @login_required
 def review_submit(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     organization = _organization(request, pk, write=True)
+    year = _year(year)  # 99999 was an OverflowError deep in the sheet (500)
     try:
         services.review_submit(user=request.user, organization=organization, year=year)
     except ValidationError as exc:

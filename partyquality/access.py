@@ -235,6 +235,19 @@ def can_approve(user: AnyUser) -> bool:
     return is_admin(user) or bool(_root_ids(user, APPROVE_ROLES))
 
 
+# Roles that may set work going (a background report file): every role but
+# the read-only one (issue #16: a reader could queue report jobs).
+ACT_ROLES = (Role.ADMIN, Role.SECRETARY, Role.OFFICER)
+
+
+def can_act_on(user: AnyUser, unit_id: int) -> bool:
+    """Whether the user holds a role other than reader over the unit."""
+    rows = assignment_rows(user)
+    if is_admin(user, rows):
+        return True
+    return unit_id in scope_unit_ids(user, roles=ACT_ROLES, rows=rows).ids
+
+
 def get_for_user[M: Model](
     queryset: QuerySet[M], *, user: AnyUser, pk: object, write: bool = False
 ) -> M:

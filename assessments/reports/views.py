@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
 from assessments.reports.tasks import report_job_start
 from organizations.models import Unit
-from partyquality.access import get_for_user
+from partyquality.access import can_act_on, get_for_user
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale
 
@@ -87,6 +88,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "large": selectors.is_large(root, day),
         "query": request.GET.urlencode(),
         "jobs": selectors.report_jobs_of(user=request.user)[:5],
+        "can_queue": can_act_on(request.user, root.pk),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -116,6 +118,8 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
 @login_required
 def job_create(request: AuthedRequest, slug: str) -> HttpResponse:
     module, root, values = _parse(request, slug)
+    if not can_act_on(request.user, root.pk):
+        raise PermissionDenied  # a reader reads; files are asked by the others
     fmt = request.POST.get("format", "pdf")
     if fmt not in rendering.DOWNLOADS:
         fmt = "pdf"

@@ -30,9 +30,11 @@ URL_CASES: dict[str, CaseBuilder] = {
         kwargs={"slug": "coverage", "fmt": "xlsx"},
         query=f"?unit={tree.other_commune.pk}",
     ),
-    # Asking for a file is not a change of data: readers may ask too.
+    # A file is work queued for the worker: readers only read (issue #16).
     "reports:job_create": lambda tree: UrlCase(
-        kwargs={"slug": "member_quality"}, query=f"?unit={tree.other_commune.pk}"
+        kwargs={"slug": "member_quality"},
+        query=f"?unit={tree.other_commune.pk}",
+        write=True,
     ),
     "reports:job_detail": _other_users_job,
     "reports:job_download": _other_users_job,
