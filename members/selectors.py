@@ -258,7 +258,7 @@ def writable_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
         Unit.objects.writable_by(user)
         .open_on(day)
         .filter(level__in=CELL_LIKE_LEVELS)
-        .order_by("name")
+        .order_by("sort_name", "id")
     )
 
 
@@ -269,5 +269,5 @@ def visible_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
         Unit.objects.visible_to(user)
         .open_on(day)
         .filter(level__in=CELL_LIKE_LEVELS)
-        .order_by("name")
+        .order_by("sort_name", "id")
     )

@@ -204,7 +204,11 @@ def _mask(national_id: str | None) -> str | None:
 
 def _writable_units(request: AuthedRequest) -> Any:
     today = timezone.localdate()
-    return Unit.objects.writable_by(request.user).open_on(today).order_by("name")
+    return (
+        Unit.objects.writable_by(request.user)
+        .open_on(today)
+        .order_by("sort_name", "id")
+    )
 
 
 def _form_errors(form: forms.Form, exc: ValidationError) -> None:

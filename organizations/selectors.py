@@ -44,7 +44,7 @@ def _with_child_flag(qs: QuerySet[Unit], day: datetime.date) -> QuerySet[Unit]:
         has_children=Exists(
             _links_on(day).filter(parent=OuterRef("pk"), child__opened_on__lte=day)
         )
-    ).order_by(_LEVEL_ORDER, "name")
+    ).order_by(_LEVEL_ORDER, "sort_name", "id")
 
 
 # Committees before cells, whatever the level codes spell alphabetically.

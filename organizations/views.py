@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +22,7 @@ from organizations.filters import UnitFilter
 from organizations.models import Unit
 from partyquality.access import get_for_user, is_admin
 from partyquality.http import AuthedRequest
+from partyquality.hub import unit_sections
 
 
 def _as_of(request: AuthedRequest) -> datetime.date:
@@ -61,7 +63,7 @@ def tree_children(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def unit_list(request: AuthedRequest) -> HttpResponse:
-    units = Unit.objects.visible_to(request.user).order_by("name", "id")
+    units = Unit.objects.visible_to(request.user).order_by("sort_name", "id")
     unit_filter = UnitFilter(request.GET, queryset=units)
     page = Paginator(unit_filter.qs, 50).get_page(request.GET.get("page"))
     template = "organizations/unit_list.html"
@@ -105,6 +107,11 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             ],
         ),
         "can_edit_tree": is_admin(request.user),
+        # Reviews and reports of the unit, from the apps above (partyquality.hub).
+        "sections": [
+            render_to_string(s.template, s.context, request)
+            for s in unit_sections(request, unit)
+        ],
     }
     return render(request, "organizations/unit_detail.html", context)
 

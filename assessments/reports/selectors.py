@@ -27,7 +27,7 @@ def reportable_units(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
         Unit.objects.visible_to(user)
         .open_on(day)
         .filter(level__in=REPORTABLE_LEVELS)
-        .order_by("level", "name", "id")
+        .order_by("level", "sort_name", "id")
         .only("id", "name", "level")
     )
 
@@ -36,7 +36,7 @@ def default_root(*, user: AnyUser) -> Unit | None:
     assignment = active_assignments(user).select_related("unit").first()
     if assignment is not None:
         return assignment.unit
-    return Unit.objects.filter(level=Level.PROVINCE).order_by("name", "id").first()
+    return Unit.objects.filter(level=Level.PROVINCE).order_by("sort_name", "id").first()
 
 
 # The walk stops at the first unit past the limit: counting a whole
