@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Đánh giá, xếp loại")
+
+    def ready(self) -> None:
+        # The home page and the unit page live below this app (partyquality.hub).
+        from assessments import home, unit_hub
+        from partyquality.hub import register_home, register_unit
+
+        register_home(home.secretary_section)
+        register_home(home.officer_section)
+        register_home(home.reader_section)
+        register_unit(unit_hub.reviews_section)

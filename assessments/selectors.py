@@ -30,8 +30,10 @@ from partyquality.access import (
     AnyUser,
     active_assignments,
     is_admin,
+    root_unit_ids,
     scope_unit_ids,
 )
+from partyquality.collation import person_sort_key
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:
@@ -145,7 +147,7 @@ def _cells_of(organization: Unit, year: int) -> list[Unit]:
     return list(
         Unit.objects.filter(
             id__in=subtree_ids_sql([organization.pk], day), level=Level.CELL
-        ).order_by("name", "id")
+        ).order_by("sort_name", "id")
     )
 
 
@@ -259,7 +261,10 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
     member_rows = []
     for person_id, period in sorted(
         latest.items(),
-        key=lambda kv: (kv[1].cell.name, kv[1].membership.person.full_name),
+        key=lambda kv: (
+            kv[1].cell.sort_name,
+            person_sort_key(kv[1].membership.person.full_name),
+        ),
     ):
         membership = period.membership
         note = ""
@@ -354,7 +359,7 @@ def completion_board(
         Unit.objects.subtree_of(campaign.unit.pk, on=day)
         .filter(level__in=GRASSROOTS_LEVELS)
         .visible_to(user)
-        .order_by("name", "id")
+        .order_by("sort_name", "id")
     )
     reviews = {
         r.organization_id: r
@@ -378,10 +383,16 @@ def completion_board(
 
 
 def campaigns_for(user: AnyUser) -> QuerySet[ReviewCampaign]:
+    """Campaigns opened in the user's subtree, and those opened above it:
+    every unit beneath a board sees its campaigns and deadlines, read-only."""
+    today = timezone.localdate()
+    above = {uid for root in root_unit_ids(user) for uid in ancestor_ids(root, today)}
     return (
-        ReviewCampaign.objects.filter(unit__in=Unit.objects.visible_to(user))
+        ReviewCampaign.objects.filter(
+            Q(unit__in=Unit.objects.visible_to(user)) | Q(unit_id__in=above)
+        )
         .select_related("unit")
-        .order_by("-year", "unit__name")
+        .order_by("-year", "unit__sort_name")
     )
 
 
@@ -394,7 +405,7 @@ def secretary_organizations(user: AnyUser) -> list[Unit]:
     )
     return list(
         Unit.objects.filter(id__in=unit_ids, level__in=GRASSROOTS_LEVELS).order_by(
-            "name"
+            "sort_name", "id"
         )
     )
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from assessments import views
+from assessments import boards, views
 
 app_name = "assessments"
 urlpatterns = [
     path("", views.review_home, name="review_home"),
     path("dot/mo/", views.campaign_open, name="campaign_open"),
-    path("dot/<int:pk>/", views.completion_board_view, name="completion_board"),
+    path("cho-duyet/", boards.inbox, name="inbox"),
+    path("dot/<int:pk>/", boards.completion_board, name="completion_board"),
     path("dot/<int:pk>/duyet/", views.bulk_approve, name="bulk_approve"),
     path("nhat-ky/", views.audit_list, name="audit_list"),
     path("nhat-ky/xuat/", views.audit_export, name="audit_export"),

@@ -29,18 +29,16 @@ from assessments.models import (
 )
 from assessments.rules import check_sheet
 from assessments.selectors import (
-    BOARD_STATES,
     approvable_units,
     campaigns_for,
     can_approve_unit,
-    completion_board,
     review_sheet,
     reviews_of,
     secretary_organizations,
 )
 from members.models import Person
 from organizations.models import GRASSROOTS_LEVELS, Unit
-from partyquality.access import get_for_user
+from partyquality.access import can_approve, get_for_user
 from partyquality.http import AuthedRequest
 from partyquality.xlsx import Sheet, workbook_response
 
@@ -93,7 +91,7 @@ def campaign_open(request: AuthedRequest) -> HttpResponse:
         .visible_to(request.user)
         .exclude(level__in=GRASSROOTS_LEVELS)
         .exclude(level="cell")
-        .order_by("name")
+        .order_by("sort_name", "id")
     )
     if request.method == "POST" and not units.exists():
         raise PermissionDenied
@@ -331,25 +329,13 @@ def _campaign(request: AuthedRequest, pk: int) -> ReviewCampaign:
     return campaign
 
 
-@require_GET
-@login_required
-def completion_board_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    board = completion_board(campaign, user=request.user)
-    context = {
-        "board": board,
-        "campaign": campaign,
-        "states": BOARD_STATES,
-        "can_approve": can_approve_unit(request.user, campaign.unit),
-    }
-    return render(request, "assessments/reviewcampaign_board.html", context)
-
-
 @require_POST
 @login_required
 def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    if not can_approve_unit(request.user, campaign.unit):
+    # A campaign opened above an officer still lists their organizations:
+    # each review is checked against the officer's own subtree below.
+    if not can_approve(request.user):
         raise PermissionDenied
     ids = [int(i) for i in request.POST.getlist("review") if i.isdigit()]
     reviews = OrganizationReview.objects.filter(
@@ -359,7 +345,9 @@ def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     ).select_related("organization")
     approved = services.review_bulk_approve(user=request.user, reviews=reviews)
     messages.success(request, _("Đã duyệt %(n)d tổ chức.") % {"n": len(approved)})
-    return redirect("assessments:completion_board", pk=pk)
+    url = reverse("assessments:completion_board", args=[pk])
+    unit = request.POST.get("unit", "")
+    return redirect(f"{url}?unit={unit}" if unit.isdigit() else url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,6 +31,12 @@ def _campaign(tree):  # type: ignore[no-untyped-def]
     return {"pk": campaign.pk}
 
 
+def _waiting_elsewhere(tree):  # type: ignore[no-untyped-def]
+    """A review submitted in the other branch: not in this officer's inbox."""
+    _other_review(tree)
+    return UrlCase(hidden_text=tree.other_commune.name)
+
+
 URL_CASES: dict[str, CaseBuilder] = {
     "assessments:review_home": lambda tree: UrlCase(
         hidden_text=tree.other_commune.name
@@ -38,6 +44,7 @@ URL_CASES: dict[str, CaseBuilder] = {
     "assessments:campaign_open": lambda tree: UrlCase(
         hidden_text=tree.other_district.name, write=True
     ),
+    "assessments:inbox": _waiting_elsewhere,
     "assessments:completion_board": lambda tree: UrlCase(kwargs=_campaign(tree)),
     "assessments:bulk_approve": lambda tree: UrlCase(
         kwargs=_campaign(tree), write=True
