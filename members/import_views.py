@@ -60,15 +60,30 @@ def _number(value: int) -> str:
     return number_format(value, force_grouping=True)
 
 
-def _writer(request: AuthedRequest) -> None:
-    if not can_write(request.user):
+def _writer(request: AuthedRequest, kind: str | None = None) -> None:
+    """403 unless the user may import something (of ``kind``, if given)."""
+    if kind is not None:
+        allowed = kind in importing.KINDS and importing.KINDS[kind].allows(request.user)
+    else:
+        allowed = can_write(request.user) or any(
+            k.allows(request.user) for k in importing.KINDS.values()
+        )
+    if not allowed:
         raise PermissionDenied
+
+
+def _stored(request: AuthedRequest, token: str) -> import_uploads.StoredUpload:
+    _writer(request)
+    stored = import_uploads.load_upload(user=request.user, token=token)
+    _writer(request, stored.kind)
+    return stored
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
-    _writer(request)
+    if not can_write(request.user):
+        raise PermissionDenied
     kinds = [k for k, kind in importing.KINDS.items() if kind.listed]
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
@@ -122,11 +137,21 @@ def _review_page(
     context = {
         "stored": stored,
         "kind_label": importing.KINDS[stored.kind].label,
+        "row_header": importing.KINDS[stored.kind].row_header,
+        "upload_url": _upload_url(stored),
         "result": kept,
         "file_error": kept.file_error,
         "page": page,
     }
     return render(request, "members/import_review.html", context)
+
+
+def _upload_url(stored: import_uploads.StoredUpload) -> str:
+    """Where to upload a corrected file: the unit's page for a file imported
+    under a unit (the tree), else the upload page."""
+    if stored.within is not None:
+        return reverse("organizations:unit_tree_import", args=[stored.within])
+    return reverse("imports:upload")
 
 
 def _checked_in_background(stored: import_uploads.StoredUpload) -> bool:
@@ -157,8 +182,7 @@ def _checking_page(
 @require_GET
 @login_required
 def review(request: AuthedRequest, token: str) -> HttpResponse:
-    _writer(request)
-    stored = import_uploads.load_upload(user=request.user, token=token)
+    stored = _stored(request, token)
     if _checked_in_background(stored):
         check = upload_check_start(
             user=request.user,
@@ -176,8 +200,7 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
 @login_required
 def confirm(request: AuthedRequest, token: str) -> HttpResponse:
     """Queue the writing (a big file takes tens of seconds) and follow it."""
-    _writer(request)
-    stored = import_uploads.load_upload(user=request.user, token=token)
+    stored = _stored(request, token)
     job = import_job_start(
         user=request.user,
         stored=stored,
@@ -198,6 +221,7 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
     jobs = ImportJob.objects.filter(user=request.user)
     fail_stale(jobs.filter(pk=pk))
     job = get_object_or_404(jobs, pk=pk)
+    _writer(request, job.kind)
     context = {
         "job": job,
         "kind_label": _kind_label(job.kind),
@@ -217,8 +241,7 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def errors(request: AuthedRequest, token: str) -> HttpResponse:
-    _writer(request)
-    stored = import_uploads.load_upload(user=request.user, token=token)
+    stored = _stored(request, token)
     if _checked_in_background(stored):  # its check expired: check it again
         return redirect("imports:review", token=token)
     workbook = _dry_run(request, stored).error_workbook

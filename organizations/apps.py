@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Tổ chức đảng")
+
+    def ready(self) -> None:
+        # The tree's import kind, uploaded from a unit's page.
+        from organizations.tree_import import TreeImporter, may_import_tree
+        from organizations.tree_spreadsheet import TREE_LABEL
+        from partyquality.importing import register
+
+        register(
+            TreeImporter,
+            TREE_LABEL,
+            listed=False,
+            may_import=may_import_tree,
+            row_header=_("Mã tổ chức"),
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import views
+from organizations import tree_views, views
 
 app_name = "organizations"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/hop-nhat/", views.unit_merge, name="unit_merge"),
     path("<int:pk>/chia-tach/", views.unit_split, name="unit_split"),
     path("<int:pk>/giai-the/", views.unit_dissolve, name="unit_dissolve"),
+    path("<int:pk>/nhap-cay/", tree_views.unit_tree_import, name="unit_tree_import"),
+    path(
+        "<int:pk>/he-thong-to-chuc.xlsx",
+        tree_views.unit_tree_export,
+        name="unit_tree_export",
+    ),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from organizations import forms, selectors, services
 from organizations.filters import UnitFilter
 from organizations.models import Unit
+from organizations.tree_views import may_import_under
 from partyquality.access import get_for_user, is_admin
 from partyquality.http import AuthedRequest
 from partyquality.hub import unit_sections
@@ -112,6 +113,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             render_to_string(s.template, s.context, request)
             for s in unit_sections(request, unit)
         ],
+        "can_import_tree": may_import_under(request.user, unit),
     }
     return render(request, "organizations/unit_detail.html", context)
 

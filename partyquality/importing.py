@@ -33,6 +33,7 @@ from openpyxl.utils.datetime import from_excel
 from psycopg import sql
 
 from partyquality import spreadsheets
+from partyquality.access import can_write
 from partyquality.spreadsheet_specs import (
     Column,
     Spec,
@@ -529,6 +530,13 @@ class Kind:
     label: object
     # Offered on the general upload page; the tree's own page is the unit's.
     listed: bool = True
+    # Who may upload it; None: whoever may write (``access.can_write``).
+    may_import: Callable[[Any], bool] | None = None
+    # The review's heading over each row's label (its key).
+    row_header: object = _("Người")
+
+    def allows(self, user: Any) -> bool:
+        return (self.may_import or can_write)(user)
 
     @property
     def spec(self) -> Spec:
@@ -541,10 +549,17 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register(importer: type[Importer], label: object, *, listed: bool = True) -> None:
+def register(
+    importer: type[Importer],
+    label: object,
+    *,
+    listed: bool = True,
+    may_import: Callable[[Any], bool] | None = None,
+    row_header: object = _("Người"),
+) -> None:
     """Make an import kind known to the pages and commands (from an app's
     ``AppConfig.ready``)."""
-    KINDS[importer.spec.kind] = Kind(importer, label, listed)
+    KINDS[importer.spec.kind] = Kind(importer, label, listed, may_import, row_header)
 
 
 def import_file(

@@ -33,3 +33,9 @@ URL_CASES: dict[str, CaseBuilder] = {
         kwargs={"pk": tree.other_commune.pk}, write=True
     ),
 }
+URL_CASES["organizations:unit_tree_import"] = lambda tree: UrlCase(
+    kwargs={"pk": tree.other_commune.pk}, write=True
+)
+URL_CASES["organizations:unit_tree_export"] = lambda tree: UrlCase(
+    kwargs={"pk": tree.other_commune.pk}
+)
