@@ -38,21 +38,54 @@ def write_file(path: Path, districts: int, communes: int, cells: int) -> int:
     opened = datetime.date(1990, 1, 1)
     rows = 1
     sheet.append(
-        ["BX", "Đảng bộ tỉnh Bench", "Đảng bộ tỉnh/thành phố", "Tỉnh", "", opened]
-        + ["1-QĐ/TW", None, None, None, "Không"]
+        [
+            "BX",
+            "Đảng bộ tỉnh Bench",
+            "Đảng bộ tỉnh/thành phố",
+            "Tỉnh",
+            "",
+            opened,
+            "1-QĐ/TW",
+            None,
+            None,
+            None,
+            "Không",
+        ]
     )
     for d in range(1, districts + 1):
         dc = f"BX-{d:02d}"
         sheet.append(
-            [dc, f"Đảng bộ huyện {d}", "Cấp trên trực tiếp cơ sở", "Huyện", "BX"]
-            + [opened, f"{d}-QĐ/TU", None, None, None, "Không"]
+            [
+                dc,
+                f"Đảng bộ huyện {d}",
+                "Cấp trên trực tiếp cơ sở",
+                "Huyện",
+                "BX",
+                opened,
+                f"{d}-QĐ/TU",
+                None,
+                None,
+                None,
+                "Không",
+            ]
         )
         rows += 1
         for c in range(1, communes + 1):
             cc = f"{dc}-{c:02d}"
             sheet.append(
-                [cc, f"Đảng bộ xã {d}.{c}", "Đảng bộ cơ sở", "Xã", dc, opened]
-                + [f"{c}-QĐ/HU", None, None, None, "Có" if c % 7 == 0 else "Không"]
+                [
+                    cc,
+                    f"Đảng bộ xã {d}.{c}",
+                    "Đảng bộ cơ sở",
+                    "Xã",
+                    dc,
+                    opened,
+                    f"{c}-QĐ/HU",
+                    None,
+                    None,
+                    None,
+                    "Có" if c % 7 == 0 else "Không",
+                ]
             )
             rows += 1
             for k in range(1, cells + 1):
