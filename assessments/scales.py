@@ -27,10 +27,15 @@ def scale_for(subject: str, year: int):  # type: ignore[no-untyped-def]
     )
 
 
-def load_scales(scale_model: Any, level_model: Any) -> int:
-    """Create or update the shipped scales; takes models so migrations can call it."""
+def load_scales(
+    scale_model: Any, level_model: Any, *, codes: tuple[str, ...] | None = None
+) -> int:
+    """Create or update the shipped scales (those of ``codes`` only, if given:
+    a later migration adds its scales without undoing an administrator's
+    edits of the others); takes models so migrations can call it."""
     data = json.loads(SCALES_FIXTURE.read_text(encoding="utf-8"))
-    for entry in data["scales"]:
+    entries = [e for e in data["scales"] if codes is None or e["code"] in codes]
+    for entry in entries:
         scale, _ = scale_model.objects.update_or_create(
             code=entry["code"],
             defaults={
@@ -56,4 +61,4 @@ def load_scales(scale_model: Any, level_model: Any) -> int:
                     "min_score": row[5] if len(row) > 5 else None,
                 },
             )
-    return len(data["scales"])
+    return len(entries)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from assessments.scales import scale_for
 
@@ -36,5 +37,28 @@ def test_qd366_scale_suggests_levels_from_90_70_50(db) -> None:
     ]
 
 
-def test_no_scale_before_2008(db) -> None:
-    assert scale_for("organization", 2005) is None
+def test_years_before_2008_have_a_scale_shipped_as_data_and_say_what_is_unconfirmed(
+    db,
+) -> None:
+    """DOMAIN.md §3: the 2001 figures use "Trong sạch, vững mạnh" and "Yếu
+    kém"; the middle levels' wording is unconfirmed, so the scale is rows an
+    administrator edits and its name says so."""
+    scale = scale_for("organization", 2001)
+    assert scale.code == "org_pre2008"
+    assert "chưa xác nhận" in scale.name
+    levels = [(lv.label, lv.tier) for lv in scale.levels.order_by("order")]
+    assert levels[0] == ("Trong sạch, vững mạnh", 1)
+    assert levels[-1] == ("Yếu kém", 4)
+    # Compared through the tiers with the scales after it.
+    later = scale_for("organization", 2023).levels
+    assert later.get(tier=1).label == "Hoàn thành xuất sắc nhiệm vụ"
+    assert later.get(tier=4).label == "Không hoàn thành nhiệm vụ"
+    assert scale_for("member", 2001).code == "member_pre2008"
+    assert scale_for("organization", 1989) is None
+
+
+def test_an_administrator_edits_the_unconfirmed_wording(client, admin_user) -> None:
+    scale = scale_for("organization", 2001)
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_scale_change", args=[scale.pk])
+    assert client.get(url).status_code == 200
