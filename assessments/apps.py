@@ -15,3 +15,10 @@ class AssessmentsConfig(AppConfig):
         register_home(home.officer_section)
         register_home(home.reader_section)
         register_unit(unit_hub.reviews_section)
+
+        # Members and organizations ask whether a year is closed without
+        # importing this app (layers point down): the finder is lent to them.
+        from assessments.closed_years import find_closed
+        from organizations.closed_years import register
+
+        register(find_closed)

@@ -28,6 +28,7 @@ from members.models import (
     Person,
 )
 from members.spreadsheet_templates import MEMBERS, SPECS
+from organizations.closed_years import closed_message, closed_years
 from organizations.import_scope import Scope
 from organizations.models import CELL_LIKE_LEVELS
 from partyquality.importing import (
@@ -294,6 +295,32 @@ class MemberImporter(PeopleImporter):
             if row.outcome == ERROR or person_id is None:
                 continue
             self._compare(row, v, persons[person_id], membership)
+        self._refuse_closed_years(parsed)
+
+    def _refuse_closed_years(
+        self, parsed: list[tuple[RowResult, dict[str, Any]]]
+    ) -> None:
+        """A new member joins the sheets of the admission year and the years
+        after; a full-member date changes the status from its day on: both
+        are refused where such a year is submitted or approved
+        (organizations/closed_years.py), and the whole file with them."""
+        dated = []
+        for row, v in parsed:
+            if row.outcome == NEW and v.get("_unit") and v["admitted_on"]:
+                dated.append((row, v["_unit"]["id"], v["admitted_on"], "admitted_on"))
+            elif row.outcome == UPDATED and "full_member_on" in row.changes:
+                cell = v["_membership"]["current_cell_id"]
+                day = v["full_member_on"] or v["_membership"]["full_member_on"]
+                if day is not None:
+                    dated.append((row, cell, day, "full_member_on"))
+        if not dated:
+            return
+        since = min(day.year for _r, _c, day, _col in dated)
+        closed = closed_years({cell for _r, cell, _d, _c in dated}, since=since)
+        for row, cell, day, column in dated:
+            years = [c for c in closed.get(cell, []) if c.year >= day.year]
+            if years:
+                row.error(self.column(column), closed_message(years[0], day))
 
     def _compare(
         self,

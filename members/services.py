@@ -29,14 +29,9 @@ from members.models import (
     MemberEventKind,
     Membership,
     MembershipStatus,
-    Origin,
     Person,
-    Position,
-    PositionHolding,
-    Qualification,
-    QualificationStatus,
 )
-from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
+from organizations.closed_years import assert_open
 from organizations.models import CELL_LIKE_LEVELS, Unit
 
 ERR_FUTURE_DATE = "Ngày {date} ở tương lai; chỉ ghi những việc đã xảy ra."
@@ -75,10 +70,6 @@ ERR_ORGANIZATION_DISCIPLINE_FORM = (
     "Tổ chức đảng chỉ bị kỷ luật khiển trách, cảnh cáo hoặc giải tán."
 )
 ERR_UNIT_CLOSED = "Tổ chức {unit} không hoạt động vào ngày {date}."
-ERR_QUALIFICATION_LEVEL = "Trình độ này không thuộc lĩnh vực đã chọn."
-ERR_HOLDING_ENDED = "Chức vụ này đã thôi giữ từ ngày {date}."
-ERR_HOLDING_END_ORDER = "Ngày thôi giữ chức vụ phải sau ngày bắt đầu ({date})."
-ERR_HOLDING_OVERLAP = "Người này đã giữ chức vụ này trong khoảng thời gian đó."
 ERR_BORN_AFTER = "Ngày {date} trước ngày sinh của người này."
 
 LEAVE_STATUS = {
@@ -152,6 +143,21 @@ def _require_active(membership: Membership, day: datetime.date) -> None:
                 )
             }
         )
+    _require_year_open(membership, day)
+
+
+def _require_year_open(
+    membership: Membership, day: datetime.date, *also: Unit, field: str = "date"
+) -> None:
+    """An event from ``day`` on changes the member's row in the sheets of the
+    cells it is official in from then on: refused while one of those years is
+    submitted or approved (organizations/closed_years.py)."""
+    cells = set(
+        membership.cell_periods.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day), is_temporary=False
+        ).values_list("cell_id", flat=True)
+    )
+    assert_open(cells | {unit.pk for unit in also}, day, field=field)
 
 
 def _official_period(membership: Membership) -> CellPeriod | None:
@@ -291,6 +297,8 @@ def member_admit(
     _require_decision(decision_number)
     _require_alive(person, admitted_on)
     _require_cell(cell, admitted_on)
+    # The new member would join the sheets of that year and the next ones.
+    assert_open([cell.pk], admitted_on, field="admitted_on")
     overlapping = Membership.objects.filter(person=person).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=admitted_on)
     )
@@ -374,6 +382,8 @@ def member_transfer(
     _require_active(membership, date)
     _require_decision(decision_number)
     _require_cell(to_cell, date, "to_cell")
+    if not temporary:  # the member joins the new cell's sheets
+        assert_open([to_cell.pk], date, field="date")
     current = _official_period(membership)
     if current is not None and current.cell_id == to_cell.pk:
         raise ValidationError({"to_cell": ERR_SAME_CELL.format(unit=current.cell)})
@@ -477,124 +487,6 @@ def member_leave(
     return _refresh_cache(membership)
 
 
-# Qualifications ---------------------------------------------------------------
-
-
-def _qualification_clean(values: dict[str, Any]) -> None:
-    if LEVEL_DIMENSION.get(values["level"]) != values["dimension"]:
-        raise ValidationError({"level": ERR_QUALIFICATION_LEVEL})
-    if values.get("status") == QualificationStatus.COMPLETED:
-        values["expected_year"] = None
-
-
-@transaction.atomic
-def qualification_add(
-    *,
-    person: Person,
-    dimension: str,
-    level: str,
-    status: str = QualificationStatus.COMPLETED,
-    expected_year: int | None = None,
-    field: str = "",
-    institution: str = "",
-    year: int | None = None,
-) -> Qualification:
-    values: dict[str, Any] = {
-        "dimension": dimension,
-        "level": level,
-        "status": status,
-        "expected_year": expected_year,
-        "field": field.strip(),
-        "institution": institution.strip(),
-        "year": year,
-    }
-    _qualification_clean(values)
-    qualification = Qualification(person=person, **values)
-    qualification.rank = LEVEL_RANK[level]
-    qualification.full_clean(exclude=["rank"])
-    qualification.save()
-    return qualification
-
-
-@transaction.atomic
-def qualification_update(
-    *, qualification: Qualification, **changes: Any
-) -> Qualification:
-    allowed = {
-        "dimension",
-        "level",
-        "status",
-        "expected_year",
-        "field",
-        "institution",
-        "year",
-    }
-    if set(changes) - allowed:
-        raise TypeError(f"qualification_update got {sorted(set(changes) - allowed)}")
-    values = {name: getattr(qualification, name) for name in allowed} | changes
-    _qualification_clean(values)
-    for name, value in values.items():
-        setattr(qualification, name, value)
-    qualification.full_clean(exclude=["rank"])
-    qualification.save()
-    return qualification
-
-
-# Positions ------------------------------------------------------------------
-
-
-@transaction.atomic
-def holding_start(
-    *,
-    person: Person,
-    unit: Unit,
-    position: Position,
-    valid_from: datetime.date,
-    origin: str = Origin.LOCAL,
-    is_concurrent: bool = False,
-) -> PositionHolding:
-    """Start holding a position; several may run at once (kiêm nhiệm)."""
-    _require_past(valid_from, "valid_from")
-    _require_alive(person, valid_from)
-    if not unit.is_open_on(valid_from):
-        raise ValidationError(
-            {"unit": ERR_UNIT_CLOSED.format(unit=unit, date=_fmt(valid_from))}
-        )
-    overlapping = PositionHolding.objects.filter(
-        person=person, unit=unit, position=position
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
-    if overlapping.exists():
-        raise ValidationError(ERR_HOLDING_OVERLAP)
-    holding = PositionHolding(
-        person=person,
-        unit=unit,
-        position=position,
-        valid_from=valid_from,
-        origin=origin,
-        is_concurrent=is_concurrent,
-    )
-    holding.full_clean()
-    holding.save()
-    return holding
-
-
-@transaction.atomic
-def holding_end(
-    *, holding: PositionHolding, valid_to: datetime.date
-) -> PositionHolding:
-    _require_past(valid_to, "valid_to")
-    if holding.valid_to is not None:
-        raise ValidationError(ERR_HOLDING_ENDED.format(date=_fmt(holding.valid_to)))
-    if valid_to <= holding.valid_from:
-        raise ValidationError(
-            {"valid_to": ERR_HOLDING_END_ORDER.format(date=_fmt(holding.valid_from))}
-        )
-    holding.valid_to = valid_to
-    holding.full_clean()
-    holding.save(update_fields=["valid_to"])
-    return holding
-
-
 # Discipline -----------------------------------------------------------------
 
 
@@ -637,6 +529,9 @@ def discipline_record(
             raise ValidationError(
                 ERR_UNIT_CLOSED.format(unit=unit, date=_fmt(decision.date))
             )
+        # QĐ 366-QĐ/TW: a disciplined organization is not rated "excellent"
+        # that year; the year's sheet must not change once closed.
+        assert_open([unit.pk], decision.date, only_that_year=True)
         discipline = Discipline(unit=unit, subject_is_unit=True, **_fields(decision))
         discipline.full_clean()
         discipline.save()
@@ -660,6 +555,9 @@ def discipline_record(
     ):
         raise ValidationError({"form": ERR_PROBATIONARY_DISCIPLINE})
     cell = membership_cell_on(membership, decision.date) or membership.current_cell
+    if cell is not None:
+        # QĐ 132/124: the year's rating of a disciplined member is capped.
+        assert_open([cell.pk], decision.date, only_that_year=True)
     discipline = Discipline(
         person=membership.person, unit=cell, subject_is_unit=False, **_fields(decision)
     )
@@ -684,3 +582,16 @@ def _fields(decision: DisciplineDecision) -> dict[str, Any]:
         "decision_number": decision.decision_number.strip(),
         "reason": decision.reason.strip(),
     }
+
+
+# Qualifications and positions live beside these (split by size).
+from members.career_services import (  # noqa: E402, F401 (re-exported)
+    ERR_HOLDING_END_ORDER,
+    ERR_HOLDING_ENDED,
+    ERR_HOLDING_OVERLAP,
+    ERR_QUALIFICATION_LEVEL,
+    holding_end,
+    holding_start,
+    qualification_add,
+    qualification_update,
+)

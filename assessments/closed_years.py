@@ -1,0 +1,91 @@
+"""Which years are closed for a unit: the finder behind
+``organizations.closed_years`` (registered in ``AssessmentsConfig.ready``).
+
+A year is closed for a unit when the grassroots organization the unit
+belonged to that year (the unit itself, for an organization) has its review
+of that year submitted or approved. Three queries whatever the number of
+units (an import names thousands of cells): the organizations ever above the
+units, their closed reviews from the year on, and for each such year the
+tree of that year (``selectors.day_in_year``) walked up from the units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db import connection
+from django.utils.translation import gettext
+
+from assessments.models import OrganizationReview, ReviewState
+from organizations.closed_years import ClosedYear
+from organizations.models import GRASSROOTS_LEVELS
+
+CLOSED_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
+
+# Every unit ever above the units (the units included), whatever the date.
+EVER_ABOVE_SQL = """
+WITH RECURSIVE up(id) AS (
+    SELECT unnest(%s::bigint[])
+  UNION
+    SELECT l.parent_id FROM organizations_unitlink l JOIN up ON l.child_id = up.id
+)
+SELECT id FROM up
+"""
+
+# For one year: each unit's ancestors on the last day of the year it existed
+# (day_in_year), kept where one of ``orgs`` is met, with that organization's
+# name and the name of the unit above it that day.
+YEAR_ABOVE_SQL = """
+WITH RECURSIVE up(unit_id, id, day, depth) AS (
+    SELECT u.id, u.id,
+           LEAST(%(end)s::date, COALESCE(u.closed_on - 1, %(end)s::date)), 0
+    FROM organizations_unit u WHERE u.id = ANY(%(units)s::bigint[])
+  UNION ALL
+    SELECT up.unit_id, l.parent_id, up.day, up.depth + 1
+    FROM organizations_unitlink l JOIN up ON l.child_id = up.id
+    WHERE l.valid_from <= up.day AND (l.valid_to IS NULL OR l.valid_to > up.day)
+      AND up.depth < 50
+)
+SELECT up.unit_id, up.id, o.name, p.name
+FROM up
+JOIN organizations_unit o ON o.id = up.id
+LEFT JOIN organizations_unitlink pl ON pl.child_id = up.id AND pl.valid_from <= up.day
+  AND (pl.valid_to IS NULL OR pl.valid_to > up.day)
+LEFT JOIN organizations_unit p ON p.id = pl.parent_id
+WHERE up.id = ANY(%(orgs)s::bigint[])
+"""
+
+
+def find_closed(unit_ids: Collection[int], since: int) -> dict[int, list[ClosedYear]]:
+    units = sorted(unit_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(EVER_ABOVE_SQL, [units])
+        above = [row[0] for row in cursor.fetchall()]
+    reviews = OrganizationReview.objects.filter(
+        organization_id__in=above,
+        organization__level__in=GRASSROOTS_LEVELS,
+        year__gte=since,
+        state__in=CLOSED_STATES,
+    ).values_list("organization_id", "year", "state")
+    by_year: dict[int, dict[int, str]] = {}
+    for organization_id, year, state in reviews:
+        by_year.setdefault(year, {})[organization_id] = state
+    found: dict[int, list[ClosedYear]] = {}
+    for year in sorted(by_year):
+        states = by_year[year]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                YEAR_ABOVE_SQL,
+                {"end": f"{year}-12-31", "units": units, "orgs": sorted(states)},
+            )
+            rows = cursor.fetchall()
+        for unit_id, organization_id, name, above_name in rows:
+            found.setdefault(unit_id, []).append(
+                ClosedYear(
+                    year=year,
+                    organization=name,
+                    approved=states[organization_id] == ReviewState.APPROVED,
+                    above=above_name or gettext("cấp trên"),
+                )
+            )
+    return found

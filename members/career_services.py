@@ -1,0 +1,147 @@
+"""Qualifications and positions of a person (DOMAIN.md §4–5), each a
+validated, atomic service; split from members/services.py, which re-exports
+them (callers use ``services.holding_start`` …)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from members.models import (
+    Origin,
+    Person,
+    Position,
+    PositionHolding,
+    Qualification,
+    QualificationStatus,
+)
+from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
+from members.services import ERR_UNIT_CLOSED, _fmt, _require_alive, _require_past
+from organizations.models import Unit
+
+ERR_QUALIFICATION_LEVEL = "Trình độ này không thuộc lĩnh vực đã chọn."
+ERR_HOLDING_ENDED = "Chức vụ này đã thôi giữ từ ngày {date}."
+ERR_HOLDING_END_ORDER = "Ngày thôi giữ chức vụ phải sau ngày bắt đầu ({date})."
+ERR_HOLDING_OVERLAP = "Người này đã giữ chức vụ này trong khoảng thời gian đó."
+
+
+# Qualifications ---------------------------------------------------------------
+
+
+def _qualification_clean(values: dict[str, Any]) -> None:
+    if LEVEL_DIMENSION.get(values["level"]) != values["dimension"]:
+        raise ValidationError({"level": ERR_QUALIFICATION_LEVEL})
+    if values.get("status") == QualificationStatus.COMPLETED:
+        values["expected_year"] = None
+
+
+@transaction.atomic
+def qualification_add(
+    *,
+    person: Person,
+    dimension: str,
+    level: str,
+    status: str = QualificationStatus.COMPLETED,
+    expected_year: int | None = None,
+    field: str = "",
+    institution: str = "",
+    year: int | None = None,
+) -> Qualification:
+    values: dict[str, Any] = {
+        "dimension": dimension,
+        "level": level,
+        "status": status,
+        "expected_year": expected_year,
+        "field": field.strip(),
+        "institution": institution.strip(),
+        "year": year,
+    }
+    _qualification_clean(values)
+    qualification = Qualification(person=person, **values)
+    qualification.rank = LEVEL_RANK[level]
+    qualification.full_clean(exclude=["rank"])
+    qualification.save()
+    return qualification
+
+
+@transaction.atomic
+def qualification_update(
+    *, qualification: Qualification, **changes: Any
+) -> Qualification:
+    allowed = {
+        "dimension",
+        "level",
+        "status",
+        "expected_year",
+        "field",
+        "institution",
+        "year",
+    }
+    if set(changes) - allowed:
+        raise TypeError(f"qualification_update got {sorted(set(changes) - allowed)}")
+    values = {name: getattr(qualification, name) for name in allowed} | changes
+    _qualification_clean(values)
+    for name, value in values.items():
+        setattr(qualification, name, value)
+    qualification.full_clean(exclude=["rank"])
+    qualification.save()
+    return qualification
+
+
+# Positions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def holding_start(
+    *,
+    person: Person,
+    unit: Unit,
+    position: Position,
+    valid_from: datetime.date,
+    origin: str = Origin.LOCAL,
+    is_concurrent: bool = False,
+) -> PositionHolding:
+    """Start holding a position; several may run at once (kiêm nhiệm)."""
+    _require_past(valid_from, "valid_from")
+    _require_alive(person, valid_from)
+    if not unit.is_open_on(valid_from):
+        raise ValidationError(
+            {"unit": ERR_UNIT_CLOSED.format(unit=unit, date=_fmt(valid_from))}
+        )
+    overlapping = PositionHolding.objects.filter(
+        person=person, unit=unit, position=position
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
+    if overlapping.exists():
+        raise ValidationError(ERR_HOLDING_OVERLAP)
+    holding = PositionHolding(
+        person=person,
+        unit=unit,
+        position=position,
+        valid_from=valid_from,
+        origin=origin,
+        is_concurrent=is_concurrent,
+    )
+    holding.full_clean()
+    holding.save()
+    return holding
+
+
+@transaction.atomic
+def holding_end(
+    *, holding: PositionHolding, valid_to: datetime.date
+) -> PositionHolding:
+    _require_past(valid_to, "valid_to")
+    if holding.valid_to is not None:
+        raise ValidationError(ERR_HOLDING_ENDED.format(date=_fmt(holding.valid_to)))
+    if valid_to <= holding.valid_from:
+        raise ValidationError(
+            {"valid_to": ERR_HOLDING_END_ORDER.format(date=_fmt(holding.valid_from))}
+        )
+    holding.valid_to = valid_to
+    holding.full_clean()
+    holding.save(update_fields=["valid_to"])
+    return holding
