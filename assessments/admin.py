@@ -180,17 +180,5 @@ class CriteriaResultAdmin(admin.ModelAdmin):
     filter_horizontal = ["met_items"]
 
 
-@admin.register(models.RecordAccess)
-class RecordAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "model", "count", "path"]
-    list_filter = ["action", "model"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
 # Standards and targets (issue #5) are registered beside the reports.
 from assessments.reports import admin as _reports_admin  # noqa: E402, F401

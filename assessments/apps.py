@@ -22,3 +22,13 @@ class AssessmentsConfig(AppConfig):
         from organizations.closed_years import register
 
         register(find_closed)
+
+        # The lower apps read what this one keeps through registries, so that
+        # no import points up (partyquality <- organizations <- members <-
+        # assessments): the person page's classifications, the audit trail's
+        # event tables.
+        from assessments import audit, selectors
+        from members.selectors import CLASSIFICATION_READERS
+
+        CLASSIFICATION_READERS.append(selectors.person_classifications)
+        audit.register_event_models()

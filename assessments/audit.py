@@ -1,229 +1,25 @@
-"""Reading the audit trail in plain language, and logging who viewed or
-exported member records.
-
-The events themselves are written by database triggers (see
-assessments/audit_models.py for why). Other pages show a record's history
-with::
-
-    {% include "assessments/includes/history.html" with history=history %}
-
-where ``history = history_for(obj)``; and a page that shows or exports member
-records calls ``record_access(request=..., action=..., model=..., ids=...)``.
-"""
+"""The audit trail's event tables registered with its reader
+(partyquality/audit.py): who sees which events, and how the ids they hold
+read as names. Called from AssessmentsConfig.ready; this layer may import
+every other, so the reader below imports none."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, Q
 
 from assessments import audit_models
-from assessments.models import AccessAction, RecordAccess, ScaleLevel
-from members.models import Person
+from assessments.models import ScaleLevel
+from members.models import Membership, Person
+from organizations.access import AnyUser, is_admin, scope_filter
 from organizations.models import Unit
-from partyquality.access import AnyUser, is_admin, scope_filter
+from partyquality import audit
 
-# Values that are never shown in a history (DOMAIN.md §4: sensitive).
-HIDDEN_FIELDS = {"national_id"}
-SKIPPED_FIELDS = {"updated_at", "updated_by_id", "created_at", "id", "search_name"}
-CONDITION_LABELS = {
-    "tasks_all_done": "100% nhiệm vụ",
-    "tasks_exceeded": "vượt ≥ 30%",
-    "disqualified": "thuộc trường hợp không hoàn thành",
-}
-
-ACTIONS = {
-    "insert": "Tạo mới",
-    "update": "Sửa",
-    "delete": "Xóa",
-}
+UNIT_COLUMNS = ("unit_id", "cell_id", "current_cell_id")
 
 
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    at: datetime.datetime
-    action: str
-    record: str
-    who: str
-    where: str
-    changes: list[Change] = field(default_factory=list)
-    model: str = ""
-
-
-def _event_models() -> dict[type[Model], type[Model]]:
-    return {
-        m.pgh_tracked_model: m  # type: ignore[attr-defined]
-        for m in (getattr(audit_models, name) for name in audit_models.__all__)
-    }
-
-
-def _display(tracked: type[Model], name: str, value: Any, labels: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    if name in HIDDEN_FIELDS:
-        return "••••"
-    try:
-        f = tracked._meta.get_field(name)
-    except FieldDoesNotExist:  # an attname like "unit_id"
-        f = None
-    if f is not None and getattr(f, "choices", None):
-        return str(dict(f.choices).get(value, value))
-    if name in labels:
-        return labels[name].get(value, str(value))
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, dict):
-        return "; ".join(
-            f"{CONDITION_LABELS.get(k, k)}: {'có' if v else 'không'}"
-            for k, v in value.items()
-        )
-    return str(value)
-
-
-def _field_label(tracked: type[Model], attname: str) -> str:
-    name = attname.removesuffix("_id")
-    try:
-        return str(tracked._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
-
-
-def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
-    """Turn event rows of one model into entries with before/after values."""
-    user_ids = {
-        (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context
-    }
-    users = {u.pk: u for u in User.objects.filter(pk__in=[u for u in user_ids if u])}
-    level_ids = set()
-    unit_ids = set()
-    person_ids = set()
-    for e in events:
-        data = _data(e)
-        if data.get("person_id"):
-            person_ids.add(data["person_id"])
-        if "level_id" in data:
-            level_ids.add(data["level_id"])
-        for key in ("unit_id", "cell_id", "current_cell_id"):
-            if data.get(key):
-                unit_ids.add(data[key])
-    labels = {
-        "level_id": {
-            lv.pk: lv.label for lv in ScaleLevel.objects.filter(pk__in=level_ids)
-        },
-    }
-    unit_names = {u.pk: u.name for u in Unit.objects.filter(pk__in=unit_ids)}
-    for key in ("unit_id", "cell_id", "current_cell_id"):
-        labels[key] = unit_names
-    labels["person_id"] = dict(
-        Person.objects.filter(pk__in=person_ids).values_list("pk", "full_name")
-    )
-    previous: dict[Any, dict] = {}
-    entries = []
-    for e in sorted(events, key=lambda ev: (ev.pgh_created_at, ev.pgh_id)):
-        data = _data(e)
-        before = previous.get(e.pgh_obj_id, {})
-        changes = []
-        for key, value in data.items():
-            if key in SKIPPED_FIELDS or key.startswith("pgh_"):
-                continue
-            old = before.get(key)
-            if e.pgh_label == "delete":
-                continue
-            if old != value and not (old is None and value in ("", {}, [])):
-                changes.append(
-                    Change(
-                        _field_label(tracked, key),
-                        _display(tracked, key, old, labels) if before else "—",
-                        _display(tracked, key, value, labels),
-                    )
-                )
-        previous[e.pgh_obj_id] = data
-        meta = (e.pgh_context.metadata or {}) if e.pgh_context else {}
-        user = users.get(meta.get("user"))
-        who = (user.get_full_name() or user.username) if user else "—"
-        where = meta.get("url") or (
-            f"lệnh {meta['command']}" if meta.get("command") else "—"
-        )
-        if e.pgh_label == "update" and not changes:
-            continue
-        entries.append(
-            HistoryEntry(
-                at=e.pgh_created_at,
-                action=ACTIONS.get(e.pgh_label, e.pgh_label),
-                record=_record_name(tracked, data, labels),
-                who=who,
-                where=where,
-                changes=changes,
-                model=str(tracked._meta.verbose_name),
-            )
-        )
-    return entries
-
-
-def _data(event: Any) -> dict:
-    return {
-        f.attname: getattr(event, f.attname)
-        for f in event._meta.concrete_fields
-        if not f.attname.startswith("pgh_")
-    }
-
-
-def _record_name(tracked: type[Model], data: dict, labels: dict) -> str:
-    if "full_name" in data:
-        return str(data["full_name"])
-    if tracked is Unit:
-        return str(data.get("name", ""))
-    if data.get("person_id"):
-        name = labels["person_id"].get(data["person_id"], "")
-        return " ".join(str(p) for p in (name, data.get("year")) if p)
-    unit = labels["unit_id"].get(data.get("unit_id") or data.get("cell_id"))
-    year = data.get("year")
-    return " ".join(str(p) for p in (unit, year) if p)
-
-
-def history_for(objs: Model | Iterable[Model]) -> list[HistoryEntry]:
-    """The history of one record (or several of one model), oldest first."""
-    items = [objs] if isinstance(objs, Model) else list(objs)
-    if not items:
-        return []
-    tracked = type(items[0])
-    event_model = _event_models()[tracked]
-    events = list(
-        event_model.objects.filter(pgh_obj_id__in=[o.pk for o in items])  # type: ignore[attr-defined]
-        .select_related("pgh_context")
-        .order_by("pgh_created_at", "pgh_id")
-    )
-    return _entries(events, tracked)
-
-
-def history_matching(tracked: type[Model], **filters: Any) -> list[HistoryEntry]:
-    """The history of every row of ``tracked`` whose recorded values match the
-    filters, deleted rows included (e.g. ``unit_id__in=[…], year=2024``)."""
-    event_model = _event_models()[tracked]
-    events = list(
-        event_model.objects.filter(**filters)  # type: ignore[attr-defined]
-        .select_related("pgh_context")
-        .order_by("pgh_created_at", "pgh_id")
-    )
-    return _entries(events, tracked)
-
-
-def _scoped(event_model: type[Model], user: AnyUser) -> Q:
+def scope(event_model: type[Model], user: AnyUser) -> Q:
     """Events of a model limited to the user's subtree, by the unit the row had."""
     tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
     if is_admin(user):
@@ -232,54 +28,30 @@ def _scoped(event_model: type[Model], user: AnyUser) -> Q:
         return Q(pgh_obj_id__in=Person.objects.visible_to(user).values("pk"))
     if tracked is Unit:
         return scope_filter(user, "pgh_obj_id")
-    for name in ("cell_id", "unit_id", "current_cell_id"):
-        if any(f.attname == name for f in event_model._meta.concrete_fields):
+    columns = {f.attname for f in event_model._meta.concrete_fields}
+    for name in UNIT_COLUMNS:
+        if name in columns:
             return scope_filter(user, name)
-    if any(f.attname == "membership_id" for f in event_model._meta.concrete_fields):
-        from members.models import Membership
-
+    if "membership_id" in columns:
         return Q(membership_id__in=Membership.objects.visible_to(user).values("pk"))
     return Q(pk__in=[])
 
 
-def audit_changes(
-    *, user: AnyUser, start: datetime.date, end: datetime.date, limit: int = 2000
-) -> list[HistoryEntry]:
-    """Every recorded change in the user's subtree between two dates, newest first."""
-    entries: list[HistoryEntry] = []
-    for tracked, event_model in _event_models().items():
-        qs: QuerySet = (
-            event_model.objects.filter(  # type: ignore[attr-defined]
-                _scoped(event_model, user),
-                pgh_created_at__date__gte=start,
-                pgh_created_at__date__lte=end,
-            )
-            .select_related("pgh_context")
-            .order_by("-pgh_created_at")[:limit]
-        )
-        entries.extend(_entries(list(qs), tracked))
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+def _unit_names(ids: set[Any]) -> dict[Any, str]:
+    return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def record_access(
-    *,
-    request: HttpRequest,
-    action: str,
-    model: type[Model] | str,
-    ids: Iterable[object] = (),
-    count: int | None = None,
-) -> RecordAccess:
-    """Log that the request's user viewed or exported records (confidential
-    member files, DOMAIN.md §7). Call it from every page that shows a member's
-    file and every export of member lists."""
-    id_list = [str(i) for i in ids][:5000]
-    label = model if isinstance(model, str) else model._meta.label
-    return RecordAccess.objects.create(
-        user=request.user,
-        action=AccessAction(action),
-        model=label,
-        object_ids=id_list,
-        count=count if count is not None else len(id_list),
-        path=request.get_full_path()[:500],
-    )
+def _person_names(ids: set[Any]) -> dict[Any, str]:
+    return dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+
+
+def _level_labels(ids: set[Any]) -> dict[Any, str]:
+    return {lv.pk: lv.label for lv in ScaleLevel.objects.filter(pk__in=ids)}
+
+
+def register_event_models() -> None:
+    for name in audit_models.__all__:
+        audit.register(getattr(audit_models, name), scope=scope)
+    audit.register_labels(UNIT_COLUMNS, _unit_names)
+    audit.register_labels(["person_id"], _person_names)
+    audit.register_labels(["level_id"], _level_labels)

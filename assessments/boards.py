@@ -18,9 +18,9 @@ from assessments.progress import (
     progress,
 )
 from assessments.selectors import approvable_units, campaigns_for
+from organizations.access import is_admin, root_unit_ids
 from organizations.models import GRASSROOTS_LEVELS, Unit
 from organizations.tree import ancestor_ids
-from partyquality.access import is_admin, root_unit_ids
 from partyquality.http import AuthedRequest
 
 INBOX_PAGE = 50

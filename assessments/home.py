@@ -28,14 +28,14 @@ from assessments.progress import (
 )
 from assessments.reports.registry import REPORTS
 from assessments.selectors import secretary_organizations
-from organizations.models import Role, Unit
-from organizations.tree import ancestor_ids
-from partyquality.access import (
+from organizations.access import (
     APPROVE_ROLES,
     assignment_rows,
     is_admin,
     scope_filter,
 )
+from organizations.models import Role, Unit
+from organizations.tree import ancestor_ids
 from partyquality.hub import Section
 
 # Years shown per organization on a secretary's home: the running cycle and

@@ -23,14 +23,14 @@ from assessments.models import (
     ReviewState,
     ReviewTransition,
 )
-from organizations.models import GRASSROOTS_LEVELS, Unit
-from organizations.tree import ancestor_ids
-from partyquality.access import (
+from organizations.access import (
     APPROVE_ROLES,
     AnyUser,
     is_admin,
     scope_unit_ids,
 )
+from organizations.models import GRASSROOTS_LEVELS, Unit
+from organizations.tree import ancestor_ids
 
 NOT_STARTED = "not_started"
 OVERDUE = "overdue"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from assessments.models import ClassificationRule, RuleKind, Scale, ScaleLevel
+from assessments.models import RuleKind, Scale, ScaleLevel
 
 if TYPE_CHECKING:
     from assessments.selectors import ReviewSheet
@@ -210,9 +210,3 @@ def load_rules(scale_model: Any, rule_model: Any) -> int:
         )
         count += 1
     return count
-
-
-def active_rules(scale: Scale | None) -> list[ClassificationRule]:
-    if scale is None:
-        return []
-    return list(scale.rules.filter(is_active=True))

@@ -22,10 +22,8 @@ from assessments.models import (
     UnitClassification,
 )
 from assessments.scales import scale_for
-from members.models import CellPeriod, Discipline, PositionHolding
-from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
-from organizations.tree import ancestor_ids, subtree_ids_sql
-from partyquality.access import (
+from members.models import CellPeriod, Discipline, Person, PositionHolding
+from organizations.access import (
     APPROVE_ROLES,
     AnyUser,
     active_assignments,
@@ -33,6 +31,8 @@ from partyquality.access import (
     root_unit_ids,
     scope_unit_ids,
 )
+from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
+from organizations.tree import ancestor_ids, subtree_ids_sql
 from partyquality.collation import person_sort_key
 
 
@@ -415,3 +415,13 @@ def reviews_of(organizations: list[Unit]) -> dict[tuple[int, int], OrganizationR
         (r.organization_id, r.year): r
         for r in OrganizationReview.objects.filter(organization__in=organizations)
     }
+
+
+def person_classifications(person: Person) -> list[MemberClassification]:
+    """The person's yearly classifications, newest first (the person page,
+    through members.selectors.CLASSIFICATION_READERS)."""
+    return list(
+        MemberClassification.objects.filter(person=person)
+        .select_related("cell", "level")
+        .order_by("-year")
+    )

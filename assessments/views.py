@@ -16,11 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
-from assessments.audit import audit_changes, history_matching, record_access
 from assessments.forms import CampaignForm, ImportForm, PeriodForm, ReasonForm, RowForm
 from assessments.importing import classifications_import
 from assessments.models import (
-    AccessAction,
     MemberClassification,
     OrganizationReview,
     ReviewCampaign,
@@ -37,9 +35,11 @@ from assessments.selectors import (
     secretary_organizations,
 )
 from members.models import Person
+from organizations.access import can_approve, get_for_user
 from organizations.models import GRASSROOTS_LEVELS, Unit
-from partyquality.access import can_approve, get_for_user
+from partyquality.audit import audit_changes, history_matching, record_access
 from partyquality.http import AuthedRequest
+from partyquality.models import AccessAction
 from partyquality.xlsx import Sheet, workbook_response
 
 

@@ -144,8 +144,7 @@ def run_ours(path: Path) -> dict[str, float]:
 def run_baseline(path: Path) -> dict[str, float]:
     import tablib
     from django.db import transaction
-
-    from members.resources import MemberResource
+    from member_resource import MemberResource
 
     started = time.perf_counter()
     with transaction.atomic():

@@ -16,8 +16,13 @@ class MembersConfig(AppConfig):
             MEMBERS,
             QUALIFICATIONS,
         )
+        from organizations.access import can_write
         from partyquality.importing import register
 
-        register(MemberImporter, KIND_LABELS[MEMBERS])
-        register(QualificationImporter, KIND_LABELS[QUALIFICATIONS])
-        register(HoldingImporter, KIND_LABELS[HOLDINGS])
+        # Whoever may write in their subtree uploads people.
+        for importer, kind in [
+            (MemberImporter, MEMBERS),
+            (QualificationImporter, QUALIFICATIONS),
+            (HoldingImporter, HOLDINGS),
+        ]:
+            register(importer, KIND_LABELS[kind], may_import=can_write)

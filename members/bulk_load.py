@@ -2,7 +2,7 @@
 indexes dropped before a load and built again after it.
 
 Loading millions of rows into indexed tables costs far more than building
-the indexes afterwards (``members.synthetic``). ``drop_indexes`` keeps the
+the indexes afterwards (``assessments.synthetic``). ``drop_indexes`` keeps the
 DDL that rebuilds what it dropped. Statements run either on the caller's
 connection (inside its transaction) or, once what they need is committed,
 side by side on connections of their own (``SideBySide``): PostgreSQL 15

@@ -36,9 +36,9 @@ from members.qualifications import (
     Dimension,
     levels_of,
 )
+from organizations.access import is_admin, reach_province, root_unit_ids, whole_province
 from organizations.models import Unit
 from organizations.tree import ancestor_ids, outline, subtree_ids_sql
-from partyquality.access import is_admin, reach_province, root_unit_ids, whole_province
 from partyquality.search import NameFields, NameSearch, not_walked
 from partyquality.widgets import LongSelect
 

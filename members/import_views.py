@@ -21,8 +21,8 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from members.import_jobs import import_job_start, upload_check_start
 from members.models import ImportJob, UploadCheck
+from organizations.access import can_write
 from partyquality import import_uploads, importing
-from partyquality.access import can_write
 from partyquality.dry_runs import PAGE_ROWS, DryRun
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale

@@ -6,8 +6,8 @@ lookups and rules. New members are written with PostgreSQL ``COPY`` (ids
 reserved from the sequences first), changes with batched updates. The
 natural key is the party card number, then the national ID.
 
-The django-import-export resource in ``members/resources.py`` does the same
-job row by row; it serves exports and is the benchmark's baseline.
+django-import-export's default row-by-row import of the same columns is the
+benchmark's baseline (``bench/member_resource.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scoped querysets for people and their records (see partyquality/access.py)."""
+"""Scoped querysets for people and their records (see organizations/access.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
-    from partyquality.access import AnyUser
+    from organizations.access import AnyUser
 
 
 def _reach(user: AnyUser, *, write: bool = False) -> Any:
     """The ids of the units in the user's reach (read once per request)."""
-    from partyquality.access import WRITE_ROLES, scope_unit_ids
+    from organizations.access import WRITE_ROLES, scope_unit_ids
 
     return scope_unit_ids(user, roles=WRITE_ROLES if write else None)
 
@@ -23,7 +23,7 @@ class PersonQuerySet(models.QuerySet):
         """People with a membership period, a position or their file in the
         user's subtree; history counts, so last year's cell still sees them."""
         from members.models import CellPeriod, PositionHolding
-        from partyquality.access import is_admin
+        from organizations.access import is_admin
 
         if is_admin(user):
             return self.all()
@@ -44,7 +44,7 @@ class PersonQuerySet(models.QuerySet):
         """People whose file the user keeps now: their membership's current
         cell, an open position, or (for neither) the registered unit."""
         from members.models import Membership, PositionHolding
-        from partyquality.access import is_admin
+        from organizations.access import is_admin
 
         if is_admin(user):
             return self.all()
@@ -69,7 +69,7 @@ class PersonQuerySet(models.QuerySet):
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
-        from partyquality.access import scope_filter, whole_province
+        from organizations.access import scope_filter, whole_province
 
         province = whole_province(user)
         if province is not None:
@@ -80,14 +80,14 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(scope_filter(user, "current_cell_id"))
 
     def writable_by(self, user: AnyUser) -> MembershipQuerySet:
-        from partyquality.access import scope_filter
+        from organizations.access import scope_filter
 
         return self.filter(scope_filter(user, "current_cell_id", write=True))
 
 
 class PositionHoldingQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> PositionHoldingQuerySet:
-        from partyquality.access import scope_filter, whole_province
+        from organizations.access import scope_filter, whole_province
 
         province = whole_province(user)
         if province is not None:
@@ -98,6 +98,6 @@ class PositionHoldingQuerySet(models.QuerySet):
         return self.filter(scope_filter(user, "unit_id"))
 
     def writable_by(self, user: AnyUser) -> PositionHoldingQuerySet:
-        from partyquality.access import scope_filter
+        from organizations.access import scope_filter
 
         return self.filter(scope_filter(user, "unit_id", write=True))

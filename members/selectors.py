@@ -5,7 +5,7 @@ person page."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -24,8 +24,8 @@ from members.models import (
     QualificationStatus,
 )
 from members.qualifications import Dimension
+from organizations.access import AnyUser, is_admin, whole_province
 from organizations.models import Unit
-from partyquality.access import AnyUser, is_admin, whole_province
 from partyquality.lookups import IdArray
 
 LEAVING_KINDS = {
@@ -200,9 +200,13 @@ class PersonFile:
     current_membership: Membership | None
 
 
-def person_file(person: Person) -> PersonFile:
-    from assessments.models import MemberClassification
+# Readers of the person's yearly classifications, for the person page. They
+# are kept by assessments/, a layer above, which registers its reader in
+# AssessmentsConfig.ready: members/ imports nothing of it.
+CLASSIFICATION_READERS: list[Callable[[Person], list[object]]] = []
 
+
+def person_file(person: Person) -> PersonFile:
     memberships = list(
         person.memberships.select_related("current_cell")
         .prefetch_related(
@@ -234,21 +238,15 @@ def person_file(person: Person) -> PersonFile:
             )
         ),
         disciplines=list(person.disciplines.select_related("unit").order_by("-date")),
-        classifications=list(
-            MemberClassification.objects.filter(person=person)
-            .select_related("cell", "level")
-            .order_by("-year")
-        ),
+        classifications=[
+            row for read in CLASSIFICATION_READERS for row in read(person)
+        ],
         current_membership=current,
     )
 
 
 def person_current_membership(person: Person) -> Membership | None:
     return person.memberships.filter(ended_on__isnull=True).first()
-
-
-def person_latest_membership(person: Person) -> Membership | None:
-    return person.memberships.order_by("-admitted_on").first()
 
 
 def writable_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
-from assessments.audit import history_for, record_access
 from members import exports, selectors, services
 from members.filters import CadreFilter, MemberFilter
 from members.forms import (
@@ -36,8 +35,9 @@ from members.forms import (
     UnitDisciplineForm,
 )
 from members.models import Membership, Person, PositionHolding
+from organizations.access import can_write, get_for_user
 from organizations.models import Unit
-from partyquality.access import can_write, get_for_user
+from partyquality.audit import history_for, record_access
 from partyquality.http import AuthedRequest
 from partyquality.queries import list_page_settings
 from partyquality.search import FirstIds

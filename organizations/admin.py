@@ -1,5 +1,5 @@
-"""The tree in Django admin, for administrators only (partyquality/admin.py
-restricts the whole site). Tree changes belong in the event forms, which
+"""The tree in Django admin, for administrators only (``_admin_only``
+restricts the whole site, issue #2 §4). Tree changes belong in the event forms, which
 record history; the admin is for corrections and for assignments."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from organizations.access import is_admin
 from organizations.models import (
     Assignment,
     ResidentialUnit,
@@ -19,6 +20,15 @@ from organizations.models import (
     UnitName,
 )
 from organizations.tree import place_in_provinces
+
+
+def _admin_only(request: HttpRequest) -> bool:
+    return bool(
+        request.user.is_active and request.user.is_staff and is_admin(request.user)
+    )
+
+
+admin.site.has_permission = _admin_only  # type: ignore[method-assign]
 
 
 class ParentLinkInline(admin.TabularInline):

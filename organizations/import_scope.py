@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from organizations.access import scope_filter
 from organizations.models import Unit
 from organizations.tree import subtree_ids_sql
-from partyquality.access import scope_filter
 
 
 class Scope:

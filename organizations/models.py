@@ -108,7 +108,7 @@ class Unit(models.Model):
     # province officer reads one province's range of a name index instead of
     # the whole country's (members.models.Membership). Only speed depends on
     # it being up to date: the list narrows by it only when every unit of the
-    # officer's reach has the same one (partyquality.access.reach_province).
+    # officer's reach has the same one (organizations.access.reach_province).
     province = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -27,11 +27,11 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(id__in=subtree_ids_sql(roots, on)).open_on(on)
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        from partyquality.access import scope_filter
+        from organizations.access import scope_filter
 
         return self.filter(scope_filter(user, "id"))
 
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        from partyquality.access import scope_filter
+        from organizations.access import scope_filter
 
         return self.filter(scope_filter(user, "id", write=True))

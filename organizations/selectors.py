@@ -6,8 +6,8 @@ import datetime
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
+from organizations.access import AnyUser
 from organizations.models import Level, ResidentialUnit, Unit, UnitEvent, UnitLink
-from partyquality.access import AnyUser
 
 
 def _links_on(day: datetime.date) -> QuerySet[UnitLink]:

@@ -148,10 +148,6 @@ def ancestor_ids(unit_id: int, day: datetime.date) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def is_in_subtree(*, unit_id: int, root_id: int, day: datetime.date) -> bool:
-    return root_id in ancestor_ids(unit_id, day)
-
-
 # The top units and the children of the expanded ones, open on the day, each
 # with its parent among them (NULL for a top unit): the unit filter of the
 # lists shows the tree down to the chosen unit, not every unit at once.

@@ -25,10 +25,10 @@ from typing import Any
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from organizations.access import is_admin, scope_unit_ids
 from organizations.models import EventKind, Level, Role, Unit, UnitEvent, UnitLink
 from organizations.tree import place_in_provinces, subtree_ever_ids
 from organizations.tree_spreadsheet import TREE_SPEC
-from partyquality.access import is_admin, scope_unit_ids
 from partyquality.importing import (
     DUPLICATE_IN_FILE,
     ERROR,

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from organizations.access import get_for_user, is_admin, scope_unit_ids
 from organizations.models import Unit
 from organizations.tree_export import tree_workbook
 from organizations.tree_import import TREE_ROLES
 from organizations.tree_spreadsheet import TREE
 from partyquality import import_uploads, importing
-from partyquality.access import get_for_user, is_admin, scope_unit_ids
 from partyquality.http import AuthedRequest
 from partyquality.xlsx import XLSX_CONTENT_TYPE
 

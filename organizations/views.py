@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations import forms, selectors, services
+from organizations.access import get_for_user, is_admin
 from organizations.filters import UnitFilter
 from organizations.models import Unit
 from organizations.tree_views import may_import_under
-from partyquality.access import get_for_user, is_admin
+from partyquality.audit import history_for
 from partyquality.http import AuthedRequest
 from partyquality.hub import unit_sections
 
@@ -280,8 +281,4 @@ def unit_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _history(unit: Unit) -> list:
-    # The audit trail lives in assessments (pghistory event models), which
-    # depends on this app: import at call time.
-    from assessments.audit import history_for
-
     return history_for(unit)

@@ -1,18 +1,25 @@
-"""Django admin is for administrators only (issue #2 §4)."""
+"""The admin site's title. Who may open it (administrators only, issue #2
+§4) is decided with the assignments, in organizations/admin.py."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from partyquality.access import is_admin
+from partyquality.models import RecordAccess
 
-
-def _admin_only(request: HttpRequest) -> bool:
-    return bool(
-        request.user.is_active and request.user.is_staff and is_admin(request.user)
-    )
-
-
-admin.site.has_permission = _admin_only  # type: ignore[method-assign]
 admin.site.site_header = "PartyQuality"
+
+
+@admin.register(RecordAccess)
+class RecordAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "model", "count", "path"]
+    list_filter = ["action", "model"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -33,7 +33,6 @@ from openpyxl.utils.datetime import from_excel
 from psycopg import sql
 
 from partyquality import spreadsheets
-from partyquality.access import can_write
 from partyquality.spreadsheet_specs import (
     Column,
     Spec,
@@ -528,15 +527,15 @@ class Kind:
 
     importer: type[Importer]
     label: object
+    # Who may upload it (the app knows: this layer has no access rules).
+    may_import: Callable[[Any], bool]
     # Offered on the general upload page; the tree's own page is the unit's.
     listed: bool = True
-    # Who may upload it; None: whoever may write (``access.can_write``).
-    may_import: Callable[[Any], bool] | None = None
     # The review's heading over each row's label (its key).
     row_header: object = _("Người")
 
     def allows(self, user: Any) -> bool:
-        return (self.may_import or can_write)(user)
+        return self.may_import(user)
 
     @property
     def spec(self) -> Spec:
@@ -553,13 +552,13 @@ def register(
     importer: type[Importer],
     label: object,
     *,
+    may_import: Callable[[Any], bool],
     listed: bool = True,
-    may_import: Callable[[Any], bool] | None = None,
     row_header: object = _("Người"),
 ) -> None:
     """Make an import kind known to the pages and commands (from an app's
     ``AppConfig.ready``)."""
-    KINDS[importer.spec.kind] = Kind(importer, label, listed, may_import, row_header)
+    KINDS[importer.spec.kind] = Kind(importer, label, may_import, listed, row_header)
 
 
 def import_file(

@@ -11,10 +11,7 @@ reads it.
 Text in NFC: every value of a query string or of a form post is put
 in the composed form before any form, filter or search reads it
 (partyquality/text.py says why); spreadsheets are normalised as they are
-read (partyquality/spreadsheets.py).
-
-Access cache: the user's assignments are read once per request, not once
-per scoped queryset (partyquality/access.py).
+read (partyquality/spreadsheet_child.py).
 """
 
 from __future__ import annotations
@@ -24,7 +21,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from partyquality.access import request_scope
 from partyquality.text import nfc
 
 
@@ -39,17 +35,6 @@ class VietnameseFirstMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response
-
-
-class AccessCacheMiddleware:
-    """Reads the user's assignments once per request (partyquality/access.py)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_scope():
-            return self.get_response(request)
 
 
 def nfc_query(data: QueryDict) -> QueryDict:

@@ -129,7 +129,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "partyquality.middleware.AccessCacheMiddleware",
+    "organizations.middleware.AccessCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -139,7 +139,7 @@ MIDDLEWARE = [
     # Query strings and form posts in NFC before any form or filter reads them.
     "partyquality.middleware.NfcInputMiddleware",
     # Audit trail: who (user id) and which page (request path) for every row
-    # the database triggers record during a write request (assessments/audit.py).
+    # the database triggers record during a write request (assessments/audit_models.py, read by partyquality/audit.py).
     "pghistory.middleware.HistoryMiddleware",
     # Login throttling: answers a locked-out login with our Vietnamese page.
     "axes.middleware.AxesMiddleware",

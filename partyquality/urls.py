@@ -1,14 +1,15 @@
-"""Top-level URLs. Every app's views are scoped through partyquality.access."""
+"""Top-level URLs. The apps' URLs are included by name: the bottom layer
+imports no app. Every app's views are scoped through organizations.access."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from partyquality import health, views
+from partyquality import health
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("organizations.home")),
     path("healthz/", health.healthz, name="health"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

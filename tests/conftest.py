@@ -71,7 +71,7 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("db")
     else:
         return
-    from partyquality.reference import load_reference_data, reference_data_missing
+    from assessments.reference import load_reference_data, reference_data_missing
 
     if reference_data_missing():
         load_reference_data()

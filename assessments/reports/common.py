@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.reports.figures import Approval, YearRows
 from assessments.snapshots import COMMUNE_KINDS, COMMUNE_LEVELS
+from organizations.access import AnyUser, assignment_rows, is_admin, scope_unit_ids
 from organizations.models import Unit
-from partyquality.access import AnyUser, assignment_rows, is_admin, scope_unit_ids
 from partyquality.lookups import IdArray
 
 __all__ = ["COMMUNE_KINDS", "COMMUNE_LEVELS", "Approval", "YearRows"]
@@ -108,7 +108,7 @@ class Scope:
 
     Whoever may see the root sees its whole subtree in every year (a reach
     is everything ever under one's units, their predecessors included:
-    partyquality/access.py), so a root the user sees is read as ranges of
+    organizations/access.py), so a root the user sees is read as ranges of
     the snapshot alone; only a builder called on a root outside the user's
     reach (a test, a command) limits the rows to the reach's ids.
     """

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from assessments.models import ReportJob
+from organizations.access import AnyUser, active_assignments
 from organizations.models import Level, Unit
 from organizations.tree import SUBTREE_ON_DAY_SQL
-from partyquality.access import AnyUser, active_assignments
 
 REPORTABLE_LEVELS = (
     Level.PROVINCE,

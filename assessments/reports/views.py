@@ -18,8 +18,8 @@ from assessments.reports import rendering, selectors
 from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
 from assessments.reports.tasks import report_job_start
+from organizations.access import can_act_on, get_for_user
 from organizations.models import Unit
-from partyquality.access import can_act_on, get_for_user
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale
 

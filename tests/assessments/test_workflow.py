@@ -17,12 +17,12 @@ from assessments.audit_models import (
 from assessments.models import (
     MemberClassification,
     OrganizationReview,
-    RecordAccess,
     ReviewCampaign,
     UnitClassification,
 )
 from assessments.selectors import completion_board
 from members.models import Person
+from partyquality.models import RecordAccess
 from tests.assessments.factories import level, make_member
 from tests.factories import make_unit
 

@@ -7,9 +7,9 @@ import datetime
 
 from django.urls import reverse
 
-from assessments.models import RecordAccess
 from members import services
 from members.models import Person
+from partyquality.models import RecordAccess
 
 
 def _member(tree) -> Person:

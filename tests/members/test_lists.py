@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from members import selectors, services
 from members.filters import MemberFilter
 from members.models import Membership
+from organizations.access import request_scope
 from organizations.models import Kind, Level
-from partyquality.access import request_scope
 from partyquality.search import NameSearch, other_matches_share
 from tests.factories import make_unit
 from tests.members.factories import PersonFactory, make_member, position

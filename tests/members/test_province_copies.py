@@ -17,15 +17,15 @@ from django.utils import timezone
 
 from members import services
 from members.models import Membership, Person
-from organizations.models import Kind, Level, Role, Unit
-from organizations.services import organization_merge, organization_move
-from organizations.tree import place_in_provinces
-from partyquality.access import (
+from organizations.access import (
     reach_province,
     request_scope,
     scope_unit_ids,
     whole_province,
 )
+from organizations.models import Kind, Level, Role, Unit
+from organizations.services import organization_merge, organization_move
+from organizations.tree import place_in_provinces
 from tests.factories import UserFactory, assign, make_unit
 from tests.members.factories import make_member
 from tests.members.import_files import member_row, xlsx

@@ -42,7 +42,7 @@ def test_reader_cannot_write_anything(reader) -> None:
 def test_a_request_reads_assignments_and_reach_once(
     secretary, tree, django_assert_num_queries
 ) -> None:
-    from partyquality.access import request_scope
+    from organizations.access import request_scope
 
     with request_scope():
         # The first scoped queryset reads the assignments and the reach...
@@ -61,8 +61,8 @@ def test_a_reach_is_kept_between_requests_until_the_tree_changes(
     new version, and the next request reads the reach again."""
     from django.db import transaction
 
+    from organizations.access import request_scope, scope_unit_ids
     from organizations.services import NewUnit, organization_establish
-    from partyquality.access import request_scope, scope_unit_ids
 
     with request_scope():
         assert codes(secretary) == {"TC-TP", "TC-TP-1", "TC-TP-2"}

@@ -26,6 +26,9 @@ Distributions follow DOMAIN.md §6: about a third women, mostly Kinh with the
 larger minorities, ages 19–85, full membership a year after admission, ~1.5%
 left the Party, ~6% transferred once, ~2% cadres holding a commune post with
 qualifications; classifications for 2024 and 2025 at about 70/20/9/1%.
+
+It lives in the top layer because it writes every layer's tables, the
+classifications included.
 """
 
 from __future__ import annotations

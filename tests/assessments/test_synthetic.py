@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from assessments.models import MemberClassification, UnitClassification
+from assessments.synthetic import PEOPLE_TABLES
 from members.models import (
     CellPeriod,
     Membership,
@@ -19,7 +20,6 @@ from members.models import (
     PositionHolding,
     Qualification,
 )
-from members.synthetic import PEOPLE_TABLES
 from organizations.models import Level, Unit, UnitLink
 from organizations.tree import place_in_provinces
 
@@ -201,7 +201,7 @@ def test_a_bulk_load_writes_the_copies_the_triggers_would(db) -> None:
 def test_the_words_folded_in_python_are_folded_as_postgresql_folds_them(db) -> None:
     """The generator writes the memberships' folded names from words folded
     by ``fold``; the person's own is ``pq_unaccent``'s: they must agree."""
-    from members.synthetic import GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, SURNAMES
+    from assessments.synthetic import GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, SURNAMES
     from partyquality.search import fold
 
     words = sorted({*SURNAMES, *MIDDLE_M, *MIDDLE_F, *GIVEN_M, *GIVEN_F})

@@ -1,4 +1,6 @@
-"""Cross-cutting pages: the home page that leads each role to its work."""
+"""The home page that leads each role to its work: the user's assignments.
+Its own URL module, included from partyquality/urls.py by name (the bottom
+layer imports no app)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import path
 from django.views.decorators.http import require_GET
 
-from partyquality.access import active_assignments, is_admin
+from organizations.access import active_assignments, is_admin
 from partyquality.http import AuthedRequest
 from partyquality.hub import home_sections
 
@@ -30,3 +33,6 @@ def home(request: AuthedRequest) -> HttpResponse:
             "sections": sections,
         },
     )
+
+
+urlpatterns = [path("", home, name="home")]

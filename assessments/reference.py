@@ -1,4 +1,5 @@
-"""The reviewed reference data shipped in fixtures/, loaded by data migrations.
+"""The reviewed reference data shipped in fixtures/, loaded by data migrations
+(here, at the top layer: it loads rows of members/ and assessments/).
 
 Scales, review rules, the position catalogue and position standards are rows
 that administrators may edit. Each loader takes its models so migrations can

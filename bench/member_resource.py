@@ -1,10 +1,9 @@
-"""django-import-export resources for people (STYLE.md: fields listed, natural key).
+"""The django-import-export resource for members: the benchmark's baseline
+(bench/import_members.py), the library's default row-by-row import of the
+same columns as the members import template, with the same natural key.
 
-``MemberResource`` reads and writes the same columns as the members import
-template. It exports members (the list export wraps it with a scoped
-queryset) and is the row-by-row baseline the import benchmark measures
-(bench/import_members.py); the upload pages use the bulk path in
-``members/importing.py``, which checks scope row by row and is much faster.
+The application does not use it: uploads go through the bulk path in
+``members/importing.py`` and the list export is ``members/exports.py``.
 """
 
 from __future__ import annotations

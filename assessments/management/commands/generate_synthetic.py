@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from members.synthetic import SCALES, Generator, LoadFailed
+from assessments.synthetic import SCALES, Generator, LoadFailed
 
 
 class Command(BaseCommand):
