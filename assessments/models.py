@@ -584,11 +584,10 @@ class ReportJob(BackgroundJob):
         return f"{self.report} {self.year} ({self.get_status_display()})"
 
 
-# The log of who read member records, the audit trail's event models
-# (pghistory triggers), the review's workflow (campaigns, reviews,
+# The audit trail's event models (pghistory triggers; who read member
+# records is logged in partyquality.models), the review's workflow (campaigns, reviews,
 # transitions) and the yearly snapshots of approved years (issue #15) live
 # beside these.
-from assessments.access_log_models import *  # noqa: E402, F403  (see there)
 from assessments.audit_models import *  # noqa: E402, F403  (event models, see there)
 from assessments.review_models import *  # noqa: E402, F403  (see there)
 from assessments.snapshot_models import *  # noqa: E402, F403  (see there)

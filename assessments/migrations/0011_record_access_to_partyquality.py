@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0009_reportjob_worker_id"),
+        ("assessments", "0010_transitions_protected"),
     ]
 
     operations = [
