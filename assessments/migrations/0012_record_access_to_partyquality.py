@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_transitions_protected"),
+        ("assessments", "0011_load_pre2008_scales"),
     ]
 
     operations = [
