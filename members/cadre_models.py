@@ -1,0 +1,272 @@
+"""Qualifications, positions and their holdings, and discipline (DOMAIN.md
+§4). Split from members/models.py, which star-imports it."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# Căn cước (Law on Identification 2023): 12 digits.
+from members.models import CopiesForLists, Person
+from members.qualifications import LEVEL_CHOICES, Dimension
+from members.querysets import (
+    PositionHoldingQuerySet,
+)
+from organizations.models import DateRange, Unit
+from partyquality.search import (
+    name_words,
+)
+
+
+class QualificationStatus(models.TextChoices):
+    COMPLETED = "completed", _("Đã có")
+    STUDYING = "studying", _("Đang học")
+
+
+class Qualification(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    dimension = models.CharField(
+        _("lĩnh vực"), max_length=20, choices=Dimension.choices
+    )
+    level = models.CharField(_("trình độ"), max_length=24, choices=LEVEL_CHOICES)
+    rank = models.PositiveSmallIntegerField(_("bậc"), editable=False)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=QualificationStatus.choices,
+        default=QualificationStatus.COMPLETED,
+    )
+    expected_year = models.PositiveSmallIntegerField(
+        _("năm dự kiến xong"), null=True, blank=True
+    )
+    field = models.CharField(_("chuyên ngành"), max_length=120, blank=True)
+    institution = models.CharField(_("cơ sở đào tạo"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm tốt nghiệp"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trình độ")
+        verbose_name_plural = _("trình độ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="completed") | Q(expected_year__isnull=False),
+                name="qualification_studying_has_expected_year",
+                violation_error_message=_("Đang học thì cần năm dự kiến hoàn thành."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "dimension", "level", "status"],
+                name="qualification_unique_per_level",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "dimension", "rank"]),
+            # "Studying now" is asked of every row of the member and cadre
+            # lists; few people study at a time, so a partial index keeps
+            # that test an index probe instead of a scan of millions of rows.
+            models.Index(
+                fields=["person"],
+                condition=Q(status="studying"),
+                name="qualification_studying_idx",
+            ),
+            # The people holding a level, for the lists' qualification
+            # filters: most levels are held by few ("advanced political
+            # theory": 0.2 % of people), and the list walked a province's
+            # names testing each (1.3 s); from this index, 0.15 s. Extended
+            # statistics (members/0019) tell PostgreSQL how often each level
+            # is held: its guesses were 4× too low. The levels held by many
+            # are tested person by person (``PersonFilterSet.filter_highest``).
+            models.Index(
+                fields=["level", "status", "person"],
+                include=["dimension"],
+                condition=~Q(dimension="general"),
+                name="qualification_level_idx",
+            ),
+            # General education apart, and without upper secondary (three
+            # people in four), so the index above stays as small as the
+            # probes of its levels want it (members/0025): without primary
+            # education here, PostgreSQL read all 7 million qualifications
+            # in their order on disk until it met a province's people (0.6 s
+            # for the last province's officer, bench/RESULTS.md).
+            models.Index(
+                fields=["level", "status", "person"],
+                condition=Q(dimension="general") & ~Q(level="upper_secondary"),
+                name="qualification_general_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()}: {self.get_level_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from members.qualifications import LEVEL_RANK
+
+        self.rank = LEVEL_RANK[self.level]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class PositionGroup(models.TextChoices):
+    ELECTED = "elected", _("Cán bộ chuyên trách cấp xã")
+    CIVIL_SERVANT = "civil_servant", _("Công chức cấp xã")
+    PART_TIME = "part_time", _("Người hoạt động không chuyên trách")
+    VILLAGE = "village", _("Thôn, tổ dân phố")
+    OTHER = "other", _("Khác")
+
+
+class Position(models.Model):
+    """A catalogue entry: Party secretary, chair of the People's Committee, village head…"""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên chức vụ"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    group = models.CharField(_("nhóm"), max_length=16, choices=PositionGroup.choices)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("chức vụ")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Origin(models.TextChoices):
+    LOCAL = "local", _("Tại chỗ")
+    ROTATED_DOWN = "rotated_down", _("Luân chuyển từ cấp trên về")
+    ROTATED_HORIZONTAL = "rotated_horizontal", _("Luân chuyển ngang")
+    ROTATED_UP = "rotated_up", _("Luân chuyển lên cấp trên")
+    ARMED_FORCES = "armed_forces", _("Tăng cường từ lực lượng vũ trang")
+    GRADUATES = "graduates", _("Đề án trí thức trẻ, sinh viên tốt nghiệp")
+
+
+class PositionHolding(CopiesForLists):
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="holdings"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="holdings")
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="holdings"
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    is_concurrent = models.BooleanField(_("kiêm nhiệm"), default=False)
+    origin = models.CharField(
+        _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
+    )
+    # Whether the holder is a party member now (a membership not ended), kept
+    # by triggers (members/0024) for the cadre list's "member" filter: the
+    # country's ~100,000 holdings are filtered on their own rows, not each
+    # looked up among 5 million memberships (150 ms, bench/RESULTS.md).
+    holder_is_member = models.BooleanField(default=False, editable=False)
+    objects = PositionHoldingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chức vụ đảm nhiệm")
+        verbose_name_plural = _("chức vụ đảm nhiệm")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="holding_ends_after_start",
+                violation_error_message=_(
+                    "Ngày thôi giữ chức vụ phải sau ngày bắt đầu."
+                ),
+            ),
+            ExclusionConstraint(
+                name="holding_no_overlap_same_post",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    ("unit", RangeOperators.EQUAL),
+                    ("position", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "Người này đã giữ chức vụ này trong khoảng thời gian đó."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "position", "valid_from"]),
+            # The country's cadres in name order, a province's, and the words
+            # of every holder's name.
+            models.Index(fields=["search_name", "id"], name="holding_name_idx"),
+            models.Index(
+                fields=["province", "search_name", "id"],
+                name="holding_province_name_idx",
+            ),
+            GinIndex(name_words("search_name"), name="holding_name_words"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.position} — {self.unit}"
+
+
+class DisciplineForm(models.TextChoices):
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    REMOVAL = "removal", _("Cách chức")
+    EXPULSION = "expulsion", _("Khai trừ")
+    DISSOLUTION = "dissolution", _("Giải tán")
+
+
+# Party Charter: probationary members may only be reprimanded or warned;
+# organizations are reprimanded, warned or dissolved.
+PROBATIONARY_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING)
+MEMBER_FORMS = (
+    DisciplineForm.REPRIMAND,
+    DisciplineForm.WARNING,
+    DisciplineForm.REMOVAL,
+    DisciplineForm.EXPULSION,
+)
+ORGANIZATION_FORMS = (
+    DisciplineForm.REPRIMAND,
+    DisciplineForm.WARNING,
+    DisciplineForm.DISSOLUTION,
+)
+
+
+class Discipline(models.Model):
+    """A disciplinary decision against a member or an organization."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disciplines",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+        verbose_name=_("tổ chức bị kỷ luật / nơi sinh hoạt"),
+    )
+    subject_is_unit = models.BooleanField(_("kỷ luật tổ chức"), default=False)
+    form = models.CharField(
+        _("hình thức"), max_length=16, choices=DisciplineForm.choices
+    )
+    date = models.DateField(_("ngày quyết định"))
+    deciding_body = models.CharField(_("cơ quan quyết định"), max_length=200)
+    decision_number = models.CharField(_("số quyết định"), max_length=80)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_is_unit=True, person__isnull=True)
+                | Q(subject_is_unit=False, person__isnull=False),
+                name="discipline_one_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.date}"
