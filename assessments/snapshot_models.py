@@ -101,6 +101,10 @@ class UnitYearSnapshot(SnapshotPlace):
     villages_without_cell = _count()
     villages_without_member = _count()
     village_heads_members = _count()
+    # Of the villages, those whose "without a party member" came from
+    # members' recorded residences, and those from the year's figure.
+    villages_members_from_residence = _count()
+    villages_members_from_figure = _count()
     # Posts taken up during the year here, by origin other than local.
     rotated_down = _count()
     rotated_horizontal = _count()

@@ -31,21 +31,18 @@ The same SQL computes the figures of units not approved yet for the
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 
-from assessments import standards
 from members.ethnicities import KINH
 from members.models import (
     DisciplineForm,
     Gender,
     MembershipStatus,
     Origin,
-    PositionGroup,
     QualificationStatus,
 )
 from organizations.models import GRASSROOTS_LEVELS, Kind, Level
@@ -228,6 +225,11 @@ def _each(column: str, values: Iterable[str], prefix: str, aggregate: str) -> di
     }
 
 
+# A village of the "villages" source without a party member on 31 December.
+WITHOUT_MEMBER = (
+    "CASE WHEN lives.known THEN lives.living = 0 ELSE f.party_members = 0 END"
+)
+
 SOURCES = [
     Source(
         "classification",
@@ -298,18 +300,45 @@ SOURCES = [
              AND m.status IN ({", ".join(f"'{s}'" for s in LEFT)})""",
         _each("m.status", LEFT, "left_", "count(DISTINCT m.id)"),
     ),
-    # Villages of a commune-level unit open on 31 December (DOMAIN.md §2).
+    # Villages of a commune-level unit open on 31 December (DOMAIN.md §2),
+    # with their coverage that day. "Without a party member": from where
+    # members live on 31 December where the commune records residences
+    # (members.Residence), else from the year's figure the commune reported
+    # (organizations.ResidentialMemberCount); a village with neither is not
+    # counted, and the report says how many came from which.
     Source(
         "villages",
         "r.commune_id",
         """organizations_residentialunit r
+           LEFT JOIN organizations_residentialcoverage c
+                ON c.residential_unit_id = r.id AND c.valid_from <= %(end)s
+                AND (c.valid_to IS NULL OR c.valid_to > %(end)s)
+           LEFT JOIN organizations_residentialmembercount f
+                ON f.residential_unit_id = r.id AND f.year = %(year)s
+           CROSS JOIN LATERAL (
+               SELECT EXISTS (
+                   SELECT 1 FROM members_residence s
+                   JOIN organizations_residentialunit sr
+                        ON sr.id = s.residential_unit_id
+                   WHERE sr.commune_id = r.commune_id AND s.valid_from <= %(end)s
+                     AND (s.valid_to IS NULL OR s.valid_to > %(end)s)) AS known,
+                   (SELECT count(DISTINCT m.id) FROM members_residence s
+                    JOIN members_membership m ON m.person_id = s.person_id
+                    WHERE s.residential_unit_id = r.id AND s.valid_from <= %(end)s
+                      AND (s.valid_to IS NULL OR s.valid_to > %(end)s)
+                      AND m.admitted_on <= %(end)s
+                      AND (m.ended_on IS NULL OR m.ended_on > %(end)s)) AS living
+           ) lives
            WHERE r.opened_on <= %(end)s
              AND (r.closed_on IS NULL OR r.closed_on > %(end)s)""",
         {
             "villages": "count(*)",
-            "villages_without_cell": "count(*) FILTER (WHERE r.covering_cell_id IS NULL)",
-            "villages_without_member": "count(*) FILTER (WHERE r.party_member_count = 0)",
-            "village_heads_members": "count(*) FILTER (WHERE r.head_is_party_member)",
+            "villages_without_cell": "count(*) FILTER (WHERE c.covering_cell_id IS NULL)",
+            "villages_without_member": f"count(*) FILTER (WHERE {WITHOUT_MEMBER})",
+            "village_heads_members": "count(*) FILTER (WHERE c.head_is_party_member)",
+            "villages_members_from_residence": "count(*) FILTER (WHERE lives.known)",
+            "villages_members_from_figure": "count(*) FILTER (WHERE NOT lives.known "
+            "AND f.party_members IS NOT NULL)",
         },
     ),
     Source(
@@ -400,170 +429,6 @@ def live_rows_sql() -> str:
     """Rows like the snapshot's, computed now, for the units under
     %(roots)s whose year is not approved (the "tạm tính" figures)."""
     return figures_sql(walk_sql(ROOTS_CTE), NOT_SNAPSHOT)
-
-
-# --- Commune-level posts against their standards (Decree 33/2023) ----------
-
-POST_FIGURES = [
-    "posts",
-    "university",
-    "intermediate",
-    "political",
-    "state_management",
-    "studying",
-    "standardized",
-    *(f"missing_{d}" for d in standards.DIMENSIONS),
-]
-
-HOLDINGS_SQL = """
-SELECT h.unit_id, h.person_id, p.full_name, h.position_id, pos.code, pos.group,
-       u.is_difficult_area
-FROM members_positionholding h
-JOIN members_person p ON p.id = h.person_id
-JOIN members_position pos ON pos.id = h.position_id
-JOIN organizations_unit u ON u.id = h.unit_id
-WHERE h.unit_id = ANY(%(units)s) AND h.valid_from <= %(end)s
-  AND (h.valid_to IS NULL OR h.valid_to > %(end)s)
-ORDER BY u.name, h.unit_id, pos.order, p.full_name, h.id
-"""
-QUALIFICATIONS_SQL = """
-SELECT q.person_id, q.dimension, q.rank, q.status, q.expected_year, q.year, q.field
-FROM members_qualification q
-WHERE q.person_id = ANY(%(people)s) AND q.dimension = ANY(%(dimensions)s)
-"""
-
-
-@dataclass
-class PostGroup:
-    unit_id: int
-    path: list[int]
-    group: str
-    counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(POST_FIGURES, 0)
-    )
-
-
-@dataclass
-class Gap:
-    unit_id: int
-    path: list[int]
-    person_id: int
-    position_id: int
-    dimension: str
-    status: str
-    expected_year: int | None
-
-
-def posts_standing(
-    cursor: Any, year: int, units: dict[int, list[int]]
-) -> tuple[list[PostGroup], list[Gap]]:
-    """The posts held on 31 December at the commune-level ``units`` (id →
-    path), per position group, and who is below which standard; a person
-    holding two posts counts in each."""
-    if not units:
-        return [], []
-    _start, end = year_span(year)
-    cursor.execute(HOLDINGS_SQL, {"units": list(units), "end": end})
-    holdings = cursor.fetchall()
-    people = sorted({row[1] for row in holdings})
-    held: dict[int, list[standards.Held]] = defaultdict(list)
-    if people:
-        cursor.execute(
-            QUALIFICATIONS_SQL,
-            {"people": people, "dimensions": list(standards.DIMENSIONS)},
-        )
-        for person_id, dim, rank, status, expected, done, subject in cursor.fetchall():
-            held[person_id].append(
-                standards.Held(
-                    dimension=dim,
-                    rank=rank,
-                    studying=status == QualificationStatus.STUDYING,
-                    expected_year=expected,
-                    year=done,
-                    field=subject,
-                )
-            )
-    requirements = standards.requirements_on(end)
-    groups: dict[tuple[int, str], PostGroup] = {}
-    gaps: list[Gap] = []
-    for unit_id, person_id, _name, position_id, code, group, difficult in holdings:
-        person_held = held.get(person_id, [])
-        completed = [
-            h
-            for h in person_held
-            if not h.studying and (h.year is None or h.year <= year)
-        ]
-
-        def best(dimension: str, completed: list = completed) -> int:
-            return max(
-                (h.rank for h in completed if h.dimension == dimension), default=-1
-            )
-
-        checks = standards.check(
-            requirements.get(code), person_held, on=end, difficult_area=difficult
-        )
-        row = groups.setdefault(
-            (unit_id, group), PostGroup(unit_id, units[unit_id], group)
-        ).counts
-        row["posts"] += 1
-        row["university"] += best(standards.PROFESSIONAL) >= UNIVERSITY_RANK
-        row["intermediate"] += best(standards.PROFESSIONAL) >= INTERMEDIATE_RANK
-        row["political"] += best(standards.POLITICAL) >= POLITICAL_INTERMEDIATE_RANK
-        row["state_management"] += best(standards.STATE_MANAGEMENT) >= 1
-        row["studying"] += any(
-            h.studying and h.expected_year is not None and h.expected_year >= year
-            for h in person_held
-        )
-        row["standardized"] += all(
-            c.status in (standards.MEETS, standards.NOT_REQUIRED)
-            for c in checks.values()
-        )
-        for dimension, c in checks.items():
-            if c.status in (standards.MISSING, standards.STUDYING):
-                row[f"missing_{dimension}"] += 1
-                gaps.append(
-                    Gap(
-                        unit_id,
-                        units[unit_id],
-                        person_id,
-                        position_id,
-                        dimension,
-                        c.status,
-                        c.expected_year,
-                    )
-                )
-    return list(groups.values()), gaps
-
-
-def _write_posts(cursor: Any, year: int, units: dict[int, list[int]]) -> None:
-    from assessments.models import PostGroupYearSnapshot, StandardGapYearSnapshot
-
-    groups, gaps = posts_standing(cursor, year, units)
-    for model in (PostGroupYearSnapshot, StandardGapYearSnapshot):
-        model.objects.filter(year=year, unit_id__in=list(units)).delete()
-    PostGroupYearSnapshot.objects.bulk_create(
-        PostGroupYearSnapshot(
-            year=year,
-            unit_id=g.unit_id,
-            path=g.path,
-            position_group=g.group,
-            **g.counts,
-        )
-        for g in groups
-    )
-    StandardGapYearSnapshot.objects.bulk_create(
-        StandardGapYearSnapshot(
-            year=year,
-            unit_id=g.unit_id,
-            path=g.path,
-            person_id=g.person_id,
-            position_id=g.position_id,
-            dimension=g.dimension,
-            status=g.status,
-            expected_year=g.expected_year,
-        )
-        for g in gaps
-    )
 
 
 # --- Writing and removing --------------------------------------------------
@@ -702,152 +567,25 @@ def _delete(cursor: Any, year: int, which: str, organization_id: int) -> int:
     return cursor.fetchone()[0]
 
 
-# --- Rebuilding every snapshot and proving it ----------------------------
+# Commune posts against their standards, and the rebuild with its proof,
+# live beside this module.
+from assessments.snapshot_posts import (  # noqa: E402
+    POST_FIGURES,
+    _write_posts,
+    posts_standing,
+)
+from assessments.snapshot_rebuild import (  # noqa: E402
+    Difference,
+    year_snapshots_rebuild,
+    year_snapshots_verify,
+    years_with_approvals,
+)
 
-APPROVED_SQL = """
-SELECT organization_id FROM assessments_organizationreview
-WHERE year = %(year)s AND state = 'approved'
-"""
-REBUILD_WALK = "snapshot_rebuild_walk"
-# Every unit of the year's tree whose figures are official: those of the
-# approved organizations, and the commune committees above grassroots with
-# no organization below them left unapproved.
-OFFICIAL = f"""(walked.organization_id IN (SELECT organization_id FROM snapshot_approved)
-    OR (walked.organization_id IS NULL AND walked.commune_id = walked.unit_id
-        AND walked.unit_id NOT IN (
-            SELECT unnest(w.path) FROM {REBUILD_WALK} w
-            WHERE w.level = ANY(%(grassroots)s) AND w.open_at_end
-              AND w.unit_id NOT IN (SELECT organization_id FROM snapshot_approved))))"""
-
-
-def years_with_approvals() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT year FROM assessments_organizationreview "
-            "WHERE state = 'approved' ORDER BY year"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _stage_year(cursor: Any, year: int) -> None:
-    """The whole year's tree and its approved organizations, in temporary
-    tables dropped at commit (or by the next call inside the same
-    transaction)."""
-    params = _params(year)
-    cursor.execute(f"DROP TABLE IF EXISTS {REBUILD_WALK}, snapshot_approved")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {REBUILD_WALK} ON COMMIT DROP AS "
-        + walk_sql(TOPS_CTE)
-        + " SELECT * FROM walked",
-        params,
-    )
-    cursor.execute(f"CREATE INDEX ON {REBUILD_WALK} (unit_id)")
-    cursor.execute(
-        "CREATE TEMPORARY TABLE snapshot_approved ON COMMIT DROP AS " + APPROVED_SQL,
-        params,
-    )
-    cursor.execute(f"ANALYZE {REBUILD_WALK}")
-    cursor.execute("ANALYZE snapshot_approved")
-
-
-def _official_sql() -> str:
-    return figures_sql(f"WITH walked AS (SELECT * FROM {REBUILD_WALK})", OFFICIAL)
-
-
-def year_snapshots_rebuild(
-    year: int, *, say: Callable[[str], None] = lambda _m: None
-) -> int:
-    """Rewrite every snapshot of ``year`` from the detailed tables in a few
-    set-wide statements; return the number of unit rows."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor)
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        for table in (GAP_TABLE, POST_TABLE, UNIT_TABLE):
-            cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
-        _stage_year(cursor, year)
-        say(f"{year}: cây tổ chức của năm đã dựng")
-        cursor.execute(
-            INSERT_UNITS + "SELECT *, now() FROM (" + _official_sql() + ") AS rows",
-            _params(year),
-        )
-        count = cursor.rowcount
-        say(f"{year}: {count} dòng số liệu đơn vị")
-        cursor.execute(
-            f"SELECT unit_id, path FROM {UNIT_TABLE} "
-            "WHERE year = %(year)s AND kind = ANY(%(commune_kinds)s)",
-            _params(year),
-        )
-        _write_posts(cursor, year, dict(cursor.fetchall()))
-        say(f"{year}: chức danh cấp xã đã tính")
-        return count
-
-
-@dataclass
-class Difference:
-    unit_id: int
-    what: str
-
-
-def year_snapshots_verify(year: int, *, limit: int = 20) -> list[Difference]:
-    """Compare the stored snapshot of ``year`` with what the detailed tables
-    give now; an empty list means they agree."""
-    differences: list[Difference] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor)
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        _stage_year(cursor, year)
-        columns = [c for c in UNIT_COLUMNS if c != "year"]
-        stored = ", ".join(f"s.{c}::text" for c in columns)
-        fresh = ", ".join(f"f.{c}::text" for c in columns)
-        cursor.execute(
-            f"""WITH fresh AS ({_official_sql()})
-            SELECT coalesce(s.unit_id, f.unit_id), s.unit_id IS NULL, f.unit_id IS NULL,
-                   ARRAY[{stored}], ARRAY[{fresh}]
-            FROM (SELECT * FROM {UNIT_TABLE} WHERE year = %(year)s) s
-            FULL JOIN fresh f ON f.unit_id = s.unit_id
-            WHERE ROW({stored}) IS DISTINCT FROM ROW({fresh})
-            ORDER BY 1 LIMIT %(limit)s""",
-            _params(year, limit=limit),
-        )
-        for unit_id, missing, extra, old, new in cursor.fetchall():
-            if missing:
-                differences.append(Difference(unit_id, "thiếu trong số liệu chốt"))
-            elif extra:
-                differences.append(Difference(unit_id, "thừa trong số liệu chốt"))
-            else:
-                changed = [
-                    f"{c}: {a} → {b}"
-                    for c, a, b in zip(columns, old, new, strict=True)
-                    if a != b
-                ]
-                differences.append(Difference(unit_id, "; ".join(changed)))
-        cursor.execute(
-            f"SELECT unit_id, path FROM {UNIT_TABLE} "
-            "WHERE year = %(year)s AND kind = ANY(%(commune_kinds)s)",
-            _params(year),
-        )
-        groups, gaps = posts_standing(cursor, year, dict(cursor.fetchall()))
-        cursor.execute(
-            f"SELECT unit_id, position_group, {', '.join(POST_FIGURES)} FROM {POST_TABLE} "
-            "WHERE year = %s",
-            [year],
-        )
-        stored_posts = {(r[0], r[1]): list(r[2:]) for r in cursor.fetchall()}
-        fresh_posts = {
-            (g.unit_id, g.group): [g.counts[f] for f in POST_FIGURES] for g in groups
-        }
-        for key in sorted(set(stored_posts) | set(fresh_posts)):
-            if stored_posts.get(key) != fresh_posts.get(key):
-                differences.append(
-                    Difference(key[0], f"chức danh nhóm {key[1]} khác số liệu chốt")
-                )
-        cursor.execute(f"SELECT count(*) FROM {GAP_TABLE} WHERE year = %s", [year])
-        if cursor.fetchone()[0] != len(gaps):
-            differences.append(
-                Difference(0, "danh sách chưa đạt chuẩn khác số liệu chốt")
-            )
-    return differences[:limit]
-
-
-# Group names for the reports' per-group tables, in display order.
-POST_GROUPS = [g for g, _label in PositionGroup.choices]
+__all__ = [
+    "POST_FIGURES",
+    "Difference",
+    "posts_standing",
+    "year_snapshots_rebuild",
+    "year_snapshots_verify",
+    "years_with_approvals",
+]

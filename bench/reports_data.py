@@ -59,7 +59,13 @@ def ensure_province(seed: int = 7):  # type: ignore[no-untyped-def]
         PositionHolding,
         Qualification,
     )
-    from organizations.models import ResidentialUnit, Unit, UnitLink
+    from organizations.models import (
+        ResidentialCoverage,
+        ResidentialMemberCount,
+        ResidentialUnit,
+        Unit,
+        UnitLink,
+    )
 
     existing = Unit.objects.filter(code=PROVINCE_CODE).first()
     if existing:
@@ -202,7 +208,7 @@ def ensure_province(seed: int = 7):  # type: ignore[no-untyped-def]
                 )
     _bulk(CellPeriod, periods)
     _bulk(MemberClassification, classes)
-    _bulk(
+    villages = _bulk(
         ResidentialUnit,
         [
             ResidentialUnit(
@@ -210,15 +216,36 @@ def ensure_province(seed: int = 7):  # type: ignore[no-untyped-def]
                 name=f"Thôn {v + 1} {c.code}",
                 kind="village",
                 commune=c,
-                covering_cell=None
-                if rnd.random() < 0.03
-                else cells[rnd.randrange(len(cells))],
-                head_is_party_member=rnd.random() < 0.88,
-                party_member_count=0 if rnd.random() < 0.02 else rnd.randint(5, 60),
                 opened_on=EPOCH,
             )
             for c in communes
             for v in range(VILLAGES_PER_COMMUNE)
+        ],
+    )
+    _bulk(
+        ResidentialCoverage,
+        [
+            ResidentialCoverage(
+                residential_unit=village,
+                covering_cell=None
+                if rnd.random() < 0.03
+                else cells[rnd.randrange(len(cells))],
+                head_is_party_member=rnd.random() < 0.88,
+                valid_from=EPOCH,
+            )
+            for village in villages
+        ],
+    )
+    _bulk(
+        ResidentialMemberCount,
+        [
+            ResidentialMemberCount(
+                residential_unit=village,
+                year=year,
+                party_members=0 if rnd.random() < 0.02 else rnd.randint(5, 60),
+            )
+            for village in villages
+            for year in (2024, 2025)
         ],
     )
     positions = {

@@ -479,3 +479,4 @@ class MemberEvent(models.Model):
 # live beside these.
 from members.cadre_models import *  # noqa: E402, F403  (see there)
 from members.import_job_models import *  # noqa: E402, F403  (see there)
+from members.residence_models import *  # noqa: E402, F403  (see there)

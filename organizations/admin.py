@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from organizations.access import is_admin
 from organizations.models import (
     Assignment,
+    ResidentialCoverage,
+    ResidentialMemberCount,
     ResidentialUnit,
     Unit,
     UnitEvent,
@@ -111,21 +113,28 @@ class UnitEventAdmin(admin.ModelAdmin):
         )
 
 
+class CoverageInline(admin.TabularInline):
+    model = ResidentialCoverage
+    extra = 0
+    raw_id_fields = ["covering_cell"]
+
+
+class MemberCountInline(admin.TabularInline):
+    model = ResidentialMemberCount
+    extra = 0
+
+
 @admin.register(ResidentialUnit)
 class ResidentialUnitAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "kind",
-        "commune",
-        "covering_cell",
-        "head_is_party_member",
-        "closed_on",
-    ]
-    list_filter = ["kind", "head_is_party_member"]
-    search_fields = ["code", "name", "head_name"]
-    raw_id_fields = ["commune", "covering_cell"]
-    list_select_related = ["commune", "covering_cell"]
+    """Villages are imported by commune and cell codes (imports page); the
+    admin corrects one, with its dated coverage and yearly figures."""
+
+    list_display = ["code", "name", "kind", "commune", "opened_on", "closed_on"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["commune"]
+    list_select_related = ["commune"]
+    inlines = [CoverageInline, MemberCountInline]
 
 
 @admin.register(Assignment)

@@ -59,7 +59,9 @@ from organizations.models import (
     Assignment,
     Kind,
     Level,
+    ResidentialCoverage,
     ResidentialKind,
+    ResidentialMemberCount,
     ResidentialUnit,
     Role,
     Unit,
@@ -102,6 +104,10 @@ D_SCHOOL = datetime.date(2000, 9, 1)
 D_RENAME_2018 = datetime.date(2018, 6, 1)
 D_MERGE_2020 = datetime.date(2020, 1, 1)
 D_REFORM_2025 = datetime.date(2025, 7, 1)
+# The years of the villages' yearly member figures (the demo classifies
+# 2023 onwards, assessments/demo.py).
+DEMO_FIRST_FIGURE_YEAR = 2020
+DEMO_LAST_YEAR = 2026
 
 DEC_MERGE_2020 = "1851-QĐ/TU"
 DEC_RENAME_2018 = "245-QĐ/HU"
@@ -440,6 +446,11 @@ def _village(
     existing = ResidentialUnit.objects.filter(code=code, commune=unit).first()
     if existing is not None:
         return existing
+    ResidentialCoverage.objects.filter(
+        residential_unit__code=code,
+        residential_unit__closed_on__isnull=True,
+        valid_to__isnull=True,
+    ).update(valid_to=since)
     ResidentialUnit.objects.filter(code=code, closed_on__isnull=True).update(
         closed_on=since
     )
@@ -448,20 +459,26 @@ def _village(
     if cell_code is None and village.cell:
         cell_code = f"{commune.code}-{village.cell}"
     seed = sum(map(ord, code))
-    row = ResidentialUnit(
-        code=code,
-        name=name,
-        kind=village.kind,
-        commune=unit,
+    row = ResidentialUnit(code=code, name=name, kind=village.kind, commune=unit)
+    row.opened_on = since
+    row.full_clean()
+    row.save()
+    ResidentialCoverage.objects.create(
+        residential_unit=row,
         covering_cell=Unit.objects.get(code=cell_code) if cell_code else None,
         head_name=_person(seed),
         # Most heads are members (DOMAIN.md §6: 80–95%); some are not.
         head_is_party_member=seed % 6 != 1,
-        party_member_count=village.members,
-        opened_on=since,
+        valid_from=since,
     )
-    row.full_clean()
-    row.save()
+    # The commune's yearly figure of members living there (no residences
+    # are recorded in the demo), for the years the demo classifies.
+    ResidentialMemberCount.objects.bulk_create(
+        ResidentialMemberCount(
+            residential_unit=row, year=year, party_members=village.members
+        )
+        for year in range(max(since.year, DEMO_FIRST_FIGURE_YEAR), DEMO_LAST_YEAR + 1)
+    )
     return row
 
 

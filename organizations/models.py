@@ -283,7 +283,11 @@ class ResidentialKind(models.TextChoices):
 
 
 class ResidentialUnit(models.Model):
-    """A village or residential group: not a cell, but covered by one (DOMAIN.md §2)."""
+    """A village or residential group: not a cell, but covered by one (DOMAIN.md §2).
+
+    Which cell covers it and who heads it change over time: they are dated
+    ``ResidentialCoverage`` rows, read as of 31 December of a report's year.
+    """
 
     code = models.CharField(_("mã"), max_length=40)
     name = models.CharField(_("tên"), max_length=200)
@@ -293,22 +297,6 @@ class ResidentialUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="residential_units",
         verbose_name=_("đơn vị cấp xã"),
-    )
-    # Several villages may share one cell (chi bộ ghép); none means "without a cell".
-    covering_cell = models.ForeignKey(
-        Unit,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="covered_residential_units",
-        verbose_name=_("chi bộ phụ trách"),
-    )
-    head_name = models.CharField(_("trưởng thôn/tổ trưởng"), max_length=200, blank=True)
-    head_is_party_member = models.BooleanField(
-        _("trưởng thôn là đảng viên"), default=False
-    )
-    party_member_count = models.PositiveIntegerField(
-        _("số đảng viên cư trú"), null=True, blank=True
     )
     opened_on = models.DateField(_("ngày thành lập"))
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
@@ -327,6 +315,94 @@ class ResidentialUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ResidentialCoverage(models.Model):
+    """For a period: the cell covering a village (none: "without a cell";
+    several villages may share one, chi bộ ghép) and whether its head is a
+    party member. Half-open like the tree: ``valid_from <= d < valid_to``."""
+
+    residential_unit = models.ForeignKey(
+        ResidentialUnit,
+        on_delete=models.CASCADE,
+        related_name="coverage",
+        verbose_name=_("thôn, tổ dân phố"),
+    )
+    covering_cell = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_periods",
+        verbose_name=_("chi bộ phụ trách"),
+    )
+    head_name = models.CharField(_("trưởng thôn/tổ trưởng"), max_length=200, blank=True)
+    head_is_party_member = models.BooleanField(
+        _("trưởng thôn là đảng viên"), default=False
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chi bộ phụ trách thôn theo thời gian")
+        verbose_name_plural = _("chi bộ phụ trách thôn theo thời gian")
+        ordering = ["residential_unit", "valid_from"]
+        constraints = [
+            ExclusionConstraint(
+                name="residentialcoverage_one_at_a_time",
+                expressions=[
+                    ("residential_unit", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "Thôn đã có thông tin chi bộ phụ trách trong thời gian này."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="residentialcoverage_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["residential_unit", "valid_from"],
+                name="residentialcoverage_day_idx",
+            ),
+            models.Index(fields=["covering_cell"], name="residentialcoverage_cell_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.residential_unit} ({self.valid_from}–{self.valid_to or ''})"
+
+
+class ResidentialMemberCount(models.Model):
+    """Party members living in a village on 31 December of ``year``, as the
+    commune reported it: the source of "villages without a party member"
+    where members' residences are not recorded (members.Residence)."""
+
+    residential_unit = models.ForeignKey(
+        ResidentialUnit,
+        on_delete=models.CASCADE,
+        related_name="member_counts",
+        verbose_name=_("thôn, tổ dân phố"),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    party_members = models.PositiveIntegerField(_("số đảng viên cư trú"))
+
+    class Meta:
+        verbose_name = _("số đảng viên cư trú theo năm")
+        verbose_name_plural = _("số đảng viên cư trú theo năm")
+        ordering = ["residential_unit", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residential_unit", "year"],
+                name="residentialmembercount_once_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.residential_unit} {self.year}: {self.party_members}"
 
 
 class Role(models.TextChoices):

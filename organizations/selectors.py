@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from organizations.models import (
+    Level,
+    ResidentialCoverage,
+    ResidentialMemberCount,
+    Unit,
+    UnitEvent,
+    UnitLink,
+)
 from organizations.access import AnyUser
-from organizations.models import Level, ResidentialUnit, Unit, UnitEvent, UnitLink
 
 
 def _links_on(day: datetime.date) -> QuerySet[UnitLink]:
@@ -72,12 +79,22 @@ def unit_parent_history(unit: Unit) -> QuerySet[UnitLink]:
     return unit.parent_links.select_related("parent").order_by("valid_from")
 
 
-def unit_residential_units(unit: Unit) -> QuerySet[ResidentialUnit]:
-    """Villages of a commune-level unit, or those a cell covers."""
+def unit_residential_coverage(
+    unit: Unit, day: datetime.date
+) -> QuerySet[ResidentialCoverage]:
+    """On ``day``: the villages of a commune-level unit, or those a cell
+    covers, each with its coverage and the members living there that year
+    (the yearly figure)."""
+    figure = ResidentialMemberCount.objects.filter(
+        residential_unit=OuterRef("residential_unit"), year=day.year
+    ).values("party_members")
     return (
-        ResidentialUnit.objects.filter(Q(commune=unit) | Q(covering_cell=unit))
-        .select_related("covering_cell", "commune")
-        .order_by("closed_on", "code")
+        ResidentialCoverage.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .filter(Q(residential_unit__commune=unit) | Q(covering_cell=unit))
+        .select_related("residential_unit__commune", "covering_cell")
+        .annotate(party_members=Subquery(figure[:1]))
+        .order_by("residential_unit__code", "residential_unit_id")
     )
 
 

@@ -14,7 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from organizations.models import EventKind, Unit, UnitEvent, UnitLink, UnitName
+from organizations.models import (
+    EventKind,
+    ResidentialCoverage,
+    ResidentialMemberCount,
+    ResidentialUnit,
+    Unit,
+    UnitEvent,
+    UnitLink,
+    UnitName,
+)
 from organizations.tree import ancestor_ids, place_in_provinces
 
 ERR_PARENT_CLOSED = "Tổ chức cấp trên {parent} không hoạt động vào ngày {date}."
@@ -411,4 +420,64 @@ def organization_dissolve(
         predecessors=[unit],
         successors=[],
         by=by,
+    )
+
+
+# --- Villages and residential groups (DOMAIN.md §2) -------------------------
+
+
+@transaction.atomic
+def residential_unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    commune: Unit,
+    opened_on: datetime.date,
+    covering_cell: Unit | None = None,
+    head_name: str = "",
+    head_is_party_member: bool = False,
+    member_counts: dict[int, int] | None = None,
+) -> ResidentialUnit:
+    """A village with its coverage from its opening and, per year, the
+    members living there as the commune reported them."""
+    village = ResidentialUnit(
+        code=code, name=name, kind=kind, commune=commune, opened_on=opened_on
+    )
+    village.full_clean()
+    village.save()
+    ResidentialCoverage.objects.create(
+        residential_unit=village,
+        covering_cell=covering_cell,
+        head_name=head_name,
+        head_is_party_member=head_is_party_member,
+        valid_from=opened_on,
+    )
+    ResidentialMemberCount.objects.bulk_create(
+        ResidentialMemberCount(residential_unit=village, year=y, party_members=n)
+        for y, n in (member_counts or {}).items()
+    )
+    return village
+
+
+@transaction.atomic
+def residential_coverage_change(
+    *,
+    village: ResidentialUnit,
+    date: datetime.date,
+    covering_cell: Unit | None,
+    head_name: str = "",
+    head_is_party_member: bool = False,
+) -> ResidentialCoverage:
+    """From ``date`` on, another cell (or none) covers the village, or its
+    head changed: the open period ends that day, a new one starts."""
+    ResidentialCoverage.objects.filter(
+        residential_unit=village, valid_to__isnull=True, valid_from__lt=date
+    ).update(valid_to=date)
+    return ResidentialCoverage.objects.create(
+        residential_unit=village,
+        covering_cell=covering_cell,
+        head_name=head_name,
+        head_is_party_member=head_is_party_member,
+        valid_from=date,
     )

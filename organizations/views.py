@@ -95,7 +95,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "children": selectors.tree_children(user=request.user, parent=unit, day=day),
         "parent_history": parent_history,
         "events": events,
-        "residential_units": selectors.unit_residential_units(unit),
+        "residential_units": selectors.unit_residential_coverage(unit, day),
         "former_names": unit.former_names.all(),
         "history": _history(unit),
         # Lineage and parents may lie outside the user's subtree: named, not linked.

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 — the SQL here is assembled from constants (snapshots.py); values are parameters.
 """Report 3: villages and residential groups covered by the Party (DOMAIN.md §2, §5).
 
 Per commune-level unit: villages without a cell, villages without any party
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from assessments import snapshots
 from assessments.reports.common import (
     DELTA,
     INT,
@@ -50,23 +52,27 @@ COMMUNES_SQL = """
 SELECT u.name, sum(f.villages), sum(f.villages_without_cell),
        sum(f.villages_without_member), sum(f.village_heads_members),
        count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)),
-       sum(f.members)
+       sum(f.members), sum(f.villages_members_from_residence),
+       sum(f.villages_members_from_figure)
 FROM {relation}
 JOIN organizations_unit u ON u.id = f.commune_id
 GROUP BY f.commune_id, u.name, u.sort_name
 HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
 ORDER BY u.sort_name, f.commune_id
 """
-UNCOVERED_SQL = """
-SELECT r.name, u.name, r.covering_cell_id IS NULL
-FROM organizations_residentialunit r
-JOIN organizations_unit u ON u.id = r.commune_id
-WHERE r.commune_id IN (
-        SELECT f.unit_id FROM {relation}
+# The villages of those communes open on 31 December without a cell or
+# without a party member that day (assessments/snapshots.py "villages").
+VILLAGES = next(s for s in snapshots.SOURCES if s.name == "villages").rows
+UNCOVERED_SQL = f"""
+SELECT r.name, (SELECT name FROM organizations_unit WHERE id = r.commune_id),
+       c.covering_cell_id IS NULL, coalesce({snapshots.WITHOUT_MEMBER}, false)
+FROM {VILLAGES}
+  AND r.commune_id IN (
+        SELECT f.unit_id FROM {{relation}}
         WHERE f.unit_id = f.commune_id AND f.open_at_end)
-  AND r.opened_on <= %(end)s AND (r.closed_on IS NULL OR r.closed_on > %(end)s)
-  AND (r.covering_cell_id IS NULL OR r.party_member_count = 0)
-ORDER BY u.sort_name, pq_vn_sort_key(r.name), r.id
+  AND (c.covering_cell_id IS NULL OR {snapshots.WITHOUT_MEMBER})
+ORDER BY (SELECT sort_name FROM organizations_unit WHERE id = r.commune_id),
+         pq_vn_sort_key(r.name), r.id
 """
 
 
@@ -79,6 +85,10 @@ class CommuneCoverage:
     heads_members: int = 0
     cells: int = 0
     members: int = 0
+    # Of the villages, those counted from members' residences, and those
+    # from the year's figure the commune reported (the rest have neither).
+    from_residence: int = 0
+    from_figure: int = 0
 
     @property
     def heads(self) -> Ratio:
@@ -96,6 +106,8 @@ class CommuneCoverage:
             "heads_members",
             "cells",
             "members",
+            "from_residence",
+            "from_figure",
         ):
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
 
@@ -230,6 +242,30 @@ def communes(rows: YearRows) -> list[CommuneCoverage]:
         ]
 
 
+def _status(without_cell: bool, without_member: bool) -> str:
+    if without_cell and without_member:
+        return str(_("Chưa có chi bộ, chưa có đảng viên"))
+    return str(_("Chưa có chi bộ") if without_cell else _("Chưa có đảng viên"))
+
+
+SOURCE_NOTE = _(
+    "“Chưa có đảng viên” tính theo nơi cư trú của đảng viên ở {residence} thôn, "
+    "tổ dân phố; theo số đảng viên cư trú xã báo cáo năm {year} ở {figure}; "
+    "{unknown} chưa có số liệu (không tính)."
+)
+
+
+def source_note(total: CommuneCoverage, year: int) -> str:
+    """Where "without a party member" came from (issue #19 §2)."""
+    unknown = total.villages - total.from_residence - total.from_figure
+    return str(SOURCE_NOTE).format(
+        residence=numbers.grouped(total.from_residence),
+        figure=numbers.grouped(total.from_figure),
+        unknown=numbers.grouped(unknown),
+        year=year,
+    )
+
+
 def totals(found: list[CommuneCoverage]) -> CommuneCoverage:
     total = CommuneCoverage(str(_("Tổng cộng")))
     for c in found:
@@ -263,16 +299,12 @@ def build(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             uncovered = [
-                (
-                    name,
-                    commune,
-                    str(_("Chưa có chi bộ"))
-                    if without_cell
-                    else str(_("Chưa có đảng viên")),
-                )
-                for name, commune, without_cell in cursor.fetchall()
+                (name, commune, _status(without_cell, without_member))
+                for name, commune, without_cell, without_member in cursor.fetchall()
             ]
         approval = now.approval
+        total = totals(found)
+        notes.append(source_note(total, year))
         report = Coverage(
             slug=SLUG,
             title=str(TITLE),
@@ -281,7 +313,7 @@ def build(
             compare_year=compare_year,
             base_year=base_year,
             communes=found,
-            total=totals(found),
+            total=total,
             uncovered=uncovered,
             notes=notes,
             provisional=provisional,

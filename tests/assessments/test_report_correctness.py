@@ -23,6 +23,10 @@ from assessments.reports.common import YEAR, Ratio
 from assessments.reports.registry import REPORTS
 from members.models import PositionGroup
 from organizations.models import ResidentialUnit
+from organizations.services import (
+    residential_coverage_change,
+    residential_unit_create,
+)
 from tests.reports.data import (
     approve,
     cadre,
@@ -36,14 +40,14 @@ D = datetime.date
 
 
 def village(commune, name, cell, *, head):  # type: ignore[no-untyped-def]
-    return ResidentialUnit.objects.create(
+    return residential_unit_create(
         code=name,
         name=name,
         kind="village",
         commune=commune,
         covering_cell=cell,
         head_is_party_member=head,
-        party_member_count=3 if cell else 0,
+        member_counts=dict.fromkeys(range(2000, 2031), 3 if cell else 0),
         opened_on=D(2000, 1, 1),
     )
 
@@ -59,9 +63,15 @@ def test_every_report_offering_a_comparison_year_shows_it(tree, secretary) -> No
     for year in (2024,):
         approve(tree.commune, year=year)
     first.refresh_from_db()
-    ResidentialUnit.objects.filter(name="Thôn 2").update(
-        covering_cell=tree.cell2, head_is_party_member=True, party_member_count=2
+    # From 2025 a cell covers Thôn 2, its head is a member, two members live there.
+    second = ResidentialUnit.objects.get(name="Thôn 2")
+    residential_coverage_change(
+        village=second,
+        date=D(2025, 1, 1),
+        covering_cell=tree.cell2,
+        head_is_party_member=True,
     )
+    second.member_counts.filter(year__gte=2025).update(party_members=2)
     cadre(
         "Lê Trung Cấp",
         tree.commune,
@@ -205,7 +215,8 @@ def test_years_without_figures_are_left_out_of_the_charts(tree, secretary) -> No
 
 def test_each_year_is_headed_from_its_own_scale(tree, secretary) -> None:
     """2013 was classified on HD 27's scale (Trong sạch, vững mạnh), 2025 on
-    QĐ 366's (Hoàn thành xuất sắc nhiệm vụ), 2001 on none shipped."""
+    QĐ 366's (Hoàn thành xuất sắc nhiệm vụ), 2001 on the scale before 2008
+    (issue #19 §5); a year without any scale is headed by its tier."""
     classify_unit(tree.commune, 2013, "clean_strong")
     classify_unit(tree.commune, 2025, "excellent")
     approve(tree.commune, year=2013)
@@ -215,7 +226,12 @@ def test_each_year_is_headed_from_its_own_scale(tree, secretary) -> None:
     )
     change = next(t for t in report.tables() if t.key == "change")
     labels = [c.label for c in change.columns]
-    assert labels[:4] == ["Tổ chức", "HTXSNV 2025", "± 2013 (TSVM)", "± 2001 (Bậc 1)"]
+    assert labels[:4] == ["Tổ chức", "HTXSNV 2025", "± 2013 (TSVM)", "± 2001 (TSVM)"]
+    before_any = organization_quality.build(
+        root=tree.commune, year=2025, base_year=1985, user=secretary
+    )
+    change = next(t for t in before_any.tables() if t.key == "change")
+    assert "± 1985 (Bậc 1)" in [c.label for c in change.columns]
     assert "KHTNV 2025" in labels
     assert "± 2013 (YK)" in labels
     assert "Xuất sắc 2013" not in " ".join(labels)

@@ -9,21 +9,21 @@ from assessments.models import Target
 from assessments.reports import cadre_standardization, coverage
 from assessments.reports.common import Ratio
 from members.models import PositionGroup
-from organizations.models import ResidentialUnit
+from organizations.services import residential_unit_create
 from tests.reports.data import approve, cadre, member, position
 
 D = datetime.date
 
 
 def village(commune, name, cell, *, head_member, members):  # type: ignore[no-untyped-def]
-    return ResidentialUnit.objects.create(
+    return residential_unit_create(
         code=name,
         name=name,
         kind="village",
         commune=commune,
         covering_cell=cell,
         head_is_party_member=head_member,
-        party_member_count=members,
+        member_counts=dict.fromkeys(range(2000, 2031), members),
         opened_on=D(2000, 1, 1),
     )
 

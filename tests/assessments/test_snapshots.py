@@ -19,8 +19,8 @@ from assessments.models import (
 from assessments.reports import member_quality, organization_quality
 from assessments.reports.common import Ratio
 from members.models import Gender, PositionGroup
-from organizations.models import Kind, Level, ResidentialUnit
-from organizations.services import organization_merge
+from organizations.models import Kind, Level
+from organizations.services import organization_merge, residential_unit_create
 from tests.assessments.factories import level
 from tests.factories import make_unit
 from tests.reports.data import (
@@ -197,14 +197,14 @@ def test_a_commune_above_grassroots_is_official_once_all_under_it_are(
         commune, code="X-TP-2", name="Chi bộ thôn 2", level=Level.GRASSROOTS_CELL
     )
     for name, cell in (("Thôn 1", first), ("Thôn 2", second), ("Thôn 3", None)):
-        ResidentialUnit.objects.create(
+        residential_unit_create(
             code=name,
             name=name,
             kind="village",
             commune=commune,
             covering_cell=cell,
             head_is_party_member=cell is not None,
-            party_member_count=0 if cell is None else 4,
+            member_counts=dict.fromkeys(range(2000, 2031), 0 if cell is None else 4),
             opened_on=D(2000, 1, 1),
         )
     cadre(

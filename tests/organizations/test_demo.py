@@ -14,6 +14,7 @@ from organizations.models import (
     Assignment,
     EventKind,
     Level,
+    ResidentialCoverage,
     ResidentialUnit,
     Unit,
     UnitEvent,
@@ -45,8 +46,11 @@ def snapshot() -> dict[str, object]:
         ),
         "names": UnitName.objects.count(),
         "villages": sorted(
-            ResidentialUnit.objects.values_list(
-                "code", "commune__code", "covering_cell__code", "closed_on"
+            ResidentialCoverage.objects.values_list(
+                "residential_unit__code",
+                "residential_unit__commune__code",
+                "covering_cell__code",
+                "valid_to",
             ),
             key=str,
         ),
@@ -95,9 +99,12 @@ def test_demo_province_before_and_after_the_2025_reorganization(
     }
     # Villages: a shared cell, a village without a cell, heads who are not members.
     villages = ResidentialUnit.objects.filter(closed_on__isnull=True)
-    assert villages.filter(covering_cell__code="X-TC-TPH-T6").count() == 2
-    assert villages.filter(covering_cell__isnull=True).exists()
-    assert villages.filter(head_is_party_member=False).exists()
+    now = ResidentialCoverage.objects.filter(
+        valid_to__isnull=True, residential_unit__in=villages
+    )
+    assert now.filter(covering_cell__code="X-TC-TPH-T6").count() == 2
+    assert now.filter(covering_cell__isnull=True).exists()
+    assert now.filter(head_is_party_member=False).exists()
     assert villages.filter(commune__code="X-TCH").count() == 7 + 6 + 5 + 4 + 8
 
     admin = User.objects.get(username="quantri")

@@ -258,7 +258,7 @@ def commune_year(tree):  # type: ignore[no-untyped-def]
     """Thanh Phong's 2024 and 2025, approved: classifications, members,
     a village, a cadre."""
     from members.models import PositionGroup
-    from organizations.models import ResidentialUnit
+    from organizations.services import residential_unit_create
     from tests.reports.data import cadre, classify_member, member, position
 
     people = [member(tree.cell1, f"Đảng viên {n}") for n in range(7)]
@@ -268,14 +268,14 @@ def commune_year(tree):  # type: ignore[no-untyped-def]
         classify_unit(tree.commune, year, "good")
         for n, m in enumerate(people):
             classify_member(m, year, tree.cell1, "excellent" if n == 0 else "good")
-    ResidentialUnit.objects.create(
+    residential_unit_create(
         code="T1",
         name="Thôn 1",
         kind="village",
         commune=tree.commune,
         covering_cell=tree.cell1,
         head_is_party_member=True,
-        party_member_count=7,
+        member_counts=dict.fromkeys(range(2000, 2031), 7),
         opened_on=D(2000, 1, 1),
     )
     cadre(
