@@ -82,9 +82,13 @@ def _stored(request: AuthedRequest, token: str) -> import_uploads.StoredUpload:
 @require_http_methods(["GET", "POST"])
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
-    if not can_write(request.user):
+    kinds = [
+        k
+        for k, kind in importing.KINDS.items()
+        if kind.listed and kind.allows(request.user)
+    ]
+    if not kinds:
         raise PermissionDenied
-    kinds = [k for k, kind in importing.KINDS.items() if kind.listed]
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]

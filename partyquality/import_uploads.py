@@ -1,6 +1,6 @@
 """An upload kept between its dry run and its confirmation, bound to the
 user who sent it, with the dry run's outcome beside it
-(``partyquality/dry_runs.py``)."""
+(``partyquality/dry_runs.py``) and its rows in error as a workbook."""
 
 from __future__ import annotations
 
@@ -17,17 +17,19 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _g
 
 from partyquality import dry_runs
 from partyquality.importing import (
+    ERROR_COLUMN,
     KINDS,
     ImportFileError,
     ImportResult,
     Progress,
     import_file,
     no_progress,
-    write_error_workbook,
 )
+from partyquality.xlsx import Sheet, write_workbook
 
 
 def _upload_dir() -> Path:
@@ -160,3 +162,27 @@ def _forget_old_uploads(directory: Path) -> None:
                 dry_runs.forget(path.with_suffix(".xlsx"))
         except OSError:
             continue
+
+
+def write_error_workbook(result: ImportResult, path: Path) -> None:
+    """The rows in error, as uploaded, with a column saying what to fix,
+    written to ``path`` (streamed: a file may have 200,000 rows in error)."""
+    spec = KINDS[result.kind].spec
+    rows = (
+        [
+            *(_cell(v) for v in row.raw),
+            _g("Dòng %(n)s") % {"n": row.number}
+            + " — "
+            + "; ".join(f"{header}: {text}" for header, text in row.errors),
+        ]
+        for row in result.error_rows
+    )
+    write_workbook(
+        path, [Sheet(spec.sheet_title, [*spec.headers, str(ERROR_COLUMN)], rows)]
+    )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date()
+    return value

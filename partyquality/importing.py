@@ -27,7 +27,6 @@ from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 from psycopg import sql
@@ -40,7 +39,6 @@ from partyquality.spreadsheet_specs import (
     normalise_header,
 )
 from partyquality.text import UnsafeText, clean_name
-from partyquality.xlsx import Sheet, write_workbook
 
 # --- Messages (tests assert these texts) -----------------------------------
 
@@ -61,6 +59,7 @@ BAD_CHOICE = _("Cần một giá trị trong danh mục (ví dụ: {examples})."
 TOO_LONG = _("Dài quá {n} ký tự.")
 BAD_YEAR = _("Cần một năm có 4 chữ số, ví dụ 2020.")
 BAD_BOOL = _("Cần “Có” hoặc “Không”.")
+BAD_COUNT = _("Cần một số nguyên không âm, ví dụ 12.")
 DUPLICATE_IN_FILE = _("Trùng với dòng {other} trong tệp.")
 WRITE_CONFLICT = _(
     "Dữ liệu đã thay đổi trong lúc nhập ({detail}); không có gì được ghi, hãy thử lại."
@@ -367,6 +366,15 @@ class RowParser:
                 return int(text)
 
             return to_year
+        if kind == "count":
+
+            def to_count(value: Any) -> Any:
+                text = _text(value)
+                if not text.isdigit() or len(text) > 9:
+                    raise _Bad(BAD_COUNT)
+                return int(text)
+
+            return to_count
         if kind == "id":
             bad_id = column.pattern_message or BAD_ID
 
@@ -573,27 +581,3 @@ def import_file(
     """Dry-run (``commit=False``) or import a workbook of ``kind``; all or nothing."""
     importer = KINDS[kind].importer(user=user, within=within, progress=progress)
     return importer.run(source, commit=commit)
-
-
-def write_error_workbook(result: ImportResult, path: Path) -> None:
-    """The rows in error, as uploaded, with a column saying what to fix,
-    written to ``path`` (streamed: a file may have 200,000 rows in error)."""
-    spec = KINDS[result.kind].spec
-    rows = (
-        [
-            *(_cell(v) for v in row.raw),
-            _g("Dòng %(n)s") % {"n": row.number}
-            + " — "
-            + "; ".join(f"{header}: {text}" for header, text in row.errors),
-        ]
-        for row in result.error_rows
-    )
-    write_workbook(
-        path, [Sheet(spec.sheet_title, [*spec.headers, str(ERROR_COLUMN)], rows)]
-    )
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
-        return value.date()
-    return value
