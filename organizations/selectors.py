@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from organizations.access import AnyUser
 from organizations.models import (
     Level,
     ResidentialCoverage,
@@ -14,7 +15,6 @@ from organizations.models import (
     UnitEvent,
     UnitLink,
 )
-from organizations.access import AnyUser
 
 
 def _links_on(day: datetime.date) -> QuerySet[UnitLink]:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.access import is_admin, scope_unit_ids
 from organizations.models import (
     CELL_LIKE_LEVELS,
     Kind,
@@ -30,7 +31,6 @@ from organizations.models import (
 )
 from organizations.tree import subtree_ever_ids
 from organizations.village_spreadsheet import VILLAGE_SPEC
-from partyquality.access import is_admin, scope_unit_ids
 from partyquality.importing import (
     DUPLICATE_IN_FILE,
     ERROR,

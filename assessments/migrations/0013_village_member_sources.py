@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_load_pre2008_scales'),
+        ('assessments', '0012_record_access_to_partyquality'),
     ]
 
     operations = [
