@@ -9,6 +9,7 @@ from assessments.models import ScaleLevel
 from assessments.rules import CONDITION_TASKS_ALL_DONE, CONDITION_TASKS_EXCEEDED
 from organizations.models import Unit
 from partyquality import spreadsheets
+from partyquality.widgets import DayInput
 
 
 class RowForm(forms.Form):
@@ -55,12 +56,8 @@ class ReasonForm(forms.Form):
 class CampaignForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đảng bộ"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Năm"))
-    entry_deadline = forms.DateField(
-        label=_("Hạn nhập"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    decision_deadline = forms.DateField(
-        label=_("Hạn quyết định"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    entry_deadline = forms.DateField(label=_("Hạn nhập"), widget=DayInput())
+    decision_deadline = forms.DateField(label=_("Hạn quyết định"), widget=DayInput())
 
     def __init__(self, *args, units, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -69,12 +66,8 @@ class CampaignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("Từ ngày"), widget=DayInput())
+    end = forms.DateField(label=_("Đến ngày"), widget=DayInput())
 
 
 class ImportForm(forms.Form):

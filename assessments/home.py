@@ -20,6 +20,7 @@ from assessments.progress import (
     NOT_SUBMITTED,
     OVERDUE,
     STATE_LABELS,
+    STATES,
     Progress,
     awaiting_count,
     board_state,
@@ -177,6 +178,7 @@ def officer_section(request: HttpRequest) -> Section | None:
             "roots": officer_roots(request.user, today),
             "today": today,
             "is_admin": is_admin(request.user),
+            "states": STATES,
         },
         order=20,
     )

@@ -131,6 +131,20 @@ class Progress:
         return len(self.rows)
 
     @property
+    def grouped(self) -> bool:
+        """Some unit below holds several organizations: a commune-level
+        committee's organizations sit directly below it, one per group."""
+        return any(g.unit.level not in GRASSROOTS_LEVELS for g in self.groups)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get(ReviewState.APPROVED.value, 0)
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.rows else 100 * self.done / len(self.rows)
+
+    @property
     def overdue(self) -> list[OrgProgress]:
         return [r for r in self.rows if r.status == OVERDUE]
 

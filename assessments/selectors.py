@@ -87,6 +87,8 @@ class Row:
     moved_out: bool = False
     classification: UnitClassification | MemberClassification | None = None
     suggested: ScaleLevel | None = None
+    # Messages of the rules this row breaks, shown beside it (views).
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass

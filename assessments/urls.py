@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/<int:year>/", views.review_entry, name="review_entry"),
     path("<int:pk>/<int:year>/dong/", views.review_save_row, name="review_save_row"),
     path("<int:pk>/<int:year>/trinh/", views.review_submit, name="review_submit"),
+    path(
+        "<int:pk>/<int:year>/chep-nam-truoc/",
+        views.review_copy_last_year,
+        name="review_copy_last_year",
+    ),
     path("<int:pk>/<int:year>/tra-lai/", views.review_return, name="review_return"),
     path("<int:pk>/<int:year>/duyet/", views.review_approve, name="review_approve"),
     path("<int:pk>/<int:year>/mo-lai/", views.review_reopen, name="review_reopen"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
+from assessments.copying import levels_copy_from_last_year
 from assessments.forms import CampaignForm, ImportForm, PeriodForm, ReasonForm, RowForm
 from assessments.importing import classifications_import
 from assessments.models import (
@@ -23,6 +24,7 @@ from assessments.models import (
     OrganizationReview,
     ReviewCampaign,
     ReviewState,
+    RuleKind,
     UnitClassification,
 )
 from assessments.rules import check_sheet
@@ -93,7 +95,8 @@ def campaign_open(request: AuthedRequest) -> HttpResponse:
         .exclude(level="cell")
         .order_by("sort_name", "id")
     )
-    if request.method == "POST" and not units.exists():
+    can_open = units.exists()
+    if request.method == "POST" and not can_open:
         raise PermissionDenied
     form = CampaignForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -103,18 +106,47 @@ def campaign_open(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("assessments:completion_board", pk=campaign.pk)
-    return render(request, "assessments/reviewcampaign_form.html", {"form": form})
+    return render(
+        request,
+        "assessments/reviewcampaign_form.html",
+        {"form": form, "can_open": can_open},
+    )
+
+
+def _mark_rows(sheet, problems) -> None:  # type: ignore[no-untyped-def]
+    """Each row that breaks a rule carries the message, beside it on the page.
+    The quota is broken by the organization as a whole: the rows at the
+    limited level carry it, since changing one of them is the remedy."""
+    quota = next(
+        (r for r in sheet.member_rules if r.kind == RuleKind.EXCELLENT_QUOTA), None
+    )
+    for problem in problems:
+        if problem.row:
+            rows = [sheet.row(problem.row)]
+        elif problem.kind == RuleKind.EXCELLENT_QUOTA and quota is not None:
+            rows = [
+                r
+                for r in sheet.member_rows
+                if r.classification and r.classification.level.code == quota.level_code
+            ]
+        else:
+            rows = []
+        for row in rows:
+            if row is not None:
+                row.problems.append(problem.message)
 
 
 def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dict:
     sheet = review_sheet(organization, year)
     editable = sheet.is_open and _can_edit(request, organization)
+    problems = check_sheet(sheet)
+    _mark_rows(sheet, problems)
     return {
         "sheet": sheet,
         "organization": organization,
         "year": year,
         "editable": editable,
-        "problems": check_sheet(sheet),
+        "problems": problems,
         "missing": sheet.missing(),
         "can_approve": can_approve_unit(request.user, organization),
         "transitions": (
@@ -251,6 +283,38 @@ def review_save_row(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     return render(request, "assessments/review_entry.html#row_saved", context)
 
 
+@require_POST
+@login_required
+def review_copy_last_year(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
+    """Fill the empty rows with last year's levels, for the secretary to edit."""
+    organization = _organization(request, pk, write=True)
+    year = _year(year)
+    try:
+        copied = levels_copy_from_last_year(
+            user=request.user, organization=organization, year=year
+        )
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        if copied:
+            messages.success(
+                request,
+                _(
+                    "Đã chép mức năm %(last)d cho %(n)d dòng còn trống. "
+                    "Sửa những dòng đã thay đổi rồi trình."
+                )
+                % {"last": year - 1, "n": copied},
+            )
+        else:
+            messages.warning(
+                request,
+                _("Không có mức nào của năm %(last)d để chép vào các dòng còn trống.")
+                % {"last": year - 1},
+            )
+    return _back(pk, year)
+
+
 def _review(request: AuthedRequest, pk: int, year: int) -> OrganizationReview:
     organization = _organization(request, pk)
     review = OrganizationReview.objects.filter(
@@ -355,6 +419,15 @@ def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     organization = _organization(request, pk, write=request.method == "POST")
     year = _year(year)
+    review = OrganizationReview.objects.filter(
+        organization=organization, year=year
+    ).first()
+    # A submitted or approved year takes no import: say so before any upload,
+    # not row by row after it.
+    closed = review is not None and not review.is_open
+    if request.method == "POST" and closed:
+        messages.error(request, _closed_message(review))
+        return redirect("assessments:classification_import", pk=pk, year=year)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -375,8 +448,21 @@ def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpRes
         "result": result,
         "organization": organization,
         "year": year,
+        "closed_message": _closed_message(review) if closed else "",
     }
     return render(request, "assessments/classification_import.html", context)
+
+
+def _closed_message(review: OrganizationReview) -> str:
+    if review.state == ReviewState.APPROVED:
+        return _(
+            "Năm %(year)d đã được cấp trên duyệt và khóa: không nhập được. "
+            "Muốn sửa, cấp trên phải mở lại năm này."
+        ) % {"year": review.year}
+    return _(
+        "Năm %(year)d đã trình cấp trên, đang chờ duyệt: không nhập được. "
+        "Nếu cần sửa, cấp trên trả lại thì nhập lại được."
+    ) % {"year": review.year}
 
 
 @require_GET

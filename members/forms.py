@@ -22,17 +22,11 @@ from members.models import (
 )
 from members.qualifications import LEVELS, Dimension
 from organizations.models import Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+from partyquality.widgets import DayInput
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), required=required)
+    return forms.DateField(label=label, widget=DayInput(), required=required)
 
 
 def _decision(required: bool = True) -> forms.CharField:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Kind, Level, Unit
 from partyquality.search import search_filter
+from partyquality.widgets import DayInput
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -29,7 +29,7 @@ class UnitFilter(django_filters.FilterSet):
     as_of = django_filters.DateFilter(
         label=_("Tại ngày"),
         method="filter_as_of",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Kind, Level, Unit
 from organizations.services import NewUnit, open_children
+from partyquality.widgets import DayInput
 
 ERR_NO_SUCH_CODE = _("Không có tổ chức đang hoạt động mang mã {code}.")
 ERR_MERGE_TARGET = _(
@@ -34,17 +35,10 @@ def _unit_by_code(code: str) -> Unit:
     return unit
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
 class EventForm(forms.Form):
     """What every event needs: the date it takes effect and the decision."""
 
-    date = forms.DateField(label=_("Ngày hiệu lực"), widget=DateInput())
+    date = forms.DateField(label=_("Ngày hiệu lực"), widget=DayInput())
     decision_number = forms.CharField(
         label=_("Số quyết định"),
         max_length=80,

@@ -25,14 +25,11 @@ from organizations.tree_views import may_import_under
 from partyquality.audit import history_for
 from partyquality.http import AuthedRequest
 from partyquality.hub import unit_sections
+from partyquality.widgets import parse_day
 
 
 def _as_of(request: AuthedRequest) -> datetime.date:
-    raw = request.GET.get("as_of", "")
-    try:
-        return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return parse_day(request.GET.get("as_of", "")) or timezone.localdate()
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -38,3 +39,36 @@ class LongSelect(forms.Select):
             for option_value, label in self.choices
         )
         return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 — every part escaped above
+
+
+DAY_FORMAT = "%d/%m/%Y"
+
+
+class DayInput(forms.DateInput):
+    """A date typed dd/mm/yyyy, as Vietnamese documents write it (DOMAIN.md §8).
+
+    A native date picker shows the browser's order instead (mm/dd/yyyy on an
+    English system) beside dates printed dd/mm/yyyy on the same page.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+            "autocomplete": "off",
+            "class": "day",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DAY_FORMAT)
+
+
+def parse_day(raw: str) -> datetime.date | None:
+    """A day from a query string: dd/mm/yyyy as typed, or ISO as in links."""
+    for fmt in (DAY_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(raw.strip(), fmt).date()  # noqa: DTZ007 — a day, no time
+        except ValueError:
+            continue
+    return None

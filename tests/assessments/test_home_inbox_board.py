@@ -179,10 +179,12 @@ def test_campaign_opened_above_is_seen_read_only_beneath(
     assert 'type="checkbox"' not in rows
     client.force_login(board_officer)
     response = client.get(board)
-    groups = re.search(r'id="board-groups".*?</table>', _text(response)).group(0)
-    # The district officer's board starts at their district.
-    assert "Đảng bộ xã Thanh Phong" in groups
-    assert "Hương Sơn" not in groups
+    # The district officer's board starts at their district, whose
+    # organizations sit directly below it: no groups, the organizations.
+    assert 'id="board-groups"' not in _text(response)
+    rows = re.search(r'id="board-rows".*?</table>', _text(response)).group(0)
+    assert "Đảng bộ xã Thanh Phong" in rows
+    assert "Hương Sơn" not in rows
 
 
 def test_outsider_gets_404_on_a_campaign_and_a_drill_down_elsewhere(
@@ -232,10 +234,16 @@ def test_board_groups_by_the_level_below_with_rates_filter_and_drill_down(
     rows = re.search(r'id="board-rows".*?</table>', _text(response)).group(0)
     assert "Hương Sơn" in rows
     assert "Thanh Phong" not in rows
-    response = client.get(f"{url}?unit={tree.district.pk}")
+    response = client.get(url)
     groups = re.search(r'id="board-groups".*?</table>', _text(response)).group(0)
-    assert "Đảng bộ xã Thanh Phong" in groups
+    drill = f"?unit={tree.district.pk}"
+    assert drill in groups
     assert "100 %" in groups
+    response = client.get(f"{url}{drill}")
+    rows = re.search(r'id="board-rows".*?</table>', _text(response)).group(0)
+    assert "Đảng bộ xã Thanh Phong" in rows
+    assert "Đã duyệt" in rows
+    assert "Hương Sơn" not in rows
 
 
 def test_unit_page_links_each_years_review_with_its_state(

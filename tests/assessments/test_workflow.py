@@ -209,8 +209,12 @@ def test_locked_year_refuses_the_import(client, tree, secretary, board_officer) 
     response = client.post(
         url,
         {"file": _xlsx([["TC-TP-1", None, 2024, "HTXSNV", None, ""]]), "commit": "1"},
+        follow=True,
     )
-    assert "đã được duyệt và khóa" in response.content.decode()
+    # Refused before reading the file, and the page offers no upload.
+    body = response.content.decode()
+    assert "duyệt và khóa: không nhập được" in body
+    assert 'type="file"' not in body
     assert UnitClassification.objects.get(unit=tree.cell1).level.code == "good"
 
 

@@ -56,6 +56,9 @@ URL_CASES: dict[str, CaseBuilder] = {
         kwargs=_other(tree), write=True
     ),
     "assessments:review_submit": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:review_copy_last_year": lambda tree: UrlCase(
+        kwargs=_other(tree), write=True
+    ),
     "assessments:review_return": lambda tree: UrlCase(
         kwargs=_other_review(tree), write=True
     ),

@@ -1,0 +1,204 @@
+"""Issue 18 "Done when": each role starts from its home page and only clicks.
+
+The secretary finds the open year on the home page, enters it and submits;
+the officer of the level above finds it in the inbox and returns it with a
+reason; the secretary reads the reason on the home page, fixes and
+resubmits; the officer approves; the reader finds the approved result and
+the unit's report. Every page is photographed at 1366×768 and 820×1180
+(/tmp/cycle_*.png), and the entry page must not scroll sideways at 820 px.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from assessments.models import (
+    ClassificationRule,
+    OrganizationReview,
+    ReviewCampaign,
+    Scale,
+    ScaleLevel,
+)
+from assessments.rules import load_rules
+from assessments.scales import load_scales
+from tests.assessments.factories import make_member
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path("/tmp")  # noqa: S108 — screenshots to look at after the run
+PASSWORD = "matkhau-thu-nghiem"
+YEAR = 2024
+LAPTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture
+def browser_page():  # type: ignore[no-untyped-def]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport=LAPTOP)
+        yield page
+        browser.close()
+
+
+def _scrolls_sideways(page: Page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+def _shots(page: Page, name: str) -> None:
+    """The page at both sizes; the laptop size is left in place."""
+    page.set_viewport_size(TABLET)
+    page.screenshot(path=SHOTS / f"cycle_{name}_820.png", full_page=True)
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=SHOTS / f"cycle_{name}_1366.png", full_page=True)
+
+
+def _home(page: Page, base: str, username: str) -> None:
+    """Sign in; the login leads to the home page."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Việc hôm nay")
+
+
+def _choose(page: Page, key: str, label: str) -> None:
+    """Choose a level; wait until htmx has swapped in the saved row."""
+    old_row = page.locator(f"#row-{key}").element_handle()
+    with page.expect_response(lambda r: "/dong/" in r.url):
+        page.locator(f"#row-{key} select").select_option(label=label)
+    old_row.wait_for_element_state("hidden")
+    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
+
+
+def _remark(page: Page, key: str, text: str) -> None:
+    page.fill(f"input[name='{key}-remarks']", text)
+    old_row = page.locator(f"#row-{key}").element_handle()
+    with page.expect_response(lambda r: "/dong/" in r.url):
+        page.keyboard.press("Tab")
+    old_row.wait_for_element_state("hidden")
+    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_role_goes_through_the_year_from_its_home_page_by_clicking(
+    live_server, tree, secretary, board_officer, reader, browser_page
+) -> None:
+    load_scales(Scale, ScaleLevel)
+    load_rules(Scale, ClassificationRule)
+    page = browser_page
+    base = live_server.url
+    members = [
+        make_member(tree.cell1, "Nguyễn Thị Hoa"),
+        make_member(tree.cell2, "Trần Văn Bình"),
+    ]
+    # The province opened the year; its deadline is ahead.
+    deadline = datetime.date.today() + datetime.timedelta(days=20)  # noqa: DTZ011
+    ReviewCampaign.objects.create(
+        unit=tree.province,
+        year=YEAR,
+        entry_deadline=deadline,
+        decision_deadline=deadline + datetime.timedelta(days=30),
+    )
+    good = "Hoàn thành tốt nhiệm vụ"
+    year_row = f"#year-{tree.commune.pk}-{YEAR}"
+
+    # The secretary: the open year on the home page, with its deadline.
+    _home(page, base, secretary.username)
+    expect(page.locator(year_row)).to_contain_text("Chưa bắt đầu")
+    expect(page.locator(year_row)).to_contain_text("còn 20 ngày")
+    _shots(page, "1_secretary_home")
+    page.locator(year_row).get_by_role("link", name=f"Nhập năm {YEAR}").click()
+    expect(page.locator("h1")).to_contain_text("Đảng bộ xã Thanh Phong")
+    page.set_viewport_size(TABLET)
+    assert not _scrolls_sideways(page), "the entry page scrolls sideways at 820 px"
+    page.set_viewport_size(LAPTOP)
+    assert not _scrolls_sideways(page)
+    for key in (
+        f"unit-{tree.cell1.pk}",
+        f"unit-{tree.cell2.pk}",
+        f"unit-{tree.commune.pk}",
+        f"person-{members[0].pk}",
+        f"person-{members[1].pk}",
+    ):
+        _choose(page, key, good)
+    expect(page.locator("#rule-checks")).to_contain_text("có thể trình")
+    _shots(page, "2_entry_filled")
+    page.set_viewport_size(TABLET)
+    assert not _scrolls_sideways(page), "the filled entry page scrolls at 820 px"
+    page.set_viewport_size(LAPTOP)
+    page.click("#submit-review")
+    expect(page.locator("#review-state")).to_have_text("Đã trình")
+
+    # The officer of the level above: the inbox, then the review, returned.
+    _home(page, base, board_officer.username)
+    expect(page.locator("#inbox-link")).to_have_text("Chờ duyệt (1)")
+    _shots(page, "3_officer_home")
+    page.click("#inbox-link")
+    expect(page.locator("#inbox")).to_contain_text("Đảng bộ xã Thanh Phong")
+    _shots(page, "4_inbox")
+    page.get_by_role("link", name="Mở để duyệt").click()
+    expect(page.locator("#review-state")).to_have_text("Đã trình")
+    _shots(page, "5_officer_review")
+    page.fill("#return-reason-input", "Bổ sung nhận xét cho đồng chí Hoa")
+    page.click("#return-review")
+    expect(page.locator("#review-state")).to_have_text("Bị trả lại")
+
+    # The secretary reads the reason on the home page, fixes, resubmits.
+    _home(page, base, secretary.username)
+    expect(page.locator(f"{year_row} .reason")).to_have_text(
+        "Bổ sung nhận xét cho đồng chí Hoa"
+    )
+    _shots(page, "6_secretary_returned")
+    page.locator(year_row).get_by_role("link", name=f"Nhập năm {YEAR}").click()
+    expect(page.locator("#return-reason")).to_have_text(
+        "Bổ sung nhận xét cho đồng chí Hoa"
+    )
+    _remark(page, f"person-{members[0].pk}", "Đã bổ sung nhận xét")
+    page.click("#submit-review")
+    expect(page.locator("#review-state")).to_have_text("Đã trình")
+
+    # The officer approves from the inbox.
+    _home(page, base, board_officer.username)
+    page.click("#inbox-link")
+    page.get_by_role("link", name="Mở để duyệt").click()
+    page.click("#approve-review")
+    expect(page.locator("#review-state")).to_have_text("Đã duyệt")
+    _shots(page, "7_approved")
+    page.get_by_role("link", name="Hộp chờ duyệt").click()
+    expect(page.locator("#inbox")).to_contain_text("Không có hồ sơ nào chờ duyệt.")
+
+    # The reader finds the approved result and the unit's report.
+    _home(page, base, reader.username)
+    section = page.locator("#home-reader")
+    expect(section).to_contain_text("Đảng bộ xã Thanh Phong")
+    _shots(page, "8_reader_home")
+    section.get_by_role("link", name="Đảng bộ xã Thanh Phong").click()
+    expect(page.locator("#review-state")).to_have_text("Đã duyệt")
+    expect(page.locator("#locked-note")).to_be_visible()
+    expect(page.locator("select")).to_have_count(0)
+    _shots(page, "9_reader_review")
+    page.go_back()
+    page.locator("#home-reader").get_by_role(
+        "link", name="Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ"
+    ).click()
+    expect(page.locator("main")).to_contain_text(f"Tỉnh Nghệ An — năm {YEAR}")
+    # The approved year counts in the official figures.
+    expect(page.locator("main")).to_contain_text("Số liệu chính thức")
+    _shots(page, "10_reader_report")
+    assert OrganizationReview.objects.get().state == "approved"
