@@ -32,3 +32,19 @@ class AssessmentsConfig(AppConfig):
 
         CLASSIFICATION_READERS.append(selectors.person_classifications)
         audit.register_event_models()
+
+        # A year's classifications of many organizations from one workbook,
+        # on the imports page (partyquality.importing).
+        from assessments.board_import import (
+            LABEL,
+            ClassificationImporter,
+            may_import_classifications,
+        )
+        from partyquality.importing import register as register_import
+
+        register_import(
+            ClassificationImporter,
+            LABEL,
+            may_import=may_import_classifications,
+            row_header=_("Chi bộ hoặc đảng viên"),
+        )

@@ -8,9 +8,11 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         # The import pages and commands find the people kinds here.
+        from members.import_discipline import DisciplineImporter
         from members.import_positions import HoldingImporter, QualificationImporter
         from members.importing import MemberImporter
         from members.spreadsheet_templates import (
+            DISCIPLINE,
             HOLDINGS,
             KIND_LABELS,
             MEMBERS,
@@ -24,5 +26,6 @@ class MembersConfig(AppConfig):
             (MemberImporter, MEMBERS),
             (QualificationImporter, QUALIFICATIONS),
             (HoldingImporter, HOLDINGS),
+            (DisciplineImporter, DISCIPLINE),
         ]:
             register(importer, KIND_LABELS[kind], may_import=can_write)

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from members.ethnicities import KINH
 from members.importing import (
     END_BEFORE_START,
     HOLDING_OVERLAP,
+    KEY_NOT_USABLE,
     LEVEL_NOT_IN_DIMENSION,
     OUTSIDE_SCOPE,
     PERSON_NOT_FOUND,
@@ -19,7 +24,9 @@ from members.importing import (
     _open_units,
 )
 from members.models import (
+    NATIONAL_ID_PATTERN,
     Origin,
+    Person,
     Position,
     PositionHolding,
     Qualification,
@@ -27,7 +34,15 @@ from members.models import (
 )
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
 from members.spreadsheet_templates import HOLDINGS, QUALIFICATIONS, SPECS
-from partyquality.importing import ERROR, NEW, UNCHANGED, UPDATED, RowResult, _chunks
+from partyquality.importing import (
+    ERROR,
+    NEW,
+    REQUIRED,
+    UNCHANGED,
+    UPDATED,
+    RowResult,
+    _chunks,
+)
 
 
 class QualificationImporter(PeopleImporter):
@@ -113,6 +128,12 @@ class QualificationImporter(PeopleImporter):
         Qualification.objects.bulk_update(changed, list(self.FIELDS), batch_size=2000)
 
 
+NEW_PERSON_NEEDS_CCCD = _(
+    "Người chưa có hồ sơ được tạo theo số CCCD (12 chữ số), không theo số thẻ "
+    "đảng viên."
+)
+
+
 class HoldingImporter(PeopleImporter):
     """Position holdings; key: person, unit, position, start date."""
 
@@ -135,6 +156,7 @@ class HoldingImporter(PeopleImporter):
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         col = self.column
         people = self.persons_by_key(v["person_key"] for _r, v in parsed)
+        on_file = set(people)
         # A holder is someone within reach already; a cadre from elsewhere is
         # given a post by a board whose reach covers both.
         reachable = self.writable_people(people.values())
@@ -157,10 +179,14 @@ class HoldingImporter(PeopleImporter):
             v["is_concurrent"] = bool(v["is_concurrent"])
             v["origin"] = v["origin"] or Origin.LOCAL
             person_id = people.get(v["person_key"]) if v["person_key"] else None
+            v["_new_person"] = False
             if v["person_key"] and person_id is None:
-                row.error(
-                    col("person_key"), PERSON_NOT_FOUND.format(key=v["person_key"])
-                )
+                if v["full_name"]:
+                    self._check_new_person(row, v, v["person_key"] in on_file)
+                else:
+                    row.error(
+                        col("person_key"), PERSON_NOT_FOUND.format(key=v["person_key"])
+                    )
             unit = units.get(v["unit_code"]) if v["unit_code"] else None
             if v["unit_code"] and unit is None:
                 row.error(col("unit_code"), UNKNOWN_UNIT.format(code=v["unit_code"]))
@@ -199,7 +225,44 @@ class HoldingImporter(PeopleImporter):
                 row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
                 row.outcome = UPDATED if row.changes else UNCHANGED
 
+    def _check_new_person(
+        self, row: RowResult, v: dict[str, Any], on_file: bool
+    ) -> None:
+        """Someone not on file (issue #19 §4: a cadre or a village head who
+        is not a party member) is created from the row, keyed by the CCCD;
+        a number on file outside the importer's reach is refused neutrally
+        (issue #16)."""
+        col = self.column
+        if on_file:
+            row.error(col("person_key"), KEY_NOT_USABLE)
+            return
+        if not re.fullmatch(NATIONAL_ID_PATTERN, v["person_key"]):
+            row.error(col("person_key"), NEW_PERSON_NEEDS_CCCD)
+        for key in ("gender", "date_of_birth"):
+            if not v[key]:
+                row.error(col(key), REQUIRED)
+        v["_new_person"] = True
+
+    def _create_people(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        new: dict[str, Person] = {}
+        for r, v in parsed:
+            if r.outcome == NEW and v["_new_person"] and v["person_key"] not in new:
+                new[v["person_key"]] = Person(
+                    full_name=v["full_name"],
+                    gender=v["gender"],
+                    date_of_birth=v["date_of_birth"],
+                    ethnicity=v["ethnicity"] or KINH,
+                    national_id=v["person_key"],
+                    # Scopes the file until a membership exists (Person).
+                    registered_unit_id=v["_unit_id"],
+                )
+        Person.objects.bulk_create(new.values(), batch_size=2000)
+        for r, v in parsed:
+            if r.outcome == NEW and v["_new_person"]:
+                v["_person_id"] = new[v["person_key"]].pk
+
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        self._create_people(parsed)
         PositionHolding.objects.bulk_create(
             [
                 PositionHolding(

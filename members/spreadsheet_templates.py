@@ -12,6 +12,7 @@ from members.models import (
     CARD_NUMBER_PATTERN,
     ERR_CARD_NUMBER_FORMAT,
     ERR_NATIONAL_ID_FORMAT,
+    DisciplineForm,
     Gender,
     Origin,
     QualificationStatus,
@@ -22,11 +23,13 @@ from partyquality.spreadsheet_specs import Column, Spec, labelled
 MEMBERS = "members"
 QUALIFICATIONS = "qualifications"
 HOLDINGS = "holdings"
+DISCIPLINE = "discipline"
 
 KIND_LABELS = {
     MEMBERS: _("Đảng viên"),
     QUALIFICATIONS: _("Trình độ"),
     HOLDINGS: _("Chức vụ đảm nhiệm"),
+    DISCIPLINE: _("Kỷ luật"),
 }
 
 GENDERS = labelled(Gender.choices)
@@ -35,6 +38,7 @@ DIMENSIONS = labelled(Dimension.choices)
 LEVEL_CHOICES = tuple((code, str(label)) for _d, code, label, _r in LEVELS)
 STATUSES = labelled(QualificationStatus.choices)
 ORIGINS = labelled(Origin.choices)
+FORMS = labelled(DisciplineForm.choices)
 YES_NO = (("1", "Có"), ("0", "Không"))
 
 KEY_HEADER = _("Số thẻ đảng viên hoặc CCCD")
@@ -181,6 +185,58 @@ SPECS: dict[str, Spec] = {
             Column("valid_to", _("Đến ngày"), "date", width=12),
             Column("is_concurrent", _("Kiêm nhiệm"), "bool", False, "Không", YES_NO),
             Column("origin", _("Nguồn"), "choice", False, "Tại chỗ", ORIGINS, width=30),
+            # For someone not on file yet (a cadre or village head who is not
+            # a party member): created from these, keyed by the CCCD.
+            Column(
+                "full_name",
+                _("Họ và tên (người chưa có hồ sơ)"),
+                max_length=120,
+                width=28,
+            ),
+            Column("gender", _("Giới tính"), "choice", False, None, GENDERS, width=10),
+            Column("date_of_birth", _("Ngày sinh"), "date", width=12),
+            Column("ethnicity", _("Dân tộc"), "choice", False, None, ETHNICITY_CHOICES),
+        ),
+    ),
+    DISCIPLINE: Spec(
+        DISCIPLINE,
+        "Kỷ luật",
+        (
+            Column("person_key", KEY_HEADER, "card", False, "40.012345", width=24),
+            Column(
+                "unit_code",
+                _("Mã tổ chức bị kỷ luật"),
+                max_length=40,
+                width=20,
+            ),
+            Column(
+                "form", _("Hình thức"), "choice", True, "Khiển trách", FORMS, width=14
+            ),
+            Column(
+                "date",
+                _("Ngày quyết định"),
+                "date",
+                True,
+                datetime.date(2024, 6, 10),
+                width=14,
+            ),
+            Column(
+                "deciding_body",
+                _("Cơ quan quyết định"),
+                required=True,
+                max_length=200,
+                example="Ủy ban Kiểm tra Huyện ủy",
+                width=28,
+            ),
+            Column(
+                "decision_number",
+                _("Số quyết định"),
+                required=True,
+                max_length=80,
+                example="25-QĐ/UBKT",
+                width=16,
+            ),
+            Column("reason", _("Lý do"), max_length=2000, width=40),
         ),
     ),
 }
