@@ -65,9 +65,17 @@ class CampaignForm(forms.Form):
         self.fields["year"].initial = datetime.date.today().year  # noqa: DTZ011
 
 
-class PeriodForm(forms.Form):
+class AuditFilterForm(forms.Form):
     start = forms.DateField(label=_("Từ ngày"), widget=DayInput())
     end = forms.DateField(label=_("Đến ngày"), widget=DayInput())
+    kind = forms.ChoiceField(label=_("Loại hồ sơ"), required=False)
+    author = forms.CharField(
+        label=_("Người thực hiện (tên đăng nhập)"), max_length=150, required=False
+    )
+
+    def __init__(self, *args, kinds, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Tất cả")), *kinds]
 
 
 class ImportForm(forms.Form):

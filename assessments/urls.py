@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import boards, views
+from assessments import audit_views, boards, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -9,8 +9,8 @@ urlpatterns = [
     path("cho-duyet/", boards.inbox, name="inbox"),
     path("dot/<int:pk>/", boards.completion_board, name="completion_board"),
     path("dot/<int:pk>/duyet/", views.bulk_approve, name="bulk_approve"),
-    path("nhat-ky/", views.audit_list, name="audit_list"),
-    path("nhat-ky/xuat/", views.audit_export, name="audit_export"),
+    path("nhat-ky/", audit_views.audit_list, name="audit_list"),
+    path("nhat-ky/xuat/", audit_views.audit_export, name="audit_export"),
     path("<int:pk>/<int:year>/", views.review_entry, name="review_entry"),
     path("<int:pk>/<int:year>/dong/", views.review_save_row, name="review_save_row"),
     path("<int:pk>/<int:year>/trinh/", views.review_submit, name="review_submit"),

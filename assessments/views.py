@@ -3,8 +3,6 @@ workflow actions, completion board, import, history and audit list."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import services
 from assessments.copying import levels_copy_from_last_year
-from assessments.forms import CampaignForm, ImportForm, PeriodForm, ReasonForm, RowForm
+from assessments.forms import CampaignForm, ImportForm, ReasonForm, RowForm
 from assessments.importing import classifications_import
 from assessments.models import (
     MemberClassification,
@@ -39,10 +37,9 @@ from assessments.selectors import (
 from members.models import Person
 from organizations.access import can_approve, get_for_user
 from organizations.models import GRASSROOTS_LEVELS, Unit
-from partyquality.audit import audit_changes, history_matching, record_access
+from partyquality.audit import history_matching, record_access
 from partyquality.http import AuthedRequest
 from partyquality.models import AccessAction
-from partyquality.xlsx import Sheet, workbook_response
 
 
 def _organization(request: AuthedRequest, pk: int, *, write: bool = False) -> Unit:
@@ -499,62 +496,3 @@ def review_history(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
         else [],
     }
     return render(request, "assessments/review_history.html", context)
-
-
-def _period(request: AuthedRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
-    today = timezone.localdate()
-    form = PeriodForm(
-        request.GET or {"start": today - datetime.timedelta(days=30), "end": today}
-    )
-    if form.is_valid():
-        return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, today - datetime.timedelta(days=30), today
-
-
-@require_GET
-@login_required
-def audit_list(request: AuthedRequest) -> HttpResponse:
-    form, start, end = _period(request)
-    entries = audit_changes(user=request.user, start=start, end=end, limit=500)
-    query = request.GET.urlencode()
-    context = {
-        "form": form,
-        "entries": entries,
-        "export_url": reverse("assessments:audit_export")
-        + (f"?{query}" if query else ""),
-    }
-    return render(request, "assessments/audit_list.html", context)
-
-
-@require_GET
-@login_required
-def audit_export(request: AuthedRequest) -> HttpResponse:
-    _form, start, end = _period(request)
-    entries = audit_changes(user=request.user, start=start, end=end, limit=100_000)
-    record_access(
-        request=request, action=AccessAction.EXPORT, model="audit", count=len(entries)
-    )
-    rows = [
-        (
-            timezone.localtime(e.at).replace(tzinfo=None),
-            e.who,
-            e.action,
-            e.model,
-            e.record,
-            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in e.changes),
-            e.where,
-        )
-        for e in entries
-    ]
-    header = [
-        "Thời gian",
-        "Người thực hiện",
-        "Thao tác",
-        "Loại hồ sơ",
-        "Hồ sơ",
-        "Thay đổi",
-        "Trang / lệnh",
-    ]
-    return workbook_response(
-        [Sheet("Nhật ký", header, rows)], f"nhat-ky-{start}-{end}.xlsx"
-    )

@@ -26,6 +26,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext_lazy as _
 
 from partyquality.models import AccessAction, RecordAccess
 
@@ -124,11 +126,15 @@ def _display(tracked: type[Model], name: str, value: Any, labels: dict) -> str:
 
 
 def _field_label(tracked: type[Model], attname: str) -> str:
-    name = attname.removesuffix("_id")
-    try:
-        return str(tracked._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
+    """The field's Vietnamese name: ``national_id`` is a field of its own,
+    ``cell_id`` the column of ``cell`` (issue 18: "National" showed, cut
+    from ``national_id``)."""
+    for name in (attname, attname.removesuffix("_id")):
+        try:
+            return str(tracked._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return attname
 
 
 def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
@@ -176,8 +182,10 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
         meta = (e.pgh_context.metadata or {}) if e.pgh_context else {}
         user = users.get(meta.get("user"))
         who = (user.get_full_name() or user.username) if user else "—"
-        where = meta.get("url") or (
-            f"lệnh {meta['command']}" if meta.get("command") else "—"
+        where = (
+            page_name(meta["url"])
+            if meta.get("url")
+            else (f"lệnh {meta['command']}" if meta.get("command") else "—")
         )
         if e.pgh_label == "update" and not changes:
             continue
@@ -250,24 +258,78 @@ def _scoped(event_model: type[Model], user: AnyUser) -> Q:
     return TRACKED[tracked].scope(event_model, user)
 
 
+def tracked_kinds() -> list[tuple[str, str]]:
+    """(label, name) of each tracked table, for the "kind of change" filter."""
+    return sorted(
+        (tracked._meta.label_lower, str(tracked._meta.verbose_name))
+        for tracked in TRACKED
+    )
+
+
 def audit_changes(
-    *, user: AnyUser, start: datetime.date, end: datetime.date, limit: int = 2000
+    *,
+    user: AnyUser,
+    start: datetime.date,
+    end: datetime.date,
+    limit: int = 2000,
+    kind: str = "",
+    author_id: int | None = None,
 ) -> list[HistoryEntry]:
-    """Every recorded change in the user's subtree between two dates, newest first."""
+    """Recorded changes in the user's subtree between two dates, newest first,
+    of one kind of record (``kind``: a model label) and one author if given.
+    The first ``limit``: a page N of size S asks for N × S + 1 and slices."""
     entries: list[HistoryEntry] = []
     for tracked, event_model in _event_models().items():
-        qs: QuerySet = (
-            event_model.objects.filter(  # type: ignore[attr-defined]
-                _scoped(event_model, user),
-                pgh_created_at__date__gte=start,
-                pgh_created_at__date__lte=end,
-            )
-            .select_related("pgh_context")
-            .order_by("-pgh_created_at")[:limit]
+        if kind and tracked._meta.label_lower != kind:
+            continue
+        qs: QuerySet = event_model.objects.filter(  # type: ignore[attr-defined]
+            _scoped(event_model, user),
+            pgh_created_at__date__gte=start,
+            pgh_created_at__date__lte=end,
         )
-        entries.extend(_entries(list(qs), tracked))
+        if author_id is not None:
+            qs = qs.filter(pgh_context__metadata__user=author_id)
+        qs = qs.select_related("pgh_context").order_by("-pgh_created_at", "-pgh_id")[
+            :limit
+        ]
+        # Newest first within the model too (changes in one transaction share
+        # a time); the sort below is stable, so that order holds across ties.
+        entries.extend(reversed(_entries(list(qs), tracked)))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+# The page a change was made on, as its users name it (issue 18: entries read
+# "tại /danh-gia/71/2026/dong/"). By URL name, else by the app's pages.
+PAGE_NAMES = {
+    "assessments:review_entry": _("trang đánh giá, xếp loại"),
+    "assessments:review_save_row": _("trang đánh giá, xếp loại"),
+    "assessments:review_copy_last_year": _("chép mức năm trước"),
+    "assessments:classification_import": _("nhập xếp loại từ Excel"),
+    "assessments:review_submit": _("trình cấp trên"),
+    "assessments:review_return": _("trả lại"),
+    "assessments:review_approve": _("duyệt và khóa"),
+    "assessments:review_reopen": _("mở lại"),
+    "assessments:bulk_approve": _("duyệt nhiều tổ chức"),
+}
+APP_PAGES = {
+    "assessments": _("trang đánh giá, xếp loại"),
+    "members": _("trang đảng viên, cán bộ"),
+    "organizations": _("trang tổ chức đảng"),
+    "admin": _("trang quản trị"),
+}
+
+
+def page_name(url: str) -> str:
+    path = url.split("?", 1)[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return path
+    name = PAGE_NAMES.get(match.view_name) or APP_PAGES.get(match.namespace)
+    if name is None and "nhap" in path:
+        name = _("nhập từ Excel")
+    return str(name) if name is not None else path
 
 
 def record_access(

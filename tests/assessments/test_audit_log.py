@@ -1,0 +1,80 @@
+"""The audit log read as its users need it (issue 18 item 6, first part): the
+page a change was made on in words, filters by kind of record and author,
+a page at a time; the export follows the filters."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments import services
+from tests.assessments.factories import level, make_member
+
+YEAR = 2024
+
+
+def _save(client, tree, key, value):  # type: ignore[no-untyped-def]
+    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
+    client.post(url, {"row": key, f"{key}-level": value}, HTTP_HX_REQUEST="true")
+
+
+def test_entries_name_the_page_filter_by_kind_and_author(
+    client, tree, secretary, board_officer
+) -> None:
+    person = make_member(tree.cell1, "Lê Thị Mai")
+    client.force_login(secretary)
+    _save(client, tree, f"unit-{tree.cell1.pk}", level("organization", YEAR, "good").pk)
+    _save(client, tree, f"person-{person.pk}", level("member", YEAR, "good").pk)
+    client.force_login(board_officer)
+    url = reverse("assessments:audit_list")
+    body = client.get(url).content.decode()
+    assert "tại trang đánh giá, xếp loại" in body
+    assert "/danh-gia/" not in re.sub(r'="[^"]*"', "", body)
+    assert "Chi bộ thôn 1" in body
+    assert "Lê Thị Mai" in body
+    units = client.get(f"{url}?kind=assessments.unitclassification").content.decode()
+    assert "Chi bộ thôn 1" in units
+    assert "Lê Thị Mai" not in units
+    by_secretary = client.get(f"{url}?author={secretary.username}").content.decode()
+    assert "Lê Thị Mai" in by_secretary
+    nobody = client.get(f"{url}?author={board_officer.username}").content.decode()
+    assert "Lê Thị Mai" not in nobody
+    export = client.get(
+        reverse("assessments:audit_export") + "?kind=assessments.memberclassification"
+    )
+    rows = list(
+        load_workbook(filename=__import__("io").BytesIO(export.content)).active.values
+    )
+    assert any("Lê Thị Mai" in str(r) for r in rows)
+    assert not any("Chi bộ thôn 1 " in str(r[4]) for r in rows[1:])
+
+
+def test_the_log_comes_a_page_at_a_time(client, tree, secretary, board_officer) -> None:
+    good = level("organization", YEAR, "good")
+    for n in range(55):
+        services.unit_classification_set(
+            user=secretary, unit=tree.cell1, year=YEAR, level=good, remarks=f"lần {n}"
+        )
+    client.force_login(board_officer)
+    url = reverse("assessments:audit_list")
+    first = client.get(url).content.decode()
+    assert first.count('class="when"') == 50
+    assert 'id="audit-next"' in first
+    second = client.get(f"{url}?page=2").content.decode()
+    # The rest: the cell's changes and its review's creation, none twice.
+    assert 0 < second.count('class="when"') < 50
+    assert "lần 54" in first
+    assert "lần 0" in second
+    assert 'id="audit-next"' not in second
+
+
+def test_a_field_ending_in_id_keeps_its_vietnamese_name() -> None:
+    from members.models import Person
+    from partyquality.audit import _field_label
+
+    assert _field_label(Person, "national_id") == str(
+        Person._meta.get_field("national_id").verbose_name
+    )
+    assert "ational" not in _field_label(Person, "national_id")
