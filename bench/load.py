@@ -94,7 +94,8 @@ def samples(password: str, reports: list[str]) -> dict:
         role=Role.OFFICER,
         defaults={"valid_from": "2000-01-01"},
     )
-    under = Unit.objects.filter(code__startswith=province.code)
+    # "SYN1-P1-": on the national set "SYN1-P1" also starts SYN1-P10…P19.
+    under = Unit.objects.filter(code__startswith=f"{province.code}-")
     superiors = list(
         under.filter(level=Level.SUPERIOR)
         .order_by("?")

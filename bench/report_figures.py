@@ -142,12 +142,17 @@ def main() -> None:
         start = time.perf_counter()
         snapshots.year_snapshot_write(organization_id=organization_id, year=args.year)
         times.append((time.perf_counter() - start) * 1000)
+        print(
+            f"  snapshot of organization {organization_id}: {times[-1]:,.0f} ms",
+            flush=True,
+        )
     times.sort()
-    print(
-        f"\nsnapshot of one organization's year ({len(times)} organizations): "
-        f"median {statistics.median(times):.0f} ms, "
-        f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, max {times[-1]:.0f} ms"
-    )
+    if times:
+        print(
+            f"\nsnapshot of one organization's year ({len(times)} organizations): "
+            f"median {statistics.median(times):.0f} ms, "
+            f"p95 {times[max(int(len(times) * 0.95) - 1, 0)]:.0f} ms, max {times[-1]:.0f} ms"
+        )
     print(f"load average after: {load()}")
     if args.plans:
         for slug in REPORTS:
