@@ -499,12 +499,15 @@ def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
     return len(written)
 
 
-def _plain_plans(cursor: Any) -> None:
+def _plain_plans(cursor: Any, *, few_units: bool = False) -> None:
     """The figures query joins its units to each source in the order written:
     searching every order of its nine joins cost the planner more than the
     query itself (15–30 ms against 1 ms for an organization), and JIT
-    compilation is never worth it for a few hundred rows."""
-    cursor.execute("SET LOCAL join_collapse_limit = 1")
+    compilation is never worth it for a few hundred rows. With ``few_units``
+    (one organization, the "tạm tính" units) a source (≤ 5 tables) may start
+    from the units: in the written order it joined its whole tables first —
+    16–40 s per approval nationally, ~0.2 s now (bench/RESULTS-reports.md)."""
+    cursor.execute(f"SET LOCAL join_collapse_limit = {8 if few_units else 1}")
     cursor.execute("SET LOCAL jit = off")
 
 
@@ -513,7 +516,7 @@ def year_snapshot_write(*, organization_id: int, year: int) -> int:
     approved year, and the own rows of the commune committees above it that
     this approval completes. Returns the number of unit rows written."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor)
+        _plain_plans(cursor, few_units=True)
         _delete(cursor, year, "organization_id = %(organization)s", organization_id)
         written = _write(
             cursor,
