@@ -55,6 +55,8 @@ class YearFigures:
     members: int
     classified: int
     tiers: dict[int, int]
+    # Members disciplined during the year, each form counted once a person.
+    disciplined: int = 0
 
     @property
     def good(self) -> Ratio:
@@ -239,7 +241,8 @@ def year_figures(rows: YearRows) -> YearFigures:
     """Members on 31 December and the year's classification."""
     figures = sums(rows)
     tiers = {t: figures[f"member_tier_{t}"] for t in TIERS}
-    return YearFigures(figures["members"], sum(tiers.values()), tiers)
+    disciplined = sum(figures[f"disciplined_{f}"] for f in MEMBER_FORMS)
+    return YearFigures(figures["members"], sum(tiers.values()), tiers, disciplined)
 
 
 def build(

@@ -57,6 +57,8 @@ class YearRow:
     members: int
     member_good: Ratio
     member_weak: Ratio
+    # Disciplined in the year against members on 31 December (DOMAIN.md §5).
+    disciplined: Ratio = field(default_factory=lambda: Ratio(0, 0))
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Trends:
                     Column(str(_("Đảng viên")), INT),
                     Column(str(_("ĐV hai mức cao nhất")), RATIO),
                     Column(str(_("ĐV mức thấp nhất")), RATIO),
+                    Column(str(_("ĐV bị kỷ luật")), RATIO),
                 ],
                 rows=[
                     [
@@ -106,6 +109,7 @@ class Trends:
                         y.members,
                         y.member_good,
                         y.member_weak,
+                        y.disciplined,
                     ]
                     for y in self.years
                 ],
@@ -195,6 +199,7 @@ def build(
                     members.members,
                     members.good,
                     members.share(4),
+                    Ratio(members.disciplined, members.members),
                 )
             )
         approval = scope.approvals(*range(first, year + 1))

@@ -9,6 +9,7 @@ from assessments.models import PositionStandard
 from assessments.reports import trends
 from assessments.reports.common import Ratio
 from assessments.targets import bound_text, evaluate
+from members.models import Discipline
 from organizations.models import Kind, Level, Unit
 from organizations.services import NewUnit, organization_merge
 from tests.factories import make_unit
@@ -193,6 +194,14 @@ def test_trend_of_a_merged_commune_carries_its_predecessors_across_the_scale_cha
     classify_unit(ab, 2025, "excellent")  # org_2025 scale, same tier 1
     classify_member(m_a, 2025, a_cell, "excellent")
     classify_member(m_b, 2025, b_cell, "good")
+    Discipline.objects.create(
+        person=m_b.person,
+        unit=b_cell,
+        form="reprimand",
+        date=D(2025, 3, 1),
+        deciding_body="Đảng ủy",
+        decision_number="02-QĐ/ĐU",
+    )
     approve(a, b, year=2024)
     approve(ab, year=2025)
     report = trends.build(root=ab, year=2025, base_year=2024, user=board_officer)
@@ -209,6 +218,9 @@ def test_trend_of_a_merged_commune_carries_its_predecessors_across_the_scale_cha
         Ratio(1, 2),
     )
     assert (y2025.members, y2025.member_good) == (2, Ratio(2, 2))
+    # Discipline in the trends (issue #19 §6): one member of two in 2025.
+    assert (y2024.disciplined, y2025.disciplined) == (Ratio(0, 2), Ratio(1, 2))
+    assert report.tables()[0].columns[-1].label == "ĐV bị kỷ luật"
     assert "QĐ 132" in y2024.scale
     assert "QĐ 366" in y2025.scale
     assert report.notes == [
