@@ -30,12 +30,19 @@ from assessments.selectors import (
     approvable_units,
     campaigns_for,
     can_approve_unit,
+    day_in_year,
     review_sheet,
     reviews_of,
     secretary_organizations,
 )
 from members.models import Person
-from organizations.access import can_approve, get_for_user
+from organizations.access import (
+    APPROVE_ROLES,
+    WRITE_ROLES,
+    can_approve,
+    get_for_user,
+    reaches_on,
+)
 from organizations.models import GRASSROOTS_LEVELS, Unit
 from partyquality.audit import history_matching, record_access
 from partyquality.http import AuthedRequest
@@ -55,8 +62,33 @@ def _year(year: int) -> int:
     return year
 
 
-def _can_edit(request: AuthedRequest, organization: Unit) -> bool:
-    return Unit.objects.writable_by(request.user).filter(pk=organization.pk).exists()
+def _organization_year(
+    request: AuthedRequest,
+    pk: int,
+    year: int,
+    *,
+    write: bool = False,
+    approve: bool = False,
+) -> tuple[Unit, int]:
+    """The organization and year asked for, if the user reaches the
+    organization as the tree stood that year (``day_in_year``): a year of an
+    organization that moved belongs to the level above it had then (issue
+    #16, dated access). 404 outside; 403 to one who reads but may not write
+    (or approve) that year."""
+    organization = _organization(request, pk, write=write)
+    year = _year(year)
+    day = day_in_year(organization, year)
+    if not reaches_on(request.user, organization.pk, day):
+        raise Http404
+    roles = WRITE_ROLES if write else APPROVE_ROLES if approve else None
+    if roles and not reaches_on(request.user, organization.pk, day, roles=roles):
+        raise PermissionDenied
+    return organization, year
+
+
+def _can_edit(request: AuthedRequest, organization: Unit, year: int) -> bool:
+    day = day_in_year(organization, year)
+    return reaches_on(request.user, organization.pk, day, roles=WRITE_ROLES)
 
 
 @require_GET
@@ -135,7 +167,7 @@ def _mark_rows(sheet, problems) -> None:  # type: ignore[no-untyped-def]
 
 def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dict:
     sheet = review_sheet(organization, year)
-    editable = sheet.is_open and _can_edit(request, organization)
+    editable = sheet.is_open and _can_edit(request, organization, year)
     problems = check_sheet(sheet)
     _mark_rows(sheet, problems)
     return {
@@ -145,7 +177,13 @@ def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dic
         "editable": editable,
         "problems": problems,
         "missing": sheet.missing(),
-        "can_approve": can_approve_unit(request.user, organization),
+        "can_approve": can_approve_unit(request.user, organization)
+        and reaches_on(
+            request.user,
+            organization.pk,
+            day_in_year(organization, year),
+            roles=APPROVE_ROLES,
+        ),
         "transitions": (
             sheet.review.transitions.select_related("by") if sheet.review else []
         ),
@@ -158,8 +196,9 @@ def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dic
 @login_required
 def review_entry(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     """The secretary's page; officers read it. Posting it saves every row (no JS)."""
-    organization = _organization(request, pk, write=request.method == "POST")
-    year = _year(year)
+    organization, year = _organization_year(
+        request, pk, year, write=request.method == "POST"
+    )
     if request.method == "POST":
         errors = _save_all(request, organization, year)
         for error in errors:
@@ -262,8 +301,7 @@ def _save_all(request: AuthedRequest, organization: Unit, year: int) -> list[str
 @login_required
 def review_save_row(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     """htmx: save one row as it changes; answers the row and the rule checks."""
-    organization = _organization(request, pk, write=True)
-    year = _year(year)
+    organization, year = _organization_year(request, pk, year, write=True)
     sheet = review_sheet(organization, year)
     row = sheet.row(request.POST.get("row", ""))
     if row is None:
@@ -284,8 +322,7 @@ def review_save_row(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
 @login_required
 def review_copy_last_year(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     """Fill the empty rows with last year's levels, for the secretary to edit."""
-    organization = _organization(request, pk, write=True)
-    year = _year(year)
+    organization, year = _organization_year(request, pk, year, write=True)
     try:
         copied = levels_copy_from_last_year(
             user=request.user, organization=organization, year=year
@@ -313,9 +350,9 @@ def review_copy_last_year(request: AuthedRequest, pk: int, year: int) -> HttpRes
 
 
 def _review(request: AuthedRequest, pk: int, year: int) -> OrganizationReview:
-    organization = _organization(request, pk)
+    organization, year = _organization_year(request, pk, year, approve=True)
     review = OrganizationReview.objects.filter(
-        organization=organization, year=_year(year)
+        organization=organization, year=year
     ).first()
     if review is None:
         raise Http404
@@ -331,8 +368,8 @@ def _back(pk: int, year: int) -> HttpResponse:
 @require_POST
 @login_required
 def review_submit(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
-    organization = _organization(request, pk, write=True)
-    year = _year(year)  # 99999 was an OverflowError deep in the sheet (500)
+    # (A year of 99999 was an OverflowError deep in the sheet: a 500.)
+    organization, year = _organization_year(request, pk, year, write=True)
     try:
         services.review_submit(user=request.user, organization=organization, year=year)
     except ValidationError as exc:
@@ -414,8 +451,9 @@ def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
-    organization = _organization(request, pk, write=request.method == "POST")
-    year = _year(year)
+    organization, year = _organization_year(
+        request, pk, year, write=request.method == "POST"
+    )
     review = OrganizationReview.objects.filter(
         organization=organization, year=year
     ).first()
@@ -465,8 +503,8 @@ def _closed_message(review: OrganizationReview) -> str:
 @require_GET
 @login_required
 def review_history(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
-    organization = _organization(request, pk)
-    sheet = review_sheet(organization, _year(year))
+    organization, year = _organization_year(request, pk, year)
+    sheet = review_sheet(organization, year)
     history = sorted(
         history_matching(
             UnitClassification,

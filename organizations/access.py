@@ -227,6 +227,21 @@ def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
     return Q(**{f"{unit_field}__any_of": ids})
 
 
+def reaches_on(
+    user: AnyUser, unit_id: int, day: Any, *, roles: tuple[str, ...] | None = None
+) -> bool:
+    """Whether the user's assignments (in ``roles``, if given) reach the unit
+    as the tree stood on ``day``: a record dated ``day`` of a unit that moved
+    belongs to the parent it had then (issue #16). One query; administrators
+    reach everything."""
+    from organizations.tree import reached_on
+
+    rows = assignment_rows(user)
+    if is_admin(user, rows):
+        return True
+    return reached_on(_root_ids(user, roles, rows), unit_id, day)
+
+
 def can_write(user: AnyUser) -> bool:
     return is_admin(user) or bool(_root_ids(user, WRITE_ROLES))
 

@@ -79,6 +79,48 @@ SELECT id FROM up ORDER BY depth DESC
 """
 
 
+# Is the unit under one of the roots on a day? Up the tree of that day; a
+# unit that was merged or split away (a predecessor of a merger, a split or
+# a reorganization) is followed to its successors on the event's day, so the
+# records of the communes merged in 2025 stay with the commune they became.
+# A move (the unit its own successor) is not followed: a unit that moved
+# stays with its former parent only for what happened while it was there
+# (issue #16, "dated access").
+REACHED_ON_SQL = f"""
+WITH RECURSIVE up(id, day, depth) AS (
+    SELECT %(unit)s::bigint, %(day)s::date, 0
+  UNION
+    SELECT e.parent_id, COALESCE(e.at, up.day), up.depth + 1
+    FROM (
+        SELECT child_id, parent_id, valid_from, valid_to, NULL::date AS at
+        FROM {LINK}
+      UNION ALL
+        SELECT p.unit_id, s.unit_id, NULL::date, ev.date, ev.date
+        FROM {PRED} p
+        JOIN {SUCC} s ON s.unitevent_id = p.unitevent_id AND s.unit_id <> p.unit_id
+        JOIN organizations_unitevent ev ON ev.id = p.unitevent_id
+    ) e
+    JOIN up ON e.child_id = up.id
+    WHERE (e.valid_from IS NULL OR e.valid_from <= up.day)
+      AND (e.valid_to IS NULL OR e.valid_to > up.day)
+      AND up.depth < 50
+)
+SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(%(roots)s::bigint[]))
+"""
+
+
+def reached_on(root_ids: list[int], unit_id: int, day: datetime.date) -> bool:
+    """Whether ``unit_id`` was under one of ``root_ids`` on ``day`` (itself
+    included), or became, by a merger or split after ``day``, a unit that was."""
+    if not root_ids:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REACHED_ON_SQL, {"unit": unit_id, "day": day, "roots": list(root_ids)}
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def subtree_ids_sql(root_ids: list[int], day: datetime.date) -> RawSQL:
     """A subquery of the ids of the roots and everything under them on ``day``."""
     return RawSQL(SUBTREE_ON_DAY_SQL, (list(root_ids), day, day))

@@ -18,7 +18,7 @@ from assessments.reports import rendering, selectors
 from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
 from assessments.reports.tasks import report_job_start
-from organizations.access import can_act_on, get_for_user
+from organizations.access import can_act_on, get_for_user, reaches_on
 from organizations.models import Unit
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale
@@ -34,6 +34,10 @@ def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
             raise Http404
         values["unit"] = root.pk
     root = get_for_user(Unit.objects, user=request.user, pk=values["unit"])
+    # A unit's year is reported to those above it that year: one that moved
+    # stays with its former parent for the years it spent there (issue #16).
+    if not reaches_on(request.user, root.pk, datetime.date(values["year"], 12, 31)):
+        raise Http404
     return REPORTS[slug], root, values
 
 
