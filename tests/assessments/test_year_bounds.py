@@ -16,6 +16,7 @@ YEAR_URLS = [
     "review_entry",
     "review_save_row",
     "review_submit",
+    "review_copy_last_year",
     "review_return",
     "review_approve",
     "review_reopen",
