@@ -38,7 +38,7 @@ from assessments.reports.common import (
     year_end,
 )
 from assessments.targets import targets_for
-from organizations.models import CELL_LIKE_LEVELS, Unit
+from organizations.models import CELL_LIKE_LEVELS, Kind, Unit
 from partyquality import numbers
 
 SLUG = "coverage"
@@ -53,7 +53,9 @@ SELECT u.name, sum(f.villages), sum(f.villages_without_cell),
        sum(f.villages_without_member), sum(f.village_heads_members),
        count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)),
        sum(f.members), sum(f.villages_members_from_residence),
-       sum(f.villages_members_from_figure)
+       sum(f.villages_members_from_figure),
+       count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)
+                        AND f.kind = ANY(%(residential)s))
 FROM {relation}
 JOIN organizations_unit u ON u.id = f.commune_id
 GROUP BY f.commune_id, u.name, u.sort_name
@@ -89,6 +91,13 @@ class CommuneCoverage:
     # from the year's figure the commune reported (the rest have neither).
     from_residence: int = 0
     from_figure: int = 0
+    # Cells of villages and residential groups among the cells (Hoàn Lão:
+    # "20 of 30 cells are residential").
+    residential_cells: int = 0
+
+    @property
+    def residential(self) -> Ratio:
+        return Ratio(self.residential_cells, self.cells)
 
     @property
     def heads(self) -> Ratio:
@@ -108,6 +117,7 @@ class CommuneCoverage:
             "members",
             "from_residence",
             "from_figure",
+            "residential_cells",
         ):
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
 
@@ -140,6 +150,7 @@ class Coverage:
                 Ratio(c.without_member, c.villages),
                 c.heads,
                 c.cells,
+                c.residential,
                 c.members,
                 c.per_cell,
             ]
@@ -154,6 +165,7 @@ class Coverage:
                 Column(str(_("Chưa có đảng viên")), RATIO),
                 Column(str(_("Trưởng thôn là đảng viên")), RATIO),
                 Column(str(_("Số chi bộ")), INT),
+                Column(str(_("Chi bộ thôn, tổ dân phố")), RATIO),
                 Column(str(_("Số đảng viên")), INT),
                 Column(str(_("Đảng viên bình quân/chi bộ")), NUMBER),
             ],
@@ -232,7 +244,10 @@ class Coverage:
 
 
 def communes(rows: YearRows) -> list[CommuneCoverage]:
-    params: dict = {"cell_like": [str(lv) for lv in CELL_LIKE_LEVELS]}
+    params: dict = {
+        "cell_like": [str(lv) for lv in CELL_LIKE_LEVELS],
+        "residential": [str(Kind.VILLAGE), str(Kind.RESIDENTIAL_GROUP)],
+    }
     sql = COMMUNES_SQL.format(relation=rows.relation(params))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -65,6 +65,10 @@ def test_coverage_counts_villages_heads_and_members_per_cell(
     assert (commune.villages, commune.without_cell, commune.without_member) == (3, 1, 1)
     assert commune.heads == Ratio(2, 3)
     assert (commune.cells, commune.members, commune.per_cell) == (2, 4, 2.0)
+    # Both cells are village cells (issue #19 §6: "20 of 30 cells residential").
+    assert commune.residential == Ratio(2, 2)
+    header = [c.label for c in report.tables()[0].columns]
+    assert header[6] == "Chi bộ thôn, tổ dân phố"
     assert [u[0] for u in report.uncovered] == ["Thôn 3"]
     [target] = report.targets.rows
     assert target[3] == "> 90%"
