@@ -111,6 +111,11 @@ def _extra(user: BoardOfficer) -> None:
 
 
 EXTRA = json.loads(os.environ.get("PQ_LOAD_EXTRA", "[]"))
-BoardOfficer.tasks = {_task(kind): weight for kind, weight in PAGES.items()}
+# A list with each task repeated by its weight: the {task: weight} dict set
+# here before 5 December 2026 gave every page about as many requests (99–160
+# each for weights 3–20), its weights unused.
+BoardOfficer.tasks = [
+    task for kind, weight in PAGES.items() for task in [_task(kind)] * weight
+]
 if EXTRA:
-    BoardOfficer.tasks[_extra] = sum(w for w, _n, _p in EXTRA)
+    BoardOfficer.tasks += [_extra] * sum(w for w, _n, _p in EXTRA)
