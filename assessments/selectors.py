@@ -89,6 +89,8 @@ class Row:
     suggested: ScaleLevel | None = None
     # Messages of the rules this row breaks, shown beside it (views).
     problems: list[str] = field(default_factory=list)
+    # A cell's scored meetings of the year (assessments.yearly.MeetingYear).
+    meetings: object = None
 
 
 @dataclass

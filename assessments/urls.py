@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import audit_views, boards, views
+from assessments import audit_views, boards, meetings, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -28,4 +28,9 @@ urlpatterns = [
         name="classification_import",
     ),
     path("<int:pk>/<int:year>/lich-su/", views.review_history, name="review_history"),
+    path(
+        "<int:pk>/<int:year>/sinh-hoat/",
+        meetings.cell_meetings,
+        name="cell_meetings",
+    ),
 ]

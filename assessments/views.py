@@ -35,6 +35,7 @@ from assessments.selectors import (
     reviews_of,
     secretary_organizations,
 )
+from assessments.yearly import cell_meeting_years
 from members.models import Person
 from organizations.access import (
     APPROVE_ROLES,
@@ -170,6 +171,10 @@ def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dic
     editable = sheet.is_open and _can_edit(request, organization, year)
     problems = check_sheet(sheet)
     _mark_rows(sheet, problems)
+    # Each cell's meetings of the year (Nghệ An QĐ 08/27), beside its level.
+    meetings = cell_meeting_years([r.unit_id for r in sheet.unit_rows], year)
+    for row in sheet.unit_rows:
+        row.meetings = meetings.get(row.unit_id)
     return {
         "sheet": sheet,
         "organization": organization,

@@ -3,6 +3,8 @@ model criteria checklists (votes of confidence: ConfidenceVote properties)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F
@@ -26,23 +28,49 @@ def meeting_rating(total: Decimal | float | None) -> str | None:
     return MeetingRating.POOR
 
 
+@dataclass(frozen=True)
+class MeetingYear:
+    """A cell's meetings of a year: how many, their average total, its band."""
+
+    count: int
+    average: Decimal | None
+    rating: str | None
+
+    @property
+    def rating_label(self) -> str:
+        return str(MeetingRating(self.rating).label) if self.rating else ""
+
+
+def cell_meeting_years(cell_ids: Iterable[int], year: int) -> dict[int, MeetingYear]:
+    """The roll-up of many cells at once (one query), for the review page."""
+    rows = (
+        CellMeeting.objects.filter(cell_id__in=list(cell_ids), date__year=year)
+        .values("cell_id")
+        .annotate(
+            avg=Avg(
+                F("preparation")
+                + F("attendance")
+                + F("conduct")
+                + F("rules")
+                + F("conclusions")
+            ),
+            n=Count("id"),
+        )
+    )
+    result = {}
+    for row in rows:
+        avg = Decimal(row["avg"]).quantize(Decimal("0.01"))
+        result[row["cell_id"]] = MeetingYear(row["n"], avg, meeting_rating(avg))
+    return result
+
+
 def cell_meeting_year(cell: Unit, year: int) -> tuple[Decimal | None, str | None, int]:
     """The cell's yearly roll-up: average of its meetings' totals, its rating,
     and how many meetings were scored."""
-    agg = CellMeeting.objects.filter(cell=cell, date__year=year).aggregate(
-        avg=Avg(
-            F("preparation")
-            + F("attendance")
-            + F("conduct")
-            + F("rules")
-            + F("conclusions")
-        ),
-        n=Count("id"),
-    )
-    avg = agg["avg"]
-    if avg is not None:
-        avg = Decimal(avg).quantize(Decimal("0.01"))
-    return avg, meeting_rating(avg), agg["n"]
+    found = cell_meeting_years([cell.pk], year).get(cell.pk)
+    if found is None:
+        return None, None, 0
+    return found.average, found.rating, found.count
 
 
 def criteria_achieved(result: CriteriaResult) -> bool:

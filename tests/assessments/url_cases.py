@@ -56,6 +56,7 @@ URL_CASES: dict[str, CaseBuilder] = {
         kwargs=_other(tree), write=True
     ),
     "assessments:review_submit": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:cell_meetings": lambda tree: UrlCase(kwargs=_other(tree), write=True),
     "assessments:review_copy_last_year": lambda tree: UrlCase(
         kwargs=_other(tree), write=True
     ),
