@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import CellMeeting, OrganizationReview
 from assessments.selectors import _cells_of
-from assessments.views import _can_edit, _organization, _year
+from assessments.views import _can_edit, _organization_year
 from assessments.yearly import cell_meeting_years
 from organizations.models import Level, Unit
 from partyquality.http import AuthedRequest
@@ -70,15 +70,16 @@ def _meeting_cells(organization: Unit, year: int) -> list[Unit]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def cell_meetings(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
-    organization = _organization(request, pk, write=request.method == "POST")
-    year = _year(year)
+    organization, year = _organization_year(
+        request, pk, year, write=request.method == "POST"
+    )
     cells = _meeting_cells(organization, year)
     review = OrganizationReview.objects.filter(
         organization=organization, year=year
     ).first()
     # A submitted or approved year is closed: its figures were sent up.
     closed = review is not None and not review.is_open
-    editable = not closed and _can_edit(request, organization)
+    editable = not closed and _can_edit(request, organization, year)
     form = MeetingForm(request.POST or None, cells=cells, year=year)
     if request.method == "POST":
         if closed:

@@ -22,6 +22,7 @@ YEAR_URLS = [
     "review_reopen",
     "classification_import",
     "review_history",
+    "cell_meetings",
 ]
 BAD_YEARS = [1999, 2101, 99999, 2**31, 10**30]
 
