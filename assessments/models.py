@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments.targets import INDICATOR_CHOICES
 from members.models import Person
 from organizations.models import Unit
 from partyquality.jobs import BackgroundJob
@@ -502,7 +503,10 @@ class Target(models.Model):
     from_year = models.PositiveSmallIntegerField(_("từ năm"))
     to_year = models.PositiveSmallIntegerField(_("đến năm"))
     # A code of assessments.targets.INDICATORS.
-    indicator = models.CharField(_("chỉ tiêu"), max_length=60)
+    # A choice: a mistyped code was saved and never shown (issue #19).
+    indicator = models.CharField(
+        _("chỉ tiêu"), max_length=60, choices=INDICATOR_CHOICES
+    )
     measure = models.CharField(
         _("đơn vị đo"), max_length=8, choices=Measure.choices, default=Measure.PERCENT
     )

@@ -96,6 +96,7 @@ INDICATORS: dict[str, Indicator] = {
         ),
     ]
 }
+INDICATOR_CHOICES = [(code, i.label) for code, i in INDICATORS.items()]
 
 
 def _num(value: Decimal | float | None) -> float | None:

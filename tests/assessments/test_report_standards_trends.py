@@ -235,3 +235,25 @@ def test_demo_targets_are_seeded_once_per_province(tree) -> None:
     assert demo.seed() == 10
     assert demo.seed() == 0
     assert Target.objects.filter(unit=tree.province).count() == 10
+
+
+def test_a_target_indicator_is_a_choice_so_a_mistyped_code_is_refused(tree) -> None:
+    """Issue #19: a target with a mistyped code was saved and never shown."""
+    from django.core.exceptions import ValidationError
+
+    from assessments.models import Target
+
+    target = Target(
+        unit=tree.province,
+        from_year=2021,
+        to_year=2025,
+        indicator="village_head_member_shar",
+        measure="percent",
+        min_value=90,
+        description="Trên 90% trưởng thôn là đảng viên",
+    )
+    with pytest.raises(ValidationError) as refused:
+        target.full_clean()
+    assert "indicator" in refused.value.message_dict
+    target.indicator = "village_head_member_share"
+    target.full_clean()
