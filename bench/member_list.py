@@ -6,11 +6,13 @@
 Runs in-process through Django's test client (no network), so the time is
 server time: the view, its queries and the template (``--sweep``: the
 once-slow searches and filters, the slowest listed last, and the officer of
-the last province too). Two users are measured:
-an officer assigned to one synthetic province (province scale: ~200,000
-members in reach) and an administrator, who sees every synthetic province
-(national scale once ``generate_synthetic --scale national`` has run).
-Prints the median of several runs and the number of queries of each page,
+the last province too). Three users are measured: the secretary of one
+commune-level committee, an officer assigned to one synthetic province
+(province scale: ~200,000 members in reach) and an administrator, who sees
+every synthetic province (national scale once ``generate_synthetic --scale
+national`` has run). ``--count`` also measures each list's count fragment.
+Prints the median of several runs, the number of queries of each page and
+the load average of the machine when it was measured,
 for each ``--query`` (by default: two filters; two filters and a full name;
 two filters and the two commonest words of women's names; two filters and a
 common given name alone).
@@ -94,6 +96,7 @@ def main() -> None:
     parser.add_argument(
         "--sweep", action="store_true", help="the once-slow queries, slowest last"
     )
+    parser.add_argument("--count", action="store_true", help="the count fragments too")
     parser.add_argument("--list-url", default="members:member_list")
     parser.add_argument("--person-url", default="members:person_detail")
     args = parser.parse_args()
@@ -137,6 +140,18 @@ def main() -> None:
         return user
 
     officer = officer_of(province, "bench_province_officer")
+    commune = (
+        Unit.objects.filter(code__startswith="SYN", level=Level.SUPERIOR)
+        .order_by("id")
+        .first()
+    )
+    secretary, _ = User.objects.get_or_create(username="bench_commune_secretary")
+    Assignment.objects.get_or_create(
+        user=secretary,
+        unit=commune,
+        role=Role.SECRETARY,
+        defaults={"valid_from": "2000-01-01"},
+    )
     # The last province's people lie last on disk and in every index by
     # person: a plan that reads in that order, expecting a province's rows to
     # be spread along it, meets them last (``--sweep`` measures it too).
@@ -171,19 +186,28 @@ def main() -> None:
 
     measured: list[tuple[float, str]] = []
     queries_asked = args.queries or (SWEEP_QUERIES if args.sweep else DEFAULT_QUERIES)
+    count_url = reverse("members:member_count") if args.count else None
     for query in queries_asked:
-        url = f"{list_url}?{query}"
-        users = [("province officer", officer), ("administrator (all)", admin)]
+        users = [
+            ("commune secretary", secretary),
+            ("province officer", officer),
+            ("administrator (all)", admin),
+        ]
         if args.sweep:
-            users.insert(1, ("last province's officer", last_officer))
+            users.insert(2, ("last province's officer", last_officer))
         for label, user in users:
-            ms, queries, status = measure(user, url)
-            line = (
-                f"member list [{label}] {url}: {ms:.0f} ms median, "
-                f"{queries} queries, HTTP {status}"
-            )
-            measured.append((ms, line))
-            print(line)
+            for kind, base in [("member list", list_url), ("count", count_url)]:
+                if base is None:
+                    continue
+                url = f"{base}?{query}"
+                ms, queries, status = measure(user, url)
+                load = os.getloadavg()[0]
+                line = (
+                    f"{kind} [{label}] {url}: {ms:.0f} ms median, "
+                    f"{queries} queries, HTTP {status}, load {load:.1f}"
+                )
+                measured.append((ms, line))
+                print(line, flush=True)
     if args.sweep:
         print("slowest:")
         for _ms, line in sorted(measured)[-8:]:

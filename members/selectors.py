@@ -24,9 +24,8 @@ from members.models import (
     QualificationStatus,
 )
 from members.qualifications import Dimension
-from organizations.access import AnyUser, is_admin, whole_province
+from organizations.access import AnyUser, reach_province
 from organizations.models import Unit
-from partyquality.lookups import IdArray
 
 LEAVING_KINDS = {
     MemberEventKind.RESIGNATION: MembershipStatus.RESIGNED,
@@ -125,19 +124,26 @@ def _studying() -> Exists:
     )
 
 
+def _in_reach_province(queryset: QuerySet, user: AnyUser) -> QuerySet:
+    """The rows of a user whose whole reach lies in one province, read through
+    that province's copy on the row and its index first; the scope filter of
+    ``visible_to`` stays, so nothing outside the reach is added."""
+    province = reach_province(user)
+    return queryset if province is None else queryset.filter(province_id=province)
+
+
 def member_list(*, user: AnyUser) -> QuerySet[Membership]:
     """Memberships the user sees, with the person, the cell and the highest
-    professional and political levels in the same query."""
+    professional and political levels in the same query, by name."""
     return (
-        Membership.objects.visible_to(user)
+        _in_reach_province(Membership.objects.visible_to(user), user)
         .select_related("person", "current_cell")
         .annotate(
             professional_level=_highest_level(Dimension.PROFESSIONAL),
             political_level=_highest_level(Dimension.POLITICAL),
             studying=_studying(),
         )
-        # The person before the membership: see MemberFilter.tiebreak.
-        .order_by("person__search_name", "person_id", "id")
+        .order_by("person__sort_name", "id")
     )
 
 
@@ -153,7 +159,7 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
     )
     holdings = PositionHolding.objects.visible_to(user).filter(open_holdings_on(today))
     return (
-        _with_holding_units(holdings, user)
+        _in_reach_province(holdings, user)
         .select_related("person", "unit", "position")
         .annotate(
             professional_level=_highest_level(Dimension.PROFESSIONAL),
@@ -161,29 +167,8 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
             studying=_studying(),
             is_member=is_member,
         )
-        .order_by("search_name", "position__order", "id")
+        .order_by("person__sort_name", "position__order", "id")
     )
-
-
-def _with_holding_units(
-    holdings: QuerySet[PositionHolding], user: AnyUser
-) -> QuerySet[PositionHolding]:
-    """The same holdings, also filtered by the few units of the user's reach
-    that hold positions (read first, one query).
-
-    Positions are held at a few units (the communes), while a reach is mostly
-    cells: a province officer's 11,000 unit ids hold 3,000 of the country's
-    100,000 holdings, but PostgreSQL, which only knows how many units hold
-    positions, expects 92,000 and walks the 5 million names to find the first
-    50 (300 ms nationally). Given the 130 units that do hold positions, it
-    starts from them (15 ms). The scope filter itself stays as it was. An
-    officer of a whole province needs none: the holdings at units placed in
-    it (``PositionHoldingQuerySet.visible_to``) are estimated well.
-    """
-    if is_admin(user) or whole_province(user) is not None:
-        return holdings
-    units = IdArray(holdings.order_by().values_list("unit_id", flat=True).distinct())
-    return holdings.filter(unit_id__any_of=units)
 
 
 @dataclass

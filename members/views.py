@@ -3,7 +3,8 @@ person's record — each through a service in members/services.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,11 +12,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
@@ -39,106 +39,94 @@ from organizations.access import can_write, get_for_user
 from organizations.models import Unit
 from partyquality.audit import history_for, record_access
 from partyquality.http import AuthedRequest
-from partyquality.queries import list_page_settings
-from partyquality.search import FirstIds
 
 # The access log keeps at most this many ids of one export (record_access caps too).
 EXPORT_LOG_MAX_IDS = 5000
 
 PAGE_SIZE = 50
+# The count stops here: "more than 2,000" says enough, past it the user filters.
+COUNT_CAP = 2_000
+# The count's one statement may take this long; then it says "many" instead.
+COUNT_TIMEOUT_MS = 1_000
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``CAP`` + 1 rows: an exact count of millions of members
-    costs more than the page itself, and nobody reads 40 pages of a list:
-    past 2,000 rows the page asks the user to filter further.
+@dataclass
+class ListPage:
+    """One page of a list: its rows and whether another follows. No count:
+    the count arrives on its own (``_count_fragment``)."""
 
-    A page is read in two steps: first the ids of its rows, in order, with
-    only the columns the filters and the sort need (PostgreSQL can answer
-    that by walking the name index), then the rows themselves with their
-    joins and annotations for those ids alone.
+    rows: list[Any]
+    number: int
+    has_next: bool
 
-    ``first_ids``: for a name search the ids of the first ``CAP`` + 1 matches
-    are read once, in the search's own order (names starting with the words
-    first: partyquality/search.py), and give both the count and the page —
-    or, when the search counted its matches apart (``FirstIds``), the count
-    and the first page's ids; a later page's are read when asked for.
-    """
-
-    CAP = 2_000
-
-    def __init__(
-        self,
-        *args: Any,
-        first_ids: Callable[..., list[int] | None] | None = None,
-        **kwargs: Any,
-    ):
-        super().__init__(*args, **kwargs)
-        self._read_first_ids = first_ids
-
-    @cached_property
-    def _first_ids(self) -> list[int] | None:
-        if self._read_first_ids is None:
-            return None
-        return self._read_first_ids(self.CAP + 1, needed=self.per_page)
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self._first_ids, FirstIds):
-            return self._first_ids.matches
-        if self._first_ids is not None:
-            return len(self._first_ids)
-        rows = self.object_list.order_by().values("pk")
-        return rows[: self.CAP + 1].count()
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
 
     @property
-    def capped(self) -> bool:
-        return self.count > self.CAP
+    def object_list(self) -> list[Any]:
+        return self.rows
 
-    def page(self, number: Any) -> Any:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:  # as Paginator.page: never past the count
-            top = self.count
-        if self._first_ids is not None:
-            first_ids = self._first_ids
-            if len(first_ids) < top and len(first_ids) < self.count:
-                # Only the first page's were read: read up to this one's.
-                first_ids = self._read_first_ids(self.CAP + 1, needed=top)
-            ids = first_ids[bottom:top]
-        else:
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(value: str | None) -> int:
+    if value and value.isascii() and value.isdigit():
+        return max(1, min(int(value), COUNT_CAP // PAGE_SIZE + 1))
+    return 1
 
 
 def _list_page(
     request: AuthedRequest, filter_class: type, queryset: Any, template: str
 ) -> HttpResponse:
-    with list_page_settings():
-        return _render_list_page(request, filter_class, queryset, template)
-
-
-def _render_list_page(
-    request: AuthedRequest, filter_class: type, queryset: Any, template: str
-) -> HttpResponse:
+    """The page's rows in one query: scope, filters, search, ORDER BY the key
+    and the id, LIMIT the page (and one row more: is there a next page)."""
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
-    rows = list_filter.qs  # validates the form
-    paginator = CappedPaginator(rows, PAGE_SIZE, first_ids=list_filter.first_ids)
-    page = paginator.get_page(request.GET.get("page"))
+    number = _page_number(request.GET.get("page"))
+    start = (number - 1) * PAGE_SIZE
+    rows = list(list_filter.qs[start : start + PAGE_SIZE + 1])
+    page = ListPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
     # The shareable URL keeps only the filters that are set.
     query = urlencode([(k, v) for k, v in request.GET.items() if v])
+    counted = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
     context = {
         "filter": list_filter,
         "page": page,
         "can_write": can_write(request.user),
         "query": query,
+        "counted": counted,
     }
     if request.htmx and not request.htmx.boosted:
         response = render(request, template + "#results", context)
         return push_url(response, f"{request.path}?{query}" if query else request.path)
     return render(request, template, context)
+
+
+def _count_fragment(
+    request: AuthedRequest, filter_class: type, queryset: Any, noun: str
+) -> HttpResponse:
+    """How many rows the list has, up to ``COUNT_CAP`` + 1, in one statement
+    under a timeout: loaded after the rows, which never wait for it."""
+    list_filter = filter_class(request.GET, queryset=queryset, request=request)
+    capped = list_filter.qs.order_by().values("pk")[: COUNT_CAP + 1]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS:d}")
+            count: int | None = capped.count()
+    except OperationalError:  # the timeout: a count of many rows
+        count = None
+    context = {"count": count, "cap": COUNT_CAP, "noun": noun}
+    return render(request, "members/includes/list_count.html", context)
 
 
 @require_GET
@@ -150,9 +138,23 @@ def member_list(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def member_count(request: AuthedRequest) -> HttpResponse:
+    queryset = selectors.member_list(user=request.user)
+    return _count_fragment(request, MemberFilter, queryset, "members")
+
+
+@require_GET
+@login_required
 def cadre_list(request: AuthedRequest) -> HttpResponse:
     queryset = selectors.cadre_list(user=request.user)
     return _list_page(request, CadreFilter, queryset, "members/cadre_list.html")
+
+
+@require_GET
+@login_required
+def cadre_count(request: AuthedRequest) -> HttpResponse:
+    queryset = selectors.cadre_list(user=request.user)
+    return _count_fragment(request, CadreFilter, queryset, "cadres")
 
 
 @require_GET

@@ -56,6 +56,8 @@ def test_typing_a_name_filters_the_list_and_the_url_can_be_shared(
             "document.querySelectorAll('table.people tbody tr').length === 1"
         )
         assert "Nguyễn Văn An" in rows.first.inner_text()
+        # The count arrives after the rows, in its own fragment.
+        page.locator(".list-count", has_text="1 đảng viên").wait_for()
         shared = page.url
         page.goto(shared)
         assert page.locator("table.people tbody tr").count() == 1

@@ -56,6 +56,10 @@ URL_CASES: dict[str, CaseBuilder] = {
     "members:cadre_export": lambda tree: UrlCase(
         query=f"?unit={tree.other_commune.pk}"
     ),
+    "members:member_count": lambda tree: UrlCase(
+        query=f"?unit={tree.other_commune.pk}"
+    ),
+    "members:cadre_count": lambda tree: UrlCase(query=f"?unit={tree.other_commune.pk}"),
     "members:person_create": lambda tree: UrlCase(
         write=True, query=f"?unit={tree.other_commune.pk}"
     ),
