@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
         # The import pages and commands find the people kinds here.
         from members.import_discipline import DisciplineImporter
         from members.import_positions import HoldingImporter, QualificationImporter
+        from members.import_residences import ResidenceImporter
         from members.importing import MemberImporter
         from members.spreadsheet_templates import (
             DISCIPLINE,
@@ -17,6 +18,7 @@ class MembersConfig(AppConfig):
             KIND_LABELS,
             MEMBERS,
             QUALIFICATIONS,
+            RESIDENCES,
         )
         from organizations.access import can_write
         from partyquality.importing import register
@@ -27,5 +29,6 @@ class MembersConfig(AppConfig):
             (QualificationImporter, QUALIFICATIONS),
             (HoldingImporter, HOLDINGS),
             (DisciplineImporter, DISCIPLINE),
+            (ResidenceImporter, RESIDENCES),
         ]:
             register(importer, KIND_LABELS[kind], may_import=can_write)

@@ -24,12 +24,14 @@ MEMBERS = "members"
 QUALIFICATIONS = "qualifications"
 HOLDINGS = "holdings"
 DISCIPLINE = "discipline"
+RESIDENCES = "residences"
 
 KIND_LABELS = {
     MEMBERS: _("Đảng viên"),
     QUALIFICATIONS: _("Trình độ"),
     HOLDINGS: _("Chức vụ đảm nhiệm"),
     DISCIPLINE: _("Kỷ luật"),
+    RESIDENCES: _("Nơi cư trú (thôn, tổ dân phố)"),
 }
 
 GENDERS = labelled(Gender.choices)
@@ -237,6 +239,31 @@ SPECS: dict[str, Spec] = {
                 width=16,
             ),
             Column("reason", _("Lý do"), max_length=2000, width=40),
+        ),
+    ),
+    # Where members live (issue #19 §2): "villages without a party member"
+    # are counted from these where a commune records them.
+    RESIDENCES: Spec(
+        RESIDENCES,
+        "Nơi cư trú",
+        (
+            Column("person_key", KEY_HEADER, "card", True, "40.012345", width=24),
+            Column(
+                "village_code",
+                _("Mã thôn, tổ dân phố"),
+                required=True,
+                max_length=40,
+                example="TC-TP-V1",
+            ),
+            Column(
+                "valid_from",
+                _("Từ ngày"),
+                "date",
+                True,
+                datetime.date(2010, 1, 1),
+                width=12,
+            ),
+            Column("valid_to", _("Đến ngày"), "date", width=12),
         ),
     ),
 }

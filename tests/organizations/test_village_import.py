@@ -257,3 +257,39 @@ def test_readers_and_outsiders_cannot_load_villages(
     result = _import(xlsx(history()), commit=True, user=outsider)
     assert not result.written
     assert _state() == (0, 0, 0)
+
+
+def test_residences_are_imported_and_then_count_the_members_living_there(
+    secretary, tree
+) -> None:
+    """Issue #19 §2: where members live, loaded from a workbook, and the
+    coverage report counting from it."""
+    from members.spreadsheet_templates import SPECS
+
+    _import(xlsx(history()), commit=True, user=secretary)
+    resident = member(tree.cell1, "Đảng viên Cư Trú")
+    resident.card_number = "40.000777"
+    resident.save()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(SPECS["residences"].headers)
+    sheet.append(["40.000777", "V2", D(2016, 1, 1), None])
+    buffer = BytesIO()
+    book.save(buffer)
+    result = importing.import_file(
+        "residences", BytesIO(buffer.getvalue()), commit=True, user=secretary
+    )
+    assert result.written, _errors(result)
+    again = importing.import_file(
+        "residences", BytesIO(buffer.getvalue()), commit=True, user=secretary
+    )
+    assert again.counts["unchanged"] == 1
+    report = coverage.build(
+        root=tree.commune, year=2024, user=secretary, provisional=True
+    )
+    # Thôn 1's figure says 9, but nobody is recorded living there.
+    assert [u[0] for u in report.uncovered] == ["Thôn 1"]
+    outsider_row = importing.import_file(
+        "residences", BytesIO(buffer.getvalue()), commit=False, user=None
+    )
+    assert outsider_row.counts["unchanged"] == 1
