@@ -192,3 +192,13 @@ def test_a_new_person_needs_a_cccd_and_a_birth_date(secretary, tree) -> None:
     )
     assert "3|Ngày sinh|Bắt buộc, đang để trống." in errors
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["discipline", "residences", "classifications"])
+def test_a_file_with_other_headers_is_refused_whole(kind, secretary, tree) -> None:
+    content = xlsx([["40.000001", "x"]], kind=kind, header=["Số thẻ", "Ghi chú"])
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.import_file(kind, BytesIO(content), commit=True, user=secretary)
+    assert refused.value.message.startswith("Thiếu cột: ")
+    assert refused.value.message.endswith("Hãy dùng tệp mẫu.")
+    assert Discipline.objects.count() == 0
