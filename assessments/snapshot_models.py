@@ -140,8 +140,15 @@ class PostGroupYearSnapshot(SnapshotPlace):
     university = _count()
     intermediate = _count()
     political = _count()
+    # Elementary political theory only, beside intermediate or higher
+    # (Châu Cường: "20 intermediate + 2 elementary").
+    political_elementary = _count()
     state_management = _count()
     studying = _count()
+    # Studying now, by what they will hold (Tân Kỳ: "14 studying university,
+    # 11 studying intermediate political theory").
+    studying_university = _count()
+    studying_political = _count()
     standardized = _count()
     missing_general = _count()
     missing_professional = _count()

@@ -26,8 +26,11 @@ POST_FIGURES = [
     "university",
     "intermediate",
     "political",
+    "political_elementary",
     "state_management",
     "studying",
+    "studying_university",
+    "studying_political",
     "standardized",
     *(f"missing_{d}" for d in standards.DIMENSIONS),
 ]
@@ -126,10 +129,24 @@ def posts_standing(
         row["university"] += best(standards.PROFESSIONAL) >= UNIVERSITY_RANK
         row["intermediate"] += best(standards.PROFESSIONAL) >= INTERMEDIATE_RANK
         row["political"] += best(standards.POLITICAL) >= POLITICAL_INTERMEDIATE_RANK
+        row["political_elementary"] += best(standards.POLITICAL) == 1
         row["state_management"] += best(standards.STATE_MANAGEMENT) >= 1
         row["studying"] += any(
             h.studying and h.expected_year is not None and h.expected_year >= year
             for h in person_held
+        )
+        studying_now = [
+            h
+            for h in person_held
+            if h.studying and h.expected_year is not None and h.expected_year >= year
+        ]
+        row["studying_university"] += any(
+            h.dimension == standards.PROFESSIONAL and h.rank >= UNIVERSITY_RANK
+            for h in studying_now
+        )
+        row["studying_political"] += any(
+            h.dimension == standards.POLITICAL and h.rank >= POLITICAL_INTERMEDIATE_RANK
+            for h in studying_now
         )
         row["standardized"] += all(
             c.status in (standards.MEETS, standards.NOT_REQUIRED)

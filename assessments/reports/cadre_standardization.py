@@ -54,8 +54,11 @@ class Counts:
     university: int = 0
     intermediate: int = 0
     political: int = 0
+    political_elementary: int = 0
     state_management: int = 0
     studying: int = 0
+    studying_university: int = 0
+    studying_political: int = 0
     standardized: int = 0
     missing: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(standards.DIMENSIONS, 0)
@@ -67,8 +70,11 @@ class Counts:
             "university",
             "intermediate",
             "political",
+            "political_elementary",
             "state_management",
             "studying",
+            "studying_university",
+            "studying_political",
             "standardized",
         ):
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
@@ -82,8 +88,11 @@ class Counts:
             Ratio(self.university, self.posts),
             Ratio(self.intermediate, self.posts),
             Ratio(self.political, self.posts),
+            Ratio(self.political_elementary, self.posts),
             Ratio(self.state_management, self.posts),
             self.studying,
+            self.studying_university,
+            self.studying_political,
             Ratio(self.standardized, self.posts),
         ] + [self.missing[d] for d in standards.DIMENSIONS]
 
@@ -127,8 +136,11 @@ class CadreStandardization:
             Column(str(_("Đại học trở lên")), RATIO),
             Column(str(_("Chuyên môn trung cấp trở lên")), RATIO),
             Column(str(_("LLCT trung cấp trở lên")), RATIO),
+            Column(str(_("LLCT sơ cấp")), RATIO),
             Column(str(_("Quản lý nhà nước")), RATIO),
             Column(str(_("Đang học")), INT),
+            Column(str(_("Đang học đại học")), INT),
+            Column(str(_("Đang học LLCT trung cấp trở lên")), INT),
             Column(str(_("Đạt chuẩn đủ các mặt")), RATIO),
         ] + [
             Column(
@@ -300,8 +312,11 @@ def _counts(name: str, values: list[int]) -> Counts:
         university=figures["university"],
         intermediate=figures["intermediate"],
         political=figures["political"],
+        political_elementary=figures["political_elementary"],
         state_management=figures["state_management"],
         studying=figures["studying"],
+        studying_university=figures["studying_university"],
+        studying_political=figures["studying_political"],
         standardized=figures["standardized"],
         missing={d: figures[f"missing_{d}"] for d in standards.DIMENSIONS},
     )

@@ -142,6 +142,7 @@ def cadres(tree):  # type: ignore[no-untyped-def]
         quals=[
             ("general", "upper_secondary"),
             ("professional", "university", None, "Kế toán"),
+            ("political", "pol_intermediate", 2026),
         ],
     )
     cadre(
@@ -151,6 +152,7 @@ def cadres(tree):  # type: ignore[no-untyped-def]
         quals=[
             ("general", "upper_secondary"),
             ("professional", "intermediate", None, "Kế toán doanh nghiệp"),
+            ("political", "pol_elementary"),
         ],
     )
     Target.objects.create(
@@ -187,7 +189,11 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
         1,
         0,
     )
-    assert (t.studying, t.standardized) == (1, 2)
+    assert (t.studying, t.standardized) == (2, 2)
+    # Issue #19 §6: studying split by what they will hold; elementary
+    # political theory beside intermediate.
+    assert (t.studying_university, t.studying_political) == (1, 1)
+    assert (t.political, t.political_elementary) == (1, 1)
     assert t.missing == {
         "general": 0,
         "professional": 2,
