@@ -56,7 +56,7 @@ def _run(script: str, *args: str, env: dict[str, str]) -> subprocess.CompletedPr
 
 # serialized_rollback: the flush after a transactional test would otherwise
 # drop the reference data and content types the migrations loaded, which
-# later serialized tests (tests/test_list_page_settings.py) restore.
+# later serialized tests (the browser tests) restore.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_of_the_demo_database_restores_every_row_audit_event_and_file(
     tmp_path,

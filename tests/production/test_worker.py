@@ -132,7 +132,7 @@ def test_the_job_of_a_live_worker_keeps_running(client, tree, province_officer) 
 
 # serialized_rollback: the flush after a transactional test would otherwise
 # drop the reference data and content types the migrations loaded, which
-# later serialized tests (tests/test_list_page_settings.py) restore.
+# later serialized tests (the browser tests) restore.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_killed_mid_job_leaves_nothing_running_once_a_worker_starts(
     client, tree, province_officer, tmp_path, settings
