@@ -220,10 +220,14 @@ def target_table(
         term = f"{target.from_year}–{target.to_year}"
         items: list[tuple[str, Any]]
         if indicator.per_commune:
-            items = [
-                (f"{target.description} — {name}", count)
-                for name, count in (per_commune or {}).get(target.indicator, [])
-            ]
+            counts = (per_commune or {}).get(target.indicator, [])
+            items = [(f"{target.description} — {name}", c) for name, c in counts]
+            if len(counts) > 1:
+                # The average per commune against the same target (Tân Kỳ:
+                # "7.6 graduates per commune against 7–10").
+                average = round(sum(c for _n, c in counts) / len(counts), 1)
+                label = str(_("bình quân mỗi đơn vị cấp xã"))
+                items.append((f"{target.description} — {label}", average))
         else:
             items = [(target.description, actuals.get(target.indicator))]
         for label, actual in items:

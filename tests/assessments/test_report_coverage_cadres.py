@@ -215,6 +215,8 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
     tp = rows["7–10 cán bộ đại học mỗi xã — Đảng bộ xã Thanh Phong"]
     assert (hs[4], hs[5], hs[6]) == (0, "Chưa đạt", -7.0)
     assert (tp[4], tp[5], tp[6]) == (2, "Chưa đạt", -5.0)
+    average = rows["7–10 cán bộ đại học mỗi xã — bình quân mỗi đơn vị cấp xã"]
+    assert (average[4], average[5], average[6]) == (1.0, "Chưa đạt", -6.0)
     share = rows["≥ 85% công chức trung cấp trở lên"]
     assert (share[3], share[4], share[5], share[6]) == (
         "≥ 85%",
