@@ -21,6 +21,7 @@ from members.models import (
 )
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
 from members.services import ERR_UNIT_CLOSED, _fmt, _require_alive, _require_past
+from organizations.closed_years import assert_open
 from organizations.models import Unit
 
 ERR_QUALIFICATION_LEVEL = "Trình độ này không thuộc lĩnh vực đã chọn."
@@ -117,6 +118,10 @@ def holding_start(
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
     if overlapping.exists():
         raise ValidationError(ERR_HOLDING_OVERLAP)
+    # A post held from that day shows in the posts of that year's sheet and
+    # every later one (assessments/snapshot_posts.py): refused while one of
+    # them is submitted or approved (organizations/closed_years.py, #16).
+    assert_open([unit.pk], valid_from, field="valid_from")
     holding = PositionHolding(
         person=person,
         unit=unit,
@@ -141,6 +146,7 @@ def holding_end(
         raise ValidationError(
             {"valid_to": ERR_HOLDING_END_ORDER.format(date=_fmt(holding.valid_from))}
         )
+    assert_open([holding.unit_id], valid_to, field="valid_to")
     holding.valid_to = valid_to
     holding.full_clean()
     holding.save(update_fields=["valid_to"])

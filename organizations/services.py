@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from organizations.closed_years import assert_open
 from organizations.models import (
     EventKind,
     ResidentialCoverage,
@@ -64,6 +65,15 @@ class NewUnit:
 def _require_decision(decision_number: str) -> None:
     if not decision_number.strip():
         raise ValidationError({"decision_number": ERR_DECISION_REQUIRED})
+
+
+def _require_years_open(day: datetime.date, *units: Unit | None) -> None:
+    """A change of the tree on ``day`` moves cells (and their members) in or
+    out of the grassroots organizations these units belong to, in that year's
+    sheet and every later one: refused while one of those years is submitted
+    or approved (organizations/closed_years.py, issue #16). Checked before
+    anything is written, against the tree as it stands."""
+    assert_open([u.pk for u in units if u is not None], day, field="date")
 
 
 def _require_open(
@@ -185,6 +195,7 @@ def organization_establish(
     by: object | None = None,
 ) -> Unit:
     _require_decision(decision_number)
+    _require_years_open(date, parent)
     unit = _create_unit(new, parent=parent, day=date)
     _record(
         EventKind.ESTABLISH,
@@ -219,6 +230,7 @@ def organization_move(
     link = current_link(unit, date)
     if link is not None and link.parent_id == new_parent.pk:
         raise ValidationError(ERR_SAME_PARENT.format(unit=unit, parent=new_parent))
+    _require_years_open(date, unit, new_parent)
     _end_link(unit, date)
     _link(unit, new_parent, date)
     # The children keep their own links: the subtree moves with its history.
@@ -296,6 +308,7 @@ def organization_merge(
     elif parent is None:
         link = current_link(units[0], date)
         parent = link.parent if link else None
+    _require_years_open(date, *units, into, parent)
     children = [child for unit in units for child in open_children(unit, date)]
     # Close first, so the new unit may take over one of the old codes.
     for unit in units:
@@ -346,6 +359,7 @@ def organization_split(
             raise ValidationError(ERR_SPLIT_CHILD_UNASSIGNED.format(child=child))
     link = current_link(unit, date)
     parent = link.parent if link else None
+    _require_years_open(date, unit, parent)
     _close(unit, date)
     successors = []
     for part in parts:
@@ -381,6 +395,7 @@ def organization_reorganize(
     if parent is None:
         link = current_link(unit, date)
         parent = link.parent if link else None
+    _require_years_open(date, unit, parent)
     children = open_children(unit, date)
     # Close first, so the successor may keep the unit's code.
     _close(unit, date)
@@ -411,6 +426,7 @@ def organization_dissolve(
     children = open_children(unit, date)
     if children:
         raise ValidationError(ERR_HAS_CHILDREN.format(unit=unit, count=len(children)))
+    _require_years_open(date, unit)
     _close(unit, date)
     return _record(
         EventKind.DISSOLVE,

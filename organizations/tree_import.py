@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import is_admin, scope_unit_ids
+from organizations.closed_years import closed_message, closed_years
 from organizations.models import EventKind, Level, Role, Unit, UnitEvent, UnitLink
 from organizations.tree import place_in_provinces, subtree_ever_ids
 from organizations.tree_spreadsheet import TREE_SPEC
@@ -229,6 +230,43 @@ class TreeImporter(Importer):
         for row, v in parsed:
             if row.outcome != ERROR:
                 self._outcome(row, v)
+        self._refuse_closed_years(parsed)
+
+    def _refuse_closed_years(
+        self, parsed: list[tuple[RowResult, dict[str, Any]]]
+    ) -> None:
+        """A unit opened under a unit on record, closed, or merged into one
+        moves cells in or out of a grassroots organization from that day on:
+        refused where such a year is submitted or approved
+        (organizations/closed_years.py, issue #16), and the whole file with it.
+        A unit opened under a new row needs no check: its parent opens no
+        later, and is checked (or is new itself, with no reviews)."""
+        dated: list[tuple[RowResult, int, datetime.date, str]] = []
+        for row, v in parsed:
+            if row.outcome == NEW and (parent := self._parent_id(v)) is not None:
+                dated.append((row, parent, v["opened_on"], "opened_on"))
+            if row.outcome == UPDATED:
+                dated.append((row, v["_unit"]["id"], v["closed_on"], "closed_on"))
+            successor = v["_successor"]
+            if row.outcome in (NEW, UPDATED) and successor is not None:
+                values = self._node_values(successor)
+                target = (
+                    values["id"]
+                    if successor[0] == "unit"
+                    else (values["_unit"] or {}).get("id")
+                )
+                if target is not None:
+                    dated.append((row, target, v["closed_on"], "successor_code"))
+        if not dated:
+            return
+        since = min(day.year for _r, _u, day, _c in dated)
+        closed = closed_years({unit for _r, unit, _d, _c in dated}, since=since)
+        refused: set[int] = set()
+        for row, unit, day, column in dated:
+            years = [c for c in closed.get(unit, []) if c.year >= day.year]
+            if years and row.number not in refused:
+                refused.add(row.number)
+                row.error(self.column(column), closed_message(years[0], day))
 
     def _check_own_dates(self, row: RowResult, v: dict[str, Any]) -> None:
         col = self.column
