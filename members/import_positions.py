@@ -101,32 +101,6 @@ class QualificationImporter(PeopleImporter):
             else:
                 row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
                 row.outcome = UPDATED if row.changes else UNCHANGED
-        self._refuse_closed_years(parsed)
-
-    def _refuse_closed_years(
-        self, parsed: list[tuple[RowResult, dict[str, Any]]]
-    ) -> None:
-        """A post held, ended or changed from a day on changes the posts of
-        that year's sheet and the later ones (assessments/snapshot_posts.py):
-        refused where such a year is submitted or approved
-        (organizations/closed_years.py, issue #16), and the whole file with it."""
-        dated: list[tuple[RowResult, int, datetime.date, str]] = []
-        for row, v in parsed:
-            if row.outcome == NEW and v["valid_from"]:
-                dated.append((row, v["_unit_id"], v["valid_from"], "valid_from"))
-            elif row.outcome == UPDATED and row.changes == ["valid_to"]:
-                ends = [d for d in (v["valid_to"], v["_existing"].valid_to) if d]
-                dated.append((row, v["_unit_id"], min(ends), "valid_to"))
-            elif row.outcome == UPDATED:
-                dated.append((row, v["_unit_id"], v["valid_from"], row.changes[0]))
-        if not dated:
-            return
-        since = min(day.year for _r, _u, day, _c in dated)
-        closed = closed_years({unit for _r, unit, _d, _c in dated}, since=since)
-        for row, unit, day, column in dated:
-            years = [c for c in closed.get(unit, []) if c.year >= day.year]
-            if years:
-                row.error(self.column(column), closed_message(years[0], day))
 
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         new = [

@@ -226,7 +226,11 @@ def test_a_tree_file_closing_a_cell_into_a_locked_one_is_refused(
     )
     before = _tree_state()
     result = importing.import_file(
-        "tree", BytesIO(content), commit=True, user=province_officer, within=tree.province
+        "tree",
+        BytesIO(content),
+        commit=True,
+        user=province_officer,
+        within=tree.province,
     )
     assert [
         (r.number, header, message)
@@ -328,7 +332,10 @@ def test_a_holdings_file_with_a_post_in_a_locked_year_writes_nothing(
     # Dated in 2026 both rows are written.
     rows[1][3] = "01/04/2026"
     result = importing.import_file(
-        "holdings", BytesIO(people_xlsx(rows, kind="holdings")), commit=True, user=secretary
+        "holdings",
+        BytesIO(people_xlsx(rows, kind="holdings")),
+        commit=True,
+        user=secretary,
     )
     assert result.written
     assert PositionHolding.objects.count() == 2
