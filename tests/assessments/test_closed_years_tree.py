@@ -339,3 +339,77 @@ def test_a_holdings_file_with_a_post_in_a_locked_year_writes_nothing(
     )
     assert result.written
     assert PositionHolding.objects.count() == 2
+
+
+def test_a_tree_file_closing_a_cell_on_record_in_a_locked_year_is_refused(
+    tree, province_officer, locked_2024
+) -> None:
+    """Cell 2 of Thanh Phong, on record since the factory's epoch, dissolved
+    by the file in 2024, then in the open year 2026."""
+    opened = tree.cell2.opened_on.strftime("%d/%m/%Y")
+
+    def closing(day: str) -> bytes:
+        return tree_xlsx(
+            [
+                tree_row(
+                    "TC-TP-2",
+                    tree.cell2.name,
+                    "Chi bộ trực thuộc",
+                    "Thôn, bản, ấp",
+                    "TC-TP",
+                    opened_on=opened,
+                    closed_on=day,
+                    closing_decision="31-QĐ/ĐU",
+                )
+            ]
+        )
+
+    before = _tree_state()
+    result = importing.import_file(
+        "tree",
+        BytesIO(closing("01/10/2024")),
+        commit=True,
+        user=province_officer,
+        within=tree.province,
+    )
+    assert [
+        (r.number, header, message)
+        for r in result.error_rows
+        for header, message in r.errors
+    ] == [(2, "Ngày kết thúc", LOCKED_2024.format(date="01/10/2024"))]
+    assert _tree_state() == before
+    result = importing.import_file(
+        "tree",
+        BytesIO(closing("01/10/2026")),
+        commit=True,
+        user=province_officer,
+        within=tree.province,
+    )
+    assert result.written, result.error_rows
+    tree.cell2.refresh_from_db()
+    assert tree.cell2.closed_on == D(2026, 10, 1)
+
+
+def test_a_holdings_file_ending_a_post_in_a_locked_year_is_refused(
+    tree, secretary, an, post
+) -> None:
+    holding = member_services.holding_start(
+        person=an.person, unit=tree.commune, position=post, valid_from=D(2020, 10, 1)
+    )
+    OrganizationReview.objects.create(
+        organization=tree.commune, year=2024, state="approved"
+    )
+    rows = [_holding("40.000777", "TC-TP", "01/10/2020", "30/06/2024")]
+    result = importing.import_file(
+        "holdings",
+        BytesIO(people_xlsx(rows, kind="holdings")),
+        commit=True,
+        user=secretary,
+    )
+    assert [
+        (r.number, header, message)
+        for r in result.error_rows
+        for header, message in r.errors
+    ] == [(2, "Đến ngày", LOCKED_2024.format(date="30/06/2024"))]
+    holding.refresh_from_db()
+    assert holding.valid_to is None
