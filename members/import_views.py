@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from members.import_jobs import import_job_start, upload_check_start
 from members.models import ImportJob, UploadCheck
+from members.spreadsheet_templates import KIND_LABELS
 from organizations.access import can_write
 from partyquality import import_uploads, importing
 from partyquality.dry_runs import PAGE_ROWS, DryRun
@@ -89,6 +90,11 @@ def upload(request: AuthedRequest) -> HttpResponse:
     ]
     if not kinds:
         raise PermissionDenied
+    # People first, in their usual order, then the kinds other apps register:
+    # the browser preselects the first choice, and a secretary's members file
+    # must not be read as a villages file (the registry is in app order).
+    people = list(KIND_LABELS)
+    kinds.sort(key=lambda k: people.index(k) if k in people else len(people))
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
