@@ -188,6 +188,14 @@ def test_a_confirmed_import_is_in_the_audit_trail_with_who_and_where(
             (e.pgh_context.metadata["user"], e.pgh_context.metadata["url"])
             for e in events
         } == {(secretary.pk, confirm)}
+    # ... and the person's page names the secretary as the author, although
+    # the worker, not the secretary's request, wrote the rows (issue #18 §6).
+    person = Person.objects.order_by("pk").first()
+    page = client.get(reverse("members:person_detail", args=[person.pk]))
+    history = page.content.decode().split('class="history"', 1)[1]
+    author = secretary.get_full_name() or secretary.username
+    assert f"<strong>{author}</strong>" in history
+    assert "<strong>—</strong>" not in history
 
 
 def test_a_changed_row_is_updated_and_a_new_full_member_date_records_the_event(
