@@ -396,11 +396,19 @@ class Membership(CopiesForLists):
 class CellPeriod(models.Model):
     """The cell a member belonged to, for a period (official or temporary)."""
 
+    # Labels of their own: the history reads them (issue #18: "Membership" and
+    # "Cell" showed in English in the Vietnamese audit log).
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="cell_periods"
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="cell_periods",
+        verbose_name=_("đảng viên"),
     )
     cell = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="member_periods"
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="member_periods",
+        verbose_name=_("chi bộ"),
     )
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)

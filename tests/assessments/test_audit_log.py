@@ -78,3 +78,17 @@ def test_a_field_ending_in_id_keeps_its_vietnamese_name() -> None:
         Person._meta.get_field("national_id").verbose_name
     )
     assert "ational" not in _field_label(Person, "national_id")
+
+
+def test_a_cell_period_change_reads_in_vietnamese(client, tree, board_officer) -> None:
+    """A member's cell period names its fields in Vietnamese in the history
+    ("Membership" and "Cell" were English in the Vietnamese log)."""
+    from members.models import CellPeriod
+
+    make_member(tree.cell1, "Lê Thị Mai")
+    CellPeriod.objects.update(cell=tree.cell2)
+    client.force_login(board_officer)
+    body = client.get(reverse("assessments:audit_list")).content.decode()
+    changes = body.split("<main", 1)[1]
+    assert "chi bộ" in changes.lower()
+    assert not re.search(r"\b(Cell|Membership)\b", changes)
