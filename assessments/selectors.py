@@ -15,7 +15,6 @@ from assessments.models import (
     MemberClassification,
     OrganizationReview,
     ReviewCampaign,
-    ReviewState,
     Scale,
     ScaleLevel,
     ScaleSubject,
@@ -324,66 +323,6 @@ def campaign_for(organization: Unit, year: int) -> ReviewCampaign | None:
         if uid in campaigns:
             return campaigns[uid]
     return None
-
-
-# --- The completion board --------------------------------------------------
-
-NOT_STARTED = "not_started"
-OVERDUE = "overdue"
-BOARD_STATES = [
-    (NOT_STARTED, "Chưa bắt đầu"),
-    (ReviewState.DRAFT.value, "Đang nhập"),
-    (ReviewState.SUBMITTED.value, "Đã trình"),
-    (ReviewState.RETURNED.value, "Bị trả lại"),
-    (ReviewState.APPROVED.value, "Đã duyệt"),
-    (OVERDUE, "Quá hạn"),
-]
-
-
-@dataclass
-class BoardRow:
-    organization: Unit
-    status: str
-    review: OrganizationReview | None
-
-
-@dataclass
-class Board:
-    campaign: ReviewCampaign
-    rows: list[BoardRow]
-    counts: dict[str, int]
-
-
-def completion_board(
-    campaign: ReviewCampaign, *, user: AnyUser, today: datetime.date | None = None
-) -> Board:
-    today = today or timezone.localdate()
-    day = day_in_year(campaign.unit, campaign.year)
-    organizations = list(
-        Unit.objects.subtree_of(campaign.unit.pk, on=day)
-        .filter(level__in=GRASSROOTS_LEVELS)
-        .visible_to(user)
-        .order_by("sort_name", "id")
-    )
-    reviews = {
-        r.organization_id: r
-        for r in OrganizationReview.objects.filter(
-            organization__in=[o.pk for o in organizations], year=campaign.year
-        )
-    }
-    rows = []
-    counts = {code: 0 for code, _label in BOARD_STATES}
-    for org in organizations:
-        review = reviews.get(org.pk)
-        status = review.state if review else NOT_STARTED
-        # Overdue: past the entry deadline and still not submitted.
-        if status in (NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED) and (
-            today > campaign.entry_deadline
-        ):
-            status = OVERDUE
-        counts[status] += 1
-        rows.append(BoardRow(org, status, review))
-    return Board(campaign, rows, counts)
 
 
 def campaigns_for(user: AnyUser) -> QuerySet[ReviewCampaign]:

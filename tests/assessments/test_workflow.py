@@ -20,7 +20,7 @@ from assessments.models import (
     ReviewCampaign,
     UnitClassification,
 )
-from assessments.selectors import completion_board
+from assessments.progress import progress
 from members.models import Person
 from partyquality.models import RecordAccess
 from tests.assessments.factories import level, make_member
@@ -410,8 +410,12 @@ def test_completion_board_counts_each_state(
         organization=extra[2], year=YEAR, state="returned", return_reason="x"
     )
     _approved(tree, secretary, board_officer)
-    board = completion_board(
-        campaign, user=board_officer, today=datetime.date(2025, 1, 10)
+    board = progress(
+        roots=[campaign.unit],
+        year=YEAR,
+        deadline=campaign.entry_deadline,
+        user=board_officer,
+        today=datetime.date(2025, 1, 10),
     )
     assert board.counts == {
         "not_started": 1,
@@ -421,8 +425,12 @@ def test_completion_board_counts_each_state(
         "approved": 1,
         "overdue": 0,
     }
-    late = completion_board(
-        campaign, user=board_officer, today=datetime.date(2025, 1, 16)
+    late = progress(
+        roots=[campaign.unit],
+        year=YEAR,
+        deadline=campaign.entry_deadline,
+        user=board_officer,
+        today=datetime.date(2025, 1, 16),
     )
     assert late.counts == {
         "not_started": 0,
