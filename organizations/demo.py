@@ -44,17 +44,34 @@ always finds one unit; other demo modules may rely on them):
         by a "reorganize" event; villages re-attached with the same codes.
 
 ``KEY_UNITS`` names the codes other demo modules are most likely to need.
+The places themselves (communes, villages, cells, district organizations)
+are data in ``organizations.demo_places``.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db.models import Q
 
 from organizations import services
+from organizations.demo_places import (
+    COMMUNES,
+    D_CELL,
+    D_SCHOOL,
+    DIFFICULT_AREAS,
+    DISSOLVED_2025,
+    DISTRICT_ORGS,
+    MERGE_2020,
+    REFORM_2025,
+    TAN_KY,
+    THANH_CHUONG,
+    Cell,
+    Commune,
+    Village,
+    invented_name,
+)
 from organizations.models import (
     Assignment,
     Kind,
@@ -99,8 +116,6 @@ DEMO_USERS = [
 D_PROVINCE = datetime.date(1930, 1, 1)
 D_DISTRICT = datetime.date(1960, 1, 1)
 D_COMMUNE = datetime.date(1975, 1, 1)
-D_CELL = datetime.date(1990, 1, 1)
-D_SCHOOL = datetime.date(2000, 9, 1)
 D_RENAME_2018 = datetime.date(2018, 6, 1)
 D_MERGE_2020 = datetime.date(2020, 1, 1)
 D_REFORM_2025 = datetime.date(2025, 7, 1)
@@ -111,258 +126,6 @@ DEMO_LAST_YEAR = 2026
 
 DEC_MERGE_2020 = "1851-QĐ/TU"
 DEC_RENAME_2018 = "245-QĐ/HU"
-
-
-@dataclass
-class Cell:
-    suffix: str  # code = <commune code>-<suffix>
-    label: str  # "thôn 1", "Trường Tiểu học Thanh Phong"
-    kind: str = Kind.VILLAGE
-    # Village cells share names across communes, so once communes merge they
-    # carry the old commune's name ("Chi bộ thôn 1 Thanh Long").
-    needs_place: bool = True
-
-
-@dataclass
-class Village:
-    number: int
-    cell: str | None  # suffix of the covering cell; None: village without a cell
-    members: int
-    kind: str = ResidentialKind.VILLAGE
-
-
-@dataclass
-class Commune:
-    code: str
-    place: str  # "Thanh Phong"
-    villages: list[Village]
-    extra_cells: list[Cell]
-    kind: str = Kind.COMMUNE
-    village_word: str = "thôn"
-    cells: list[Cell] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        prefix = "thị trấn" if self.kind == Kind.TOWNSHIP else "xã"
-        return f"Đảng bộ {prefix} {self.place}"
-
-    def __post_init__(self) -> None:
-        suffixes = sorted({v.cell for v in self.villages if v.cell}, key=_natural)
-        for suffix in suffixes:
-            numbers = [str(v.number) for v in self.villages if v.cell == suffix]
-            word = self.village_word
-            label = " – ".join(f"{word} {n}" for n in numbers)  # chi bộ ghép
-            self.cells.append(Cell(suffix, label))
-        self.cells.extend(self.extra_cells)
-
-
-def _natural(suffix: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in suffix if ch.isdigit())
-    return (int(digits) if digits else 0, suffix)
-
-
-def _villages(count: int, *, shared: tuple[int, int] | None = None, **kw) -> list:
-    """Villages 1..count, each with its own cell, except a pair sharing one
-    (chi bộ ghép) and ``without`` (a village without a cell)."""
-    without = kw.get("without")
-    members = kw.get("members", {})
-    out = []
-    for n in range(1, count + 1):
-        if n == without:
-            cell = None
-        elif shared and n == shared[1]:
-            cell = f"T{shared[0]}"
-        else:
-            cell = f"T{n}"
-        out.append(Village(n, cell, members.get(n, 18 + (n * 7) % 23)))
-    return out
-
-
-def _school(place: str, kind: str = "TH") -> Cell:
-    names = {"TH": "Trường Tiểu học", "MN": "Trường Mầm non", "CS": "Trường THCS"}
-    return Cell(kind, f"{names[kind]} {place}", Kind.SCHOOL, needs_place=False)
-
-
-def _armed(place: str, kind: str) -> Cell:
-    if kind == "QS":
-        return Cell("QS", f"Quân sự xã {place}", Kind.ARMY, needs_place=False)
-    return Cell("CA", f"Công an xã {place}", Kind.POLICE, needs_place=False)
-
-
-THANH_CHUONG = [
-    Commune(
-        "TC-TPH",
-        "Thanh Phong",
-        _villages(7, shared=(6, 7)),
-        [_school("Thanh Phong"), _school("Thanh Phong", "MN")],
-    ),
-    Commune(
-        "TC-TLA",
-        "Thanh Lâm",
-        _villages(6, without=6, members={6: 2}),
-        [_school("Thanh Lâm")],
-    ),
-    Commune("TC-TLO", "Thanh Long", _villages(5), [_school("Thanh Long")]),
-    Commune(
-        "TC-TNG",
-        "Thanh Ngọc",
-        _villages(4),
-        [_school("Thanh Ngọc"), _armed("Thanh Ngọc", "CA")],
-    ),
-    Commune(
-        "TC-TLI",
-        "Thanh Linh",
-        _villages(8, shared=(7, 8)),
-        [_school("Thanh Linh"), _armed("Thanh Linh", "QS")],
-    ),
-]
-TAN_KY = [
-    Commune(
-        "TK-TTK",
-        "Tân Kỳ",
-        [
-            Village(n, f"T{n}", 25 + n * 4, ResidentialKind.RESIDENTIAL_GROUP)
-            for n in range(1, 6)
-        ],
-        [_school("thị trấn Tân Kỳ", "CS")],
-        kind=Kind.TOWNSHIP,
-        village_word="khối",
-    ),
-    Commune(
-        "TK-HSO",
-        "Hương Sơn",
-        _villages(6, shared=(5, 6)),
-        [_school("Hương Sơn")],
-    ),
-    Commune(
-        "TK-NPH",
-        "Nghĩa Phúc",
-        _villages(5, without=5, members={5: 0}),
-        [_school("Nghĩa Phúc"), _school("Nghĩa Phúc", "MN")],
-    ),
-    Commune("TK-TAN", "Tân An", _villages(4), [_school("Tân An")]),
-]
-COMMUNES = {c.code: c for c in THANH_CHUONG + TAN_KY}
-
-# The 2020 merger (NQ of the National Assembly Standing Committee on communes
-# of Nghệ An, 2019): Thanh Long and Thanh Ngọc become xã Ngọc Long.
-MERGE_2020 = ("TC-NLO", "Đảng bộ xã Ngọc Long", ["TC-TLO", "TC-TNG"])
-
-# (code, name, level, kind, opened, cells [(suffix, name)])
-DISTRICT_ORGS = {
-    "TC": [
-        (
-            "TC-THPT1",
-            "Đảng bộ Trường THPT Thanh Chương 1",
-            Level.GRASSROOTS_COMMITTEE,
-            Kind.PUBLIC_SERVICE,
-            datetime.date(1995, 1, 1),
-            [
-                ("TOAN", "Chi bộ Tổ Toán – Tin"),
-                ("VAN", "Chi bộ Tổ Ngữ văn"),
-                ("KHTN", "Chi bộ Tổ Khoa học tự nhiên"),
-            ],
-        ),
-        (
-            "TC-CHE",
-            "Chi bộ Công ty Cổ phần Chè Hạnh Lâm",
-            Level.GRASSROOTS_CELL,
-            Kind.NONSTATE_ENTERPRISE,
-            datetime.date(2005, 3, 1),
-            [],
-        ),
-        (
-            "TC-DCD",
-            "Đảng bộ Cơ quan Dân chính Đảng huyện Thanh Chương",
-            Level.GRASSROOTS_COMMITTEE,
-            Kind.AGENCY,
-            D_CELL,
-            [
-                ("VP", "Chi bộ Văn phòng Huyện ủy"),
-                ("UB", "Chi bộ Văn phòng HĐND – UBND huyện"),
-            ],
-        ),
-    ],
-    "TK": [
-        (
-            "TK-BV",
-            "Đảng bộ Bệnh viện Đa khoa huyện Tân Kỳ",
-            Level.GRASSROOTS_COMMITTEE,
-            Kind.PUBLIC_SERVICE,
-            datetime.date(1998, 1, 1),
-            [
-                ("NOI", "Chi bộ Khối Nội"),
-                ("NGOAI", "Chi bộ Khối Ngoại"),
-                ("HC", "Chi bộ Hành chính – Cận lâm sàng"),
-            ],
-        ),
-        (
-            "TK-THPT",
-            "Chi bộ Trường THPT Tân Kỳ",
-            Level.GRASSROOTS_CELL,
-            Kind.PUBLIC_SERVICE,
-            D_SCHOOL,
-            [],
-        ),
-        (
-            "TK-HTX",
-            "Chi bộ Hợp tác xã Dịch vụ nông nghiệp Nghĩa Phúc",
-            Level.GRASSROOTS_CELL,
-            Kind.COOPERATIVE,
-            datetime.date(2008, 5, 1),
-            [],
-        ),
-    ],
-}
-
-# 1 July 2025 (QĐ 294-QĐ/TW pilot; decisions of the provincial standing
-# committee): districts abolished, new commune committees directly under the
-# province, grassroots organizations of the districts moved under them.
-REFORM_2025 = [
-    (
-        "X-TCH",
-        "Đảng bộ xã Thanh Chương",
-        "3812-QĐ/TU",
-        ["TC-TPH", "TC-TLA", "TC-NLO", "TC-TLI"],
-        ["TC-THPT1", "TC-CHE"],
-    ),
-    (
-        "X-TKY",
-        "Đảng bộ xã Tân Kỳ",
-        "3840-QĐ/TU",
-        ["TK-TTK", "TK-TAN"],
-        ["TK-BV", "TK-THPT"],
-    ),
-    ("X-TPU", "Đảng bộ xã Tân Phú", "3841-QĐ/TU", ["TK-HSO", "TK-NPH"], ["TK-HTX"]),
-]
-DISSOLVED_2025 = ["TC-DCD"]
-
-# Mountainous communes of Tân Kỳ: Decree 33/2023 accepts intermediate degrees
-# for civil servants there (DOMAIN.md §4).
-DIFFICULT_AREAS = {"TK-HSO", "TK-NPH", "X-TPU"}
-
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phan", "Hồ", "Võ", "Đặng", "Bùi", "Hoàng", "Đinh"]
-MIDDLE = ["Văn", "Thị", "Đình", "Hữu", "Xuân", "Công", "Thị Thu", "Quang"]
-GIVEN = [
-    "Hùng",
-    "Lan",
-    "Thắng",
-    "Hòa",
-    "Tâm",
-    "Minh",
-    "Nga",
-    "Sơn",
-    "Bình",
-    "Hải",
-    "Cường",
-]
-
-
-def _person(seed: int) -> str:
-    return (
-        f"{FAMILY[seed % len(FAMILY)]} {MIDDLE[(seed * 3) % len(MIDDLE)]} "
-        f"{GIVEN[(seed * 7) % len(GIVEN)]}"
-    )
 
 
 def _unit(code: str) -> Unit | None:
@@ -466,7 +229,7 @@ def _village(
     ResidentialCoverage.objects.create(
         residential_unit=row,
         covering_cell=Unit.objects.get(code=cell_code) if cell_code else None,
-        head_name=_person(seed),
+        head_name=invented_name(seed),
         # Most heads are members (DOMAIN.md §6: 80–95%); some are not.
         head_is_party_member=seed % 6 != 1,
         valid_from=since,
