@@ -18,12 +18,21 @@ from __future__ import annotations
 
 import pghistory
 
-from assessments.models import MemberClassification, UnitClassification
+from assessments.models import (
+    CellMeeting,
+    ConfidenceVote,
+    CriteriaResult,
+    MemberClassification,
+    UnitClassification,
+)
 from members.models import CellPeriod, MemberEvent, Membership, Person, PositionHolding
 from organizations.models import Unit
 
 __all__ = [
+    "CellMeetingHistory",
     "CellPeriodHistory",
+    "ConfidenceVoteHistory",
+    "CriteriaResultHistory",
     "MemberClassificationHistory",
     "MemberEventHistory",
     "MembershipHistory",
@@ -95,3 +104,10 @@ PositionHoldingHistory = _event_model(
     "PositionHoldingHistory",
     exclude=[*COPIES_FOR_LISTS, "holder_is_member"],
 )
+# The related yearly records entered on their own pages (issue 18 item 8):
+# who recorded a vote of confidence, a cell meeting's score or a checklist.
+# (A checklist's ticked items are a many-to-many table, not tracked: the
+# result row records who wrote it and when.)
+ConfidenceVoteHistory = _event_model(ConfidenceVote, "ConfidenceVoteHistory")
+CellMeetingHistory = _event_model(CellMeeting, "CellMeetingHistory")
+CriteriaResultHistory = _event_model(CriteriaResult, "CriteriaResultHistory")

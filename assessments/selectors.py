@@ -90,6 +90,10 @@ class Row:
     problems: list[str] = field(default_factory=list)
     # A cell's scored meetings of the year (assessments.yearly.MeetingYear).
     meetings: object = None
+    # A unit's model-criteria checklists (assessments.yearly.CriteriaYear).
+    checklists: list = field(default_factory=list)
+    # A member's votes of confidence flagged by QĐ 96-QĐ/TW (ConfidenceVote).
+    flagged_votes: list = field(default_factory=list)
 
 
 @dataclass

@@ -28,6 +28,9 @@ def reviews_section(request: HttpRequest, unit: Unit) -> Section | None:
         context["campaigns"] = list(
             campaigns_above([unit]).select_related("unit").order_by("-year", "-id")[:6]
         )
+    # Votes of confidence (QĐ 96-QĐ/TW) are the board officers' to enter, for
+    # the cadres of a unit in their subtree; others who reach it read them.
+    context["votes_year"] = today.year
     if unit.level in REPORTABLE_LEVELS:
         context["reports"] = [(slug, m.TITLE) for slug, m in REPORTS.items()]
         context["report_year"] = today.year - 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import audit_views, boards, meetings, views
+from assessments import audit_views, boards, checklists, confidence, meetings, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -32,5 +32,15 @@ urlpatterns = [
         "<int:pk>/<int:year>/sinh-hoat/",
         meetings.cell_meetings,
         name="cell_meetings",
+    ),
+    path(
+        "<int:pk>/<int:year>/tieu-chi/",
+        checklists.checklists,
+        name="checklists",
+    ),
+    path(
+        "tin-nhiem/<int:pk>/<int:year>/",
+        confidence.confidence_votes,
+        name="confidence_votes",
     ),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
+from assessments.confidence import flagged_votes
 from assessments.copying import levels_copy_from_last_year
 from assessments.forms import CampaignForm, ImportForm, ReasonForm, RowForm
 from assessments.importing import classifications_import
@@ -35,7 +36,7 @@ from assessments.selectors import (
     reviews_of,
     secretary_organizations,
 )
-from assessments.yearly import cell_meeting_years
+from assessments.yearly import cell_meeting_years, criteria_years
 from members.models import Person
 from organizations.access import (
     APPROVE_ROLES,
@@ -173,8 +174,15 @@ def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dic
     _mark_rows(sheet, problems)
     # Each cell's meetings of the year (Nghệ An QĐ 08/27), beside its level.
     meetings = cell_meeting_years([r.unit_id for r in sheet.unit_rows], year)
+    # The year's model-criteria checklists (DOMAIN.md §3), beside the level.
+    checklists = criteria_years([r.unit_id for r in sheet.unit_rows], year)
     for row in sheet.unit_rows:
         row.meetings = meetings.get(row.unit_id)
+        row.checklists = checklists.get(row.unit_id, [])
+    # Votes of confidence that QĐ 96-QĐ/TW flags, beside the member.
+    votes = flagged_votes([r.person_id for r in sheet.member_rows], year)
+    for row in sheet.member_rows:
+        row.flagged_votes = votes.get(row.person_id, [])
     return {
         "sheet": sheet,
         "organization": organization,

@@ -7,9 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from assessments.models import CellMeeting, CriteriaResult, MeetingRating
+from assessments.models import (
+    CellMeeting,
+    CriteriaItem,
+    CriteriaResult,
+    CriteriaSet,
+    MeetingRating,
+)
 from organizations.models import Unit
 
 
@@ -79,3 +86,53 @@ def criteria_achieved(result: CriteriaResult) -> bool:
     required = set(result.criteria_set.items.values_list("pk", flat=True))
     met = set(result.met_items.values_list("pk", flat=True))
     return bool(required) and required <= met
+
+
+def criteria_sets_for(unit: Unit, year: int):  # type: ignore[no-untyped-def]
+    """The model-criteria sets in force for the unit's province in the year
+    (DOMAIN.md §3: set by each province, kept as data); a set with no
+    province applies everywhere."""
+    return (
+        CriteriaSet.objects.filter(valid_from_year__lte=year)
+        .filter(Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year))
+        .filter(Q(province__isnull=True) | Q(province_id=unit.province_id))
+        .prefetch_related("items")
+        .order_by("name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CriteriaYear:
+    """One unit's checklist of a year: how many items met of how many."""
+
+    name: str
+    met: int
+    total: int
+
+    @property
+    def achieved(self) -> bool:
+        # The same test as ``criteria_achieved``, on counts read at once.
+        return self.total > 0 and self.met >= self.total
+
+
+def criteria_years(unit_ids: Iterable[int], year: int) -> dict[int, list[CriteriaYear]]:
+    """The checklists of many units at once (one query), for the review page."""
+    items = (
+        CriteriaItem.objects.filter(criteria_set=OuterRef("criteria_set"))
+        .values("criteria_set")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        CriteriaResult.objects.filter(unit_id__in=list(unit_ids), year=year)
+        .annotate(
+            met=Count("met_items"),
+            total=Coalesce(Subquery(items), 0),
+        )
+        .values_list("unit_id", "criteria_set__name", "met", "total")
+        .order_by("criteria_set__name", "id")
+    )
+    result: dict[int, list[CriteriaYear]] = {}
+    for unit_id, name, met, total in rows:
+        result.setdefault(unit_id, []).append(CriteriaYear(name, met, total))
+    return result

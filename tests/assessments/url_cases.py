@@ -73,4 +73,8 @@ URL_CASES: dict[str, CaseBuilder] = {
         kwargs=_other(tree), write=True
     ),
     "assessments:review_history": lambda tree: UrlCase(kwargs=_other(tree)),
+    "assessments:checklists": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:confidence_votes": lambda tree: UrlCase(
+        kwargs=_other(tree), write=True
+    ),
 }
