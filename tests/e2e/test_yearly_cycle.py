@@ -11,51 +11,22 @@ the unit's report. Every page is photographed at 1366×768 and 820×1180
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from assessments.models import (
-    ClassificationRule,
-    OrganizationReview,
-    ReviewCampaign,
-    Scale,
-    ScaleLevel,
+from assessments.models import OrganizationReview, ReviewCampaign
+from tests.e2e.conftest import (
+    LAPTOP,
+    SHOTS,
+    TABLET,
+    choose,
+    remark,
+    scrolls_sideways,
+    sign_in,
 )
-from assessments.rules import load_rules
-from assessments.scales import load_scales
-from tests.assessments.factories import make_member
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path("/tmp")  # noqa: S108 — screenshots to look at after the run
-PASSWORD = "matkhau-thu-nghiem"
 YEAR = 2024
-LAPTOP = {"width": 1366, "height": 768}
-TABLET = {"width": 820, "height": 1180}
-
-
-@pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport=LAPTOP)
-        yield page
-        browser.close()
-
-
-def _scrolls_sideways(page: Page) -> bool:
-    return page.evaluate(
-        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
-    )
 
 
 def _shots(page: Page, name: str) -> None:
@@ -67,46 +38,17 @@ def _shots(page: Page, name: str) -> None:
 
 
 def _home(page: Page, base: str, username: str) -> None:
-    """Sign in; the login leads to the home page."""
-    page.context.clear_cookies()
-    page.goto(f"{base}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, base, username)
     expect(page.locator("h1")).to_have_text("Việc hôm nay")
-
-
-def _choose(page: Page, key: str, label: str) -> None:
-    """Choose a level; wait until htmx has swapped in the saved row."""
-    old_row = page.locator(f"#row-{key}").element_handle()
-    with page.expect_response(lambda r: "/dong/" in r.url):
-        page.locator(f"#row-{key} select").select_option(label=label)
-    old_row.wait_for_element_state("hidden")
-    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
-
-
-def _remark(page: Page, key: str, text: str) -> None:
-    page.fill(f"input[name='{key}-remarks']", text)
-    old_row = page.locator(f"#row-{key}").element_handle()
-    with page.expect_response(lambda r: "/dong/" in r.url):
-        page.keyboard.press("Tab")
-    old_row.wait_for_element_state("hidden")
-    expect(page.locator(f"#row-{key} .saved")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_role_goes_through_the_year_from_its_home_page_by_clicking(
-    live_server, tree, secretary, board_officer, reader, browser_page
+    live_server, review_data, secretary, board_officer, reader, browser_page
 ) -> None:
-    load_scales(Scale, ScaleLevel)
-    load_rules(Scale, ClassificationRule)
+    tree, members = review_data.tree, review_data.members
     page = browser_page
     base = live_server.url
-    members = [
-        make_member(tree.cell1, "Nguyễn Thị Hoa"),
-        make_member(tree.cell2, "Trần Văn Bình"),
-    ]
     # The province opened the year; its deadline is ahead.
     deadline = datetime.date.today() + datetime.timedelta(days=20)  # noqa: DTZ011
     ReviewCampaign.objects.create(
@@ -126,9 +68,9 @@ def test_each_role_goes_through_the_year_from_its_home_page_by_clicking(
     page.locator(year_row).get_by_role("link", name=f"Nhập năm {YEAR}").click()
     expect(page.locator("h1")).to_contain_text("Đảng bộ xã Thanh Phong")
     page.set_viewport_size(TABLET)
-    assert not _scrolls_sideways(page), "the entry page scrolls sideways at 820 px"
+    assert not scrolls_sideways(page), "the entry page scrolls sideways at 820 px"
     page.set_viewport_size(LAPTOP)
-    assert not _scrolls_sideways(page)
+    assert not scrolls_sideways(page)
     for key in (
         f"unit-{tree.cell1.pk}",
         f"unit-{tree.cell2.pk}",
@@ -136,11 +78,11 @@ def test_each_role_goes_through_the_year_from_its_home_page_by_clicking(
         f"person-{members[0].pk}",
         f"person-{members[1].pk}",
     ):
-        _choose(page, key, good)
+        choose(page, key, good)
     expect(page.locator("#rule-checks")).to_contain_text("có thể trình")
     _shots(page, "2_entry_filled")
     page.set_viewport_size(TABLET)
-    assert not _scrolls_sideways(page), "the filled entry page scrolls at 820 px"
+    assert not scrolls_sideways(page), "the filled entry page scrolls at 820 px"
     page.set_viewport_size(LAPTOP)
     page.click("#submit-review")
     expect(page.locator("#review-state")).to_have_text("Đã trình")
@@ -169,7 +111,7 @@ def test_each_role_goes_through_the_year_from_its_home_page_by_clicking(
     expect(page.locator("#return-reason")).to_have_text(
         "Bổ sung nhận xét cho đồng chí Hoa"
     )
-    _remark(page, f"person-{members[0].pk}", "Đã bổ sung nhận xét")
+    remark(page, f"person-{members[0].pk}", "Đã bổ sung nhận xét")
     page.click("#submit-review")
     expect(page.locator("#review-state")).to_have_text("Đã trình")
 
