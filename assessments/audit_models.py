@@ -80,20 +80,9 @@ MemberClassificationHistory = _event_model(
 PersonHistory = _event_model(
     Person, "PersonHistory", exclude=["search_name", "search_given_name", "sort_name"]
 )
-# Copies kept by triggers for the member and cadre lists (members.models
-# CopiesForLists), not facts of the record: a rename or a move of the tree is
-# not a member's event.
-COPIES_FOR_LISTS = [
-    "province",
-    "search_name",
-    "search_given_name",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-]
-MembershipHistory = _event_model(
-    Membership, "MembershipHistory", exclude=[*COPIES_FOR_LISTS, "cell_name"]
-)
+# The province copied by a trigger for the lists (members.models.ProvinceCopy)
+# is not a fact of the record: a move of the tree is not a member's event.
+MembershipHistory = _event_model(Membership, "MembershipHistory", exclude=["province"])
 CellPeriodHistory = _event_model(CellPeriod, "CellPeriodHistory")
 MemberEventHistory = _event_model(MemberEvent, "MemberEventHistory")
 UnitHistory = _event_model(
@@ -102,7 +91,7 @@ UnitHistory = _event_model(
 PositionHoldingHistory = _event_model(
     PositionHolding,
     "PositionHoldingHistory",
-    exclude=[*COPIES_FOR_LISTS, "holder_is_member"],
+    exclude=["province"],
 )
 # The related yearly records entered on their own pages (issue 18 item 8):
 # who recorded a vote of confidence, a cell meeting's score or a checklist.

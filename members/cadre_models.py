@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 # Căn cước (Law on Identification 2023): 12 digits.
-from members.models import CopiesForLists, Person
+from members.models import Person, ProvinceCopy
 from members.qualifications import LEVEL_CHOICES, Dimension
 from members.querysets import (
     PositionHoldingQuerySet,
 )
 from organizations.models import DateRange, Unit
-from partyquality.search import (
-    name_words,
-)
 
 
 class QualificationStatus(models.TextChoices):
@@ -144,7 +140,7 @@ class Origin(models.TextChoices):
     GRADUATES = "graduates", _("Đề án trí thức trẻ, sinh viên tốt nghiệp")
 
 
-class PositionHolding(CopiesForLists):
+class PositionHolding(ProvinceCopy):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="holdings"
     )
@@ -158,11 +154,6 @@ class PositionHolding(CopiesForLists):
     origin = models.CharField(
         _("nguồn"), max_length=24, choices=Origin.choices, default=Origin.LOCAL
     )
-    # Whether the holder is a party member now (a membership not ended), kept
-    # by triggers (members/0024) for the cadre list's "member" filter: the
-    # country's ~100,000 holdings are filtered on their own rows, not each
-    # looked up among 5 million memberships (150 ms, bench/RESULTS.md).
-    holder_is_member = models.BooleanField(default=False, editable=False)
     objects = PositionHoldingQuerySet.as_manager()
 
     class Meta:
@@ -192,14 +183,8 @@ class PositionHolding(CopiesForLists):
         ]
         indexes = [
             models.Index(fields=["unit", "position", "valid_from"]),
-            # The country's cadres in name order, a province's, and the words
-            # of every holder's name.
-            models.Index(fields=["search_name", "id"], name="holding_name_idx"),
-            models.Index(
-                fields=["province", "search_name", "id"],
-                name="holding_province_name_idx",
-            ),
-            GinIndex(name_words("search_name"), name="holding_name_words"),
+            # A province's cadres (its range first, as for memberships).
+            models.Index(fields=["province", "id"], name="holding_province_idx"),
         ]
 
     def __str__(self) -> str:

@@ -188,20 +188,12 @@ LEFT_STATUSES = (
 )
 
 
-class CopiesForLists(models.Model):
-    """Copies kept by triggers for the member and cadre lists, whatever
-    writes the rows: the province of the row's unit (``Unit.province``), its
-    person's folded name (migrations members/0014 for memberships, 0015 for
-    holdings; the bulk generator writes them itself) and its person's date of
-    birth, gender and ethnicity.
-
-    With them one index holds a province's members in name order, so the
-    list of a province of 200,000 members reads its first page from its own
-    range instead of walking the names of the whole country and dropping the
-    97 % outside it; and the country's ~100,000 holdings are searched by
-    their own word index without joining the 5 million people
-    (bench/RESULTS.md).
-    """
+class ProvinceCopy(models.Model):
+    """The province of the row's unit (``Unit.province``), copied by a
+    trigger whatever writes the row (members/0031; the bulk generator writes
+    it itself): a user whose reach lies in one province reads that
+    province's range of an index instead of the country's (issue #17: the
+    one copy kept, docs/member_list.md)."""
 
     province = models.ForeignKey(
         Unit,
@@ -212,36 +204,13 @@ class CopiesForLists(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    search_name = models.TextField(editable=False, default="", db_collation="C")
-    search_given_name = models.GeneratedField(
-        expression=LastWord(F("search_name")),
-        output_field=models.TextField(db_collation="C"),
-        db_persist=True,
-    )
-    # Copies of the person's date of birth, gender and ethnicity (members/0021
-    # for memberships, 0023 for holdings): a list filters and sorts on its
-    # own rows, not on the 5 million people joined one by one — a province's
-    # members from its name index alone, the country's ~100,000 holdings
-    # without reading the people (bench/RESULTS.md). The person's own fields
-    # are the record; these are never written by the application.
-    date_of_birth = models.DateField(null=True, editable=False)
-    gender = models.CharField(
-        max_length=1, choices=Gender.choices, default="", editable=False
-    )
-    ethnicity = models.CharField(max_length=2, default="", editable=False)
 
     class Meta:
         abstract = True
 
 
-class Membership(CopiesForLists):
+class Membership(ProvinceCopy):
     """One span of party membership, from admission to leaving."""
-
-    # A copy of the current cell's name (members/0022), for the list sorted
-    # by cell: its index holds the name beside it, so a name search in that
-    # order is walked as in the other sorts, not by walking the country's
-    # 320,000 cells in name order and each one's members (0.6–1.9 s).
-    cell_name = models.CharField(max_length=200, null=True, editable=False)
 
     # Indexed with the membership's id (``membership_person_idx``).
     person = models.ForeignKey(
@@ -321,71 +290,16 @@ class Membership(CopiesForLists):
             ),
             models.Index(fields=["current_cell", "status"]),
             # The member list sorted by admission or status, with its
-            # tie-breakers (MemberFilter.tiebreak): 0.7 s sorting the country,
-            # ~30 ms walking these. The membership's copy of the folded name
-            # rides along: a name search in these orders checks the words as
-            # the index is walked, without reading a row ("huong" by status:
-            # 1.4 s finding the 72,000 Hương of the country then sorting
-            # them, 35 ms walking 150,000 entries of this index).
+            # tie-breaker, for the country and for one province: walked in
+            # the list's order instead of sorting millions of rows.
+            models.Index(fields=["admitted_on", "id"], name="membership_admitted_idx"),
+            models.Index(fields=["status", "id"], name="membership_status_idx"),
             models.Index(
-                fields=["admitted_on", "person", "id"],
-                include=["search_name"],
-                name="membership_admitted_idx",
+                fields=["province", "admitted_on", "id"],
+                name="membership_prov_admitted_idx",
             ),
             models.Index(
-                fields=["status", "person", "id"],
-                include=["search_name"],
-                name="membership_status_idx",
-            ),
-            models.Index(
-                fields=["cell_name", "person", "id"],
-                include=["search_name"],
-                name="membership_cell_name_idx",
-            ),
-            # A province's members in each of those orders, and by the copy
-            # of the birth date (members/0026): a whole province's search of
-            # common words walks its own range in the list's order, checking
-            # the words on the name beside the key, where finding the
-            # province's 57,000 "nguyen" and sorting them took 110–160 ms.
-            *(
-                models.Index(
-                    fields=["province", key, "person", "id"],
-                    include=["search_name"],
-                    name=f"membership_prov_{name}_idx",
-                )
-                for key, name in [
-                    ("admitted_on", "admitted"),
-                    ("status", "status"),
-                    ("cell_name", "cell"),
-                    ("date_of_birth", "birth"),
-                ]
-            ),
-            # A province's members in name order, and those with a given name
-            # (partyquality/search.py); the scope and the status ride along,
-            # and the given name, which a search's walk checks (without it
-            # the walk read the table for every row: "huon" 350 ms), and
-            # what the filters and sorts read of the person (the copies
-            # above) and of the membership: a search in another sort finds
-            # the province's matches and sorts them from this index alone.
-            models.Index(
-                fields=["province", "search_name", "id"],
-                include=[
-                    "current_cell",
-                    "status",
-                    "search_given_name",
-                    "date_of_birth",
-                    "gender",
-                    "ethnicity",
-                    "admitted_on",
-                    "person",
-                    "cell_name",
-                ],
-                name="membership_province_name_idx",
-            ),
-            models.Index(
-                fields=["province", "search_given_name", "search_name", "id"],
-                include=["current_cell", "status"],
-                name="membership_province_given_idx",
+                fields=["province", "status", "id"], name="membership_prov_status_idx"
             ),
         ]
 

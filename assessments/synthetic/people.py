@@ -30,7 +30,6 @@ from assessments.synthetic.words import (
 )
 from members.bulk_load import Statement
 from members.models import Membership, Person, Position
-from partyquality.search import fold
 
 
 class PeopleDrawing:
@@ -145,9 +144,7 @@ class PeopleDrawing:
 
         def name(words: Callable[[list[str]], str]) -> str:
             """The name drawn for a member, from the word lists as ``words``
-            gives them: the same draws give the person's name and, folded,
-            the membership's copy of it (``pq_unaccent`` on 5.2 million
-            names took 80 s; folding the ~200 words in Python, none)."""
+            gives them."""
             return f"""
               {pick(words(SURNAMES), len(SURNAMES), "r_name")} || ' ' ||
               CASE WHEN gender = 'F' THEN {pick(words(MIDDLE_F), len(MIDDLE_F), "r_given")}
@@ -157,7 +154,6 @@ class PeopleDrawing:
 
         steps: list[Statement] = []
         full_name = name(_sql_array)
-        folded_name = name(lambda words: _sql_array([fold(w) for w in words]))
         ethnicity = f"""CASE WHEN r_eth < 0.86 THEN '01'
               ELSE {pick(minorities, len(MINORITIES), "(r_eth - 0.86) / 0.14")} END"""
         steps.append(
@@ -184,12 +180,11 @@ class PeopleDrawing:
                 "memberships",
                 f"""
             INSERT INTO members_membership (id, person_id, card_number, admitted_on,
-              full_member_on, ended_on, status, current_cell_id, province_id,
-              search_name, date_of_birth, gender, ethnicity, cell_name)
+              full_member_on, ended_on, status, current_cell_id, province_id)
             SELECT {member0} + seq, {person0} + seq, '9{summary.run:02d}.' || lpad(seq::text, 8, '0'),
               admitted, full_on, ended, status, cell_id,
-              -- The copies the triggers would make (they are off for big loads).
-              u.province_id, {folded_name}, dob, gender, {ethnicity}, u.name
+              -- The province the trigger would copy (triggers are off for big loads).
+              u.province_id
             FROM syn_m JOIN organizations_unit u ON u.id = cell_id
             """,
                 cost=7,
@@ -292,16 +287,15 @@ class PeopleDrawing:
                 "position holdings",
                 f"""
             INSERT INTO members_positionholding (person_id, unit_id, position_id,
-              valid_from, valid_to, is_concurrent, origin, province_id, search_name,
-              date_of_birth, gender, ethnicity, holder_is_member)
+              valid_from, valid_to, is_concurrent, origin, province_id)
             SELECT {person0} + seq, superior_id,
               ({_sql_array(positions)})[1 + floor(r_c24 * {len(positions)})::int],
               GREATEST(admitted + 30, DATE '2020-10-01'), NULL, r_c25 < 0.1,
               CASE WHEN r_when < 0.85 THEN 'local' WHEN r_when < 0.92 THEN 'rotated_down'
                    WHEN r_when < 0.96 THEN 'rotated_horizontal' WHEN r_when < 0.98
                    THEN 'armed_forces' ELSE 'graduates' END,
-              -- The copies the triggers would make (they are off for big loads).
-              u.province_id, {folded_name}, dob, gender, {ethnicity}, ended IS NULL
+              -- The province the trigger would copy (triggers are off for big loads).
+              u.province_id
             FROM syn_m JOIN organizations_unit u ON u.id = superior_id WHERE {cadre}
             """,
                 cost=0.3,
