@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
@@ -10,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 # Căn cước (Law on Identification 2023): 12 digits.
-from members.models import Person, ProvinceCopy
+from members.models import Person, ProvinceCopy, province_copy, province_to_rows
 from members.qualifications import LEVEL_CHOICES, Dimension
 from members.querysets import (
     PositionHoldingQuerySet,
@@ -186,9 +187,15 @@ class PositionHolding(ProvinceCopy):
             # A province's cadres (its range first, as for memberships).
             models.Index(fields=["province", "id"], name="holding_province_idx"),
         ]
+        triggers = [province_copy("holding_province", "unit_id")]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.position} — {self.unit}"
+
+
+pgtrigger.register(
+    province_to_rows("unit_province_to_holdings", "members_positionholding", "unit_id")
+)(Unit)
 
 
 class DisciplineForm(models.TextChoices):

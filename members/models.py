@@ -10,6 +10,7 @@ stay one indexed query at national size (5.2 million members).
 
 from __future__ import annotations
 
+import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex
@@ -188,12 +189,48 @@ LEFT_STATUSES = (
 )
 
 
+def province_copy(name: str, unit_column: str) -> pgtrigger.Trigger:
+    """The trigger keeping ``ProvinceCopy.province`` of a row: its unit's
+    province, whatever writes the row (an import's COPY, a raw UPDATE; a
+    value written by hand is put right)."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf(unit_column, "province_id"),
+        func=f"""
+            NEW.province_id := (
+                SELECT province_id FROM organizations_unit WHERE id = NEW.{unit_column});
+            RETURN NEW;""",  # noqa: S608 — our own column names
+    )
+
+
+def province_to_rows(name: str, table: str, unit_column: str) -> pgtrigger.Trigger:
+    """The trigger, on the units, that moves the copies of a unit placed in
+    another province (``organizations.tree.place_in_provinces``: a merger of
+    provinces, a move). Registered on ``Unit`` from here, beside the copy,
+    so organizations/ knows nothing of the tables below it."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf("province_id"),
+        condition=pgtrigger.Condition(
+            "OLD.province_id IS DISTINCT FROM NEW.province_id"
+        ),
+        func=f"""
+            UPDATE {table} SET province_id = NEW.province_id
+            WHERE {unit_column} = NEW.id;
+            RETURN NULL;""",  # noqa: S608 — our own table names
+    )
+
+
 class ProvinceCopy(models.Model):
     """The province of the row's unit (``Unit.province``), copied by a
-    trigger whatever writes the row (members/0031; the bulk generator writes
-    it itself): a user whose reach lies in one province reads that
-    province's range of an index instead of the country's (issue #17: the
-    one copy kept, docs/member_list.md)."""
+    trigger whatever writes the row (``province_copy``, ``province_to_rows``;
+    the bulk generator, which loads with triggers off, writes it itself): a
+    user whose reach lies in one province reads that province's range of an
+    index instead of the country's (issue #17: the one copy kept,
+    docs/member_list.md). The triggers are declared with the models and
+    installed by pgtrigger after every migrate (settings.PGTRIGGER_*)."""
 
     province = models.ForeignKey(
         Unit,
@@ -302,6 +339,7 @@ class Membership(ProvinceCopy):
                 fields=["province", "status", "id"], name="membership_prov_status_idx"
             ),
         ]
+        triggers = [province_copy("membership_province", "current_cell_id")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.card_number or '—'})"
@@ -399,6 +437,12 @@ class MemberEvent(models.Model):
 
 # Qualifications, positions, holdings and discipline, and the import jobs,
 # live beside these.
+pgtrigger.register(
+    province_to_rows(
+        "unit_province_to_memberships", "members_membership", "current_cell_id"
+    )
+)(Unit)
+
 from members.cadre_models import *  # noqa: E402, F403  (see there)
 from members.import_job_models import *  # noqa: E402, F403  (see there)
 from members.residence_models import *  # noqa: E402, F403  (see there)

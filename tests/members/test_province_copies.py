@@ -317,3 +317,29 @@ def test_a_link_corrected_in_the_admin_re_places_the_units_below(
     officer = _officer_of(other_province[0])
     client.force_login(officer)
     assert names(client.get(LIST)) == ["Lê Văn Bình"]
+
+
+def test_the_province_copy_is_kept_by_the_triggers_declared_with_the_models(
+    db,
+) -> None:
+    """Issue #17 §3: pgtrigger installs the triggers the models declare
+    (members.models.province_copy, province_to_rows); the hand-written ones
+    of members/0014–0031 are gone, so one definition is live."""
+    with connection.cursor() as cursor:
+        # Without the history's triggers (pghistory: insert, update, delete)
+        # and pgtrigger's hash at the end of a name.
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, regexp_replace(tgname, '_[0-9a-f]{5}$', '') "
+            "FROM pg_trigger WHERE NOT tgisinternal "
+            "AND tgname !~ '^pgtrigger_(insert|update|delete)_' "
+            "AND tgrelid::regclass::text = ANY(%s)",
+            [["members_membership", "members_positionholding", "organizations_unit"]],
+        )
+        found = set(cursor.fetchall())
+    assert found == {
+        ("members_membership", "pgtrigger_membership_province"),
+        ("members_positionholding", "pgtrigger_holding_province"),
+        ("organizations_unit", "pgtrigger_unit_province_to_memberships"),
+        ("organizations_unit", "pgtrigger_unit_province_to_holdings"),
+        ("organizations_unit", "tree_changed"),  # organizations/0004
+    }
