@@ -5,6 +5,7 @@ every other, so the reader below imports none."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, Q
@@ -37,6 +38,49 @@ def scope(event_model: type[Model], user: AnyUser) -> Q:
     return Q(pk__in=[])
 
 
+def within(event_model: type[Model], unit_ids: Sequence[int]) -> Q:
+    """Events of rows that sat under some units (the audit log's unit
+    filter): by the unit the row had, as ``scope`` reads it."""
+    tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
+    if tracked is Unit:
+        return Q(pgh_obj_id__any_of=unit_ids)
+    if tracked is Person:
+        return Q(
+            pgh_obj_id__in=Membership.objects.filter(
+                current_cell_id__any_of=unit_ids
+            ).values("person_id")
+        )
+    columns = {f.attname for f in event_model._meta.concrete_fields}
+    for name in UNIT_COLUMNS:
+        if name in columns:
+            return Q(**{f"{name}__any_of": unit_ids})
+    if "membership_id" in columns:
+        return Q(
+            membership_id__in=Membership.objects.filter(
+                current_cell_id__any_of=unit_ids
+            ).values("pk")
+        )
+    return Q(pk__in=[])
+
+
+def about(event_model: type[Model], person_id: int) -> Q | None:
+    """Events about one person (the audit log's person filter); None for the
+    tables that hold nothing about a person (units, cell meetings)."""
+    tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
+    if tracked is Person:
+        return Q(pgh_obj_id=person_id)
+    columns = {f.attname for f in event_model._meta.concrete_fields}
+    if "person_id" in columns:
+        return Q(person_id=person_id)
+    if "membership_id" in columns:
+        return Q(
+            membership_id__in=Membership.objects.filter(person_id=person_id).values(
+                "pk"
+            )
+        )
+    return None
+
+
 def _unit_names(ids: set[Any]) -> dict[Any, str]:
     return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
 
@@ -51,7 +95,9 @@ def _level_labels(ids: set[Any]) -> dict[Any, str]:
 
 def register_event_models() -> None:
     for name in audit_models.__all__:
-        audit.register(getattr(audit_models, name), scope=scope)
+        audit.register(
+            getattr(audit_models, name), scope=scope, within=within, about=about
+        )
     audit.register_labels(UNIT_COLUMNS, _unit_names)
     audit.register_labels(["person_id"], _person_names)
     audit.register_labels(["level_id"], _level_labels)

@@ -13,15 +13,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assessments.forms import AuditFilterForm
+from members.models import Person
+from organizations.models import Unit
+from organizations.tree import subtree_ever_ids
 from partyquality.audit import audit_changes, record_access, tracked_kinds
 from partyquality.http import AuthedRequest
+from partyquality.lookups import IdArray
 from partyquality.models import AccessAction
 from partyquality.xlsx import Sheet, workbook_response
 
 PAGE_SIZE = 50
 
 
-def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict]:
+def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict, dict]:
+    """The form, the filters for ``audit_changes`` and the unit and person
+    filtered on (to name them on the page)."""
     today = timezone.localdate()
     start = today - datetime.timedelta(days=30)
     # The last 30 days unless the dates are given: a link may name only a kind.
@@ -29,6 +35,7 @@ def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict]:
         {"start": start, "end": today, **request.GET.dict()}, kinds=tracked_kinds()
     )
     values: dict = {"start": start, "end": today}
+    named: dict = {}
     if form.is_valid():
         data = form.cleaned_data
         values = {"start": data["start"], "end": data["end"], "kind": data["kind"]}
@@ -36,7 +43,21 @@ def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict]:
             author = User.objects.filter(username=data["author"]).first()
             # An unknown name finds nothing rather than everything.
             values["author_id"] = author.pk if author else -1
-    return form, values
+        # A unit or person outside the user's subtree finds nothing, as an
+        # unknown one does; the names shown are only those the user may see.
+        if data["unit"] is not None:
+            unit = Unit.objects.visible_to(request.user).filter(pk=data["unit"]).first()
+            values["unit_ids"] = IdArray(subtree_ever_ids([unit.pk]) if unit else [])
+            named["unit"] = unit
+        if data["person"] is not None:
+            person = (
+                Person.objects.visible_to(request.user)
+                .filter(pk=data["person"])
+                .first()
+            )
+            values["person_id"] = person.pk if person else -1
+            named["person"] = person
+    return form, values, named
 
 
 def _page(request: AuthedRequest) -> int:
@@ -51,7 +72,7 @@ def _page_url(query: str, page: int) -> str:
 @require_GET
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    form, values = _filters(request)
+    form, values, named = _filters(request)
     page = _page(request)
     # Newest first across the tracked tables: page N reads N pages + 1 entry
     # from each, merges and slices (no count of a whole province's log).
@@ -60,8 +81,16 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     base = query.urlencode()
+    drop = {}
+    for name in named:
+        rest = request.GET.copy()
+        for key in (name, "page"):
+            rest.pop(key, None)
+        drop[name] = "?" + rest.urlencode()
     context = {
         "form": form,
+        "named": named,
+        "drop": drop,
         "entries": shown,
         "page": page,
         "previous_url": _page_url(base, page - 1) if page > 1 else "",
@@ -77,7 +106,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @login_required
 def audit_export(request: AuthedRequest) -> HttpResponse:
-    _form, values = _filters(request)
+    _form, values, _named = _filters(request)
     entries = audit_changes(user=request.user, limit=100_000, **values)
     record_access(
         request=request, action=AccessAction.EXPORT, model="audit", count=len(entries)

@@ -72,6 +72,10 @@ class AuditFilterForm(forms.Form):
     author = forms.CharField(
         label=_("Người thực hiện (tên đăng nhập)"), max_length=150, required=False
     )
+    # Set by the links of a unit's and a person's page; shown by name above
+    # the form with a link that drops them (assessments/audit_views.py).
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, kinds, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import CellMeeting, OrganizationReview
 from assessments.selectors import _cells_of
@@ -106,3 +106,34 @@ def cell_meetings(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
         "cells": [(c, rollup.get(c.pk)) for c in cells],
     }
     return render(request, "assessments/cellmeeting_list.html", context)
+
+
+@require_POST
+@login_required
+def cell_meeting_delete(
+    request: AuthedRequest, pk: int, year: int, meeting: int
+) -> HttpResponse:
+    """Delete a meeting recorded by mistake. The audit trail keeps the row
+    and who deleted it (assessments.audit_models.CellMeetingHistory)."""
+    organization, year = _organization_year(request, pk, year, write=True)
+    cells = _meeting_cells(organization, year)
+    found = CellMeeting.objects.filter(
+        pk=meeting, cell__in=cells, date__year=year
+    ).first()
+    if found is None:
+        raise Http404
+    review = OrganizationReview.objects.filter(
+        organization=organization, year=year
+    ).first()
+    if review is not None and not review.is_open:
+        messages.error(
+            request, _("Năm đã trình hoặc đã duyệt: không xóa buổi sinh hoạt.")
+        )
+    else:
+        found.delete()
+        messages.success(
+            request,
+            _("Đã xóa buổi sinh hoạt ngày %(day)s của %(cell)s.")
+            % {"day": found.date.strftime("%d/%m/%Y"), "cell": found.cell.name},
+        )
+    return redirect("assessments:cell_meetings", pk=pk, year=year)

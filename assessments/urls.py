@@ -34,6 +34,11 @@ urlpatterns = [
         name="cell_meetings",
     ),
     path(
+        "<int:pk>/<int:year>/sinh-hoat/<int:meeting>/xoa/",
+        meetings.cell_meeting_delete,
+        name="cell_meeting_delete",
+    ),
+    path(
         "<int:pk>/<int:year>/tieu-chi/",
         checklists.checklists,
         name="checklists",

@@ -36,10 +36,14 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 @dataclass(frozen=True)
 class Tracked:
-    """A tracked table's event table, and which of its events a user sees."""
+    """A tracked table's event table, which of its events a user sees, and
+    which are about the units under some units (``within``) or about a
+    person (``about``; None: the table holds nothing about people)."""
 
     event_model: type[Model]
     scope: Callable[[type[Model], AnyUser], Q]
+    within: Callable[[type[Model], Sequence[int]], Q] | None = None
+    about: Callable[[type[Model], int], Q | None] | None = None
 
 
 # Filled by ``register`` and ``register_labels`` (AssessmentsConfig.ready).
@@ -49,10 +53,16 @@ LABELS: dict[str, Callable[[set[Any]], dict[Any, str]]] = {}
 
 
 def register(
-    event_model: type[Model], *, scope: Callable[[type[Model], AnyUser], Q]
+    event_model: type[Model],
+    *,
+    scope: Callable[[type[Model], AnyUser], Q],
+    within: Callable[[type[Model], Sequence[int]], Q] | None = None,
+    about: Callable[[type[Model], int], Q | None] | None = None,
 ) -> None:
     tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
-    TRACKED[tracked] = Tracked(event_model=event_model, scope=scope)
+    TRACKED[tracked] = Tracked(
+        event_model=event_model, scope=scope, within=within, about=about
+    )
 
 
 def register_labels(
@@ -182,10 +192,12 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
         meta = (e.pgh_context.metadata or {}) if e.pgh_context else {}
         user = users.get(meta.get("user"))
         who = (user.get_full_name() or user.username) if user else "—"
+        # No page and no command (a change made in a shell): say nothing
+        # rather than "tại —".
         where = (
             page_name(meta["url"])
             if meta.get("url")
-            else (f"lệnh {meta['command']}" if meta.get("command") else "—")
+            else (f"lệnh {meta['command']}" if meta.get("command") else "")
         )
         if e.pgh_label == "update" and not changes:
             continue
@@ -274,16 +286,31 @@ def audit_changes(
     limit: int = 2000,
     kind: str = "",
     author_id: int | None = None,
+    unit_ids: Sequence[int] | None = None,
+    person_id: int | None = None,
 ) -> list[HistoryEntry]:
     """Recorded changes in the user's subtree between two dates, newest first,
-    of one kind of record (``kind``: a model label) and one author if given.
-    The first ``limit``: a page N of size S asks for N × S + 1 and slices."""
+    of one kind of record (``kind``: a model label), one author, the units
+    under a unit (``unit_ids``: that subtree's ids) and one person, each if
+    given. The first ``limit``: a page N of size S asks for N × S + 1."""
     entries: list[HistoryEntry] = []
-    for tracked, event_model in _event_models().items():
+    for tracked, entry in TRACKED.items():
+        event_model = entry.event_model
         if kind and tracked._meta.label_lower != kind:
             continue
+        narrow = []
+        if unit_ids is not None:
+            if entry.within is None:
+                continue
+            narrow.append(entry.within(event_model, unit_ids))
+        if person_id is not None:
+            about = entry.about(event_model, person_id) if entry.about else None
+            if about is None:
+                continue
+            narrow.append(about)
         qs: QuerySet = event_model.objects.filter(  # type: ignore[attr-defined]
             _scoped(event_model, user),
+            *narrow,
             pgh_created_at__date__gte=start,
             pgh_created_at__date__lte=end,
         )

@@ -92,3 +92,48 @@ def test_a_cell_period_change_reads_in_vietnamese(client, tree, board_officer) -
     changes = body.split("<main", 1)[1]
     assert "chi bộ" in changes.lower()
     assert not re.search(r"\b(Cell|Membership)\b", changes)
+
+
+def test_the_log_filters_by_unit_and_person_and_names_no_empty_place(
+    client, tree, secretary, board_officer
+) -> None:
+    # Written outside any page or command (as a shell would): no "tại —".
+    mai = make_member(tree.cell1, "Lê Thị Mai")
+    make_member(tree.cell2, "Phan Văn Tú")
+    client.force_login(secretary)
+    _save(client, tree, f"person-{mai.pk}", level("member", YEAR, "good").pk)
+    client.force_login(board_officer)
+    url = reverse("assessments:audit_list")
+    body = client.get(url).content.decode()
+    assert "Phan Văn Tú" in body
+    assert "tại —" not in body
+    assert "tại trang đánh giá, xếp loại" in body
+    # Reached by clicking from the unit's page and the person's page.
+    hub = client.get(reverse("organizations:unit_detail", args=[tree.commune.pk]))
+    assert f"?unit={tree.commune.pk}" in hub.content.decode()
+    person_page = client.get(reverse("members:person_detail", args=[mai.pk]))
+    assert f"?person={mai.pk}" in person_page.content.decode()
+    cell1 = client.get(f"{url}?unit={tree.cell1.pk}").content.decode()
+    assert "Đơn vị: Chi bộ thôn 1" in cell1
+    assert "Lê Thị Mai" in cell1
+    assert "Phan Văn Tú" not in cell1
+    commune = client.get(f"{url}?unit={tree.commune.pk}").content.decode()
+    assert "Lê Thị Mai" in commune
+    assert "Phan Văn Tú" in commune
+    about_mai = client.get(f"{url}?person={mai.pk}").content.decode()
+    assert "Người: Lê Thị Mai" in about_mai
+    assert "Phan Văn Tú" not in about_mai
+    # Her classification, made on the review page, is among her entries.
+    assert re.search(r"xếp loại đảng viên\s*<em>Lê Thị Mai 2024", about_mai)
+    # A unit outside the officer's district finds nothing and is not named.
+    outside = client.get(f"{url}?unit={tree.other_cell.pk}").content.decode()
+    assert "Đơn vị: không tìm thấy" in outside
+    assert outside.count('class="when"') == 0
+    assert tree.other_cell.name not in outside
+    # The export follows the same filters.
+    export = client.get(reverse("assessments:audit_export") + f"?unit={tree.cell2.pk}")
+    rows = list(
+        load_workbook(filename=__import__("io").BytesIO(export.content)).active.values
+    )
+    assert any("Phan Văn Tú" in str(r) for r in rows)
+    assert not any("Lê Thị Mai" in str(r) for r in rows)

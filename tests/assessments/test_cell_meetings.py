@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from assessments.models import CellMeeting
+from assessments.models import CellMeeting, OrganizationReview
 from assessments.yearly import cell_meeting_year
+from partyquality.audit import history_matching
 
 YEAR = 2024
 MEETING = {
@@ -71,3 +72,68 @@ def test_outsider_and_reader_cannot_record_meetings(
     assert 'id="meeting-form"' not in client.get(url).content.decode()
     assert client.post(url, {**MEETING, "cell": tree.cell1.pk}).status_code == 403
     assert not CellMeeting.objects.exists()
+
+
+def _meeting(cell) -> CellMeeting:  # type: ignore[no-untyped-def]
+    return CellMeeting.objects.create(
+        cell=cell,
+        date=datetime.date(YEAR, 3, 12),
+        preparation=18,
+        attendance=9,
+        conduct=40,
+        rules=14,
+        conclusions=8,
+    )
+
+
+def test_secretary_deletes_a_meeting_and_the_audit_log_keeps_who(
+    client, tree, secretary, board_officer
+) -> None:
+    meeting = _meeting(tree.cell1)
+    page_url = reverse("assessments:cell_meetings", args=[tree.commune.pk, YEAR])
+    url = reverse(
+        "assessments:cell_meeting_delete", args=[tree.commune.pk, YEAR, meeting.pk]
+    )
+    client.force_login(secretary)
+    assert url in client.get(page_url).content.decode()
+    response = client.post(url, follow=True)
+    assert "Đã xóa buổi sinh hoạt ngày 12/03/2024 của Chi bộ thôn 1." in (
+        response.content.decode()
+    )
+    assert not CellMeeting.objects.exists()
+    assert cell_meeting_year(tree.cell1, YEAR) == (None, None, 0)
+    history = history_matching(CellMeeting, cell_id=tree.cell1.pk)
+    assert [(e.action, e.who) for e in history][-1] == ("Xóa", secretary.username)
+    client.force_login(board_officer)
+    log = client.get(
+        reverse("assessments:audit_list") + "?kind=assessments.cellmeeting"
+    ).content.decode()
+    assert re.search(
+        r"bithu_thanhphong</strong>\s+xóa chất lượng sinh hoạt chi bộ", log
+    )
+
+
+def test_a_meeting_is_deleted_only_in_the_subtree_and_an_open_year(
+    client, tree, secretary, outsider, reader
+) -> None:
+    meeting = _meeting(tree.cell1)
+    url = reverse(
+        "assessments:cell_meeting_delete", args=[tree.commune.pk, YEAR, meeting.pk]
+    )
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    client.force_login(reader)
+    assert client.post(url).status_code == 403
+    # Another organization's meeting, named under this organization: not found.
+    other = _meeting(tree.other_cell)
+    client.force_login(secretary)
+    wrong = reverse(
+        "assessments:cell_meeting_delete", args=[tree.commune.pk, YEAR, other.pk]
+    )
+    assert client.post(wrong).status_code == 404
+    OrganizationReview.objects.create(
+        organization=tree.commune, year=YEAR, state="submitted"
+    )
+    response = client.post(url, follow=True)
+    assert "không xóa buổi sinh hoạt" in response.content.decode()
+    assert CellMeeting.objects.count() == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from assessments.models import OrganizationReview, ReviewCampaign
+from assessments.models import CellMeeting, OrganizationReview, ReviewCampaign
 from tests.url_cases import CaseBuilder, UrlCase
 
 
@@ -17,6 +17,19 @@ def _other_review(tree):  # type: ignore[no-untyped-def]
         organization=tree.other_commune, year=2024, defaults={"state": "submitted"}
     )
     return _other(tree)
+
+
+def _other_meeting(tree):  # type: ignore[no-untyped-def]
+    meeting = CellMeeting.objects.create(
+        cell=tree.other_cell,
+        date=datetime.date(2024, 3, 12),
+        preparation=18,
+        attendance=9,
+        conduct=40,
+        rules=14,
+        conclusions=8,
+    )
+    return {**_other(tree), "meeting": meeting.pk}
 
 
 def _campaign(tree):  # type: ignore[no-untyped-def]
@@ -74,6 +87,9 @@ URL_CASES: dict[str, CaseBuilder] = {
     ),
     "assessments:review_history": lambda tree: UrlCase(kwargs=_other(tree)),
     "assessments:checklists": lambda tree: UrlCase(kwargs=_other(tree), write=True),
+    "assessments:cell_meeting_delete": lambda tree: UrlCase(
+        kwargs=_other_meeting(tree), write=True
+    ),
     "assessments:confidence_votes": lambda tree: UrlCase(
         kwargs=_other(tree), write=True
     ),
