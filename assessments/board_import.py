@@ -4,14 +4,17 @@ results and loads them at once instead of one upload per organization.
 
 Each row names its grassroots organization, then the cell (or the
 organization itself) or the member's card number, with the level of the
-year's scale. The rows of each organization go through the same checks and
-services as its own page (``assessments/importing.py`` ``_validate``: the
-scale of the year, cells before their organization), in a transaction the
-dry run rolls back; then that organization's review rules (``check_sheet``)
-are checked and each broken rule is reported on the row it concerns. A year
-submitted or approved in any organization of the file refuses the whole
-file with one message, before any row is read against the database
-(organizations/closed_years.py).
+year's scale. A year submitted or approved in any organization of the file
+refuses the whole file with one message, before any row is read against the
+database (organizations/closed_years.py). Then the file is checked as a
+whole: the sheets of every organization of the file are read at once
+(``selectors.review_sheets``), each row is checked in memory as the page's
+services check an entry and each organization's review rules on its sheet as
+the file would leave it, each broken rule reported on the row it concerns
+(``assessments/board_plan.py``). The import writes in one transaction: the
+organizations' review rows locked, the classifications created and updated
+in bulk (the audit trail's triggers record each row, with the importer and
+the page or command, as for the page's writes).
 """
 
 from __future__ import annotations
@@ -19,25 +22,21 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments import importing as page_import
-from assessments.rules import check_sheet
-from assessments.selectors import review_sheet
+from assessments.board_plan import Planned, check_rules, plan_organization
+from assessments.models import (
+    MemberClassification,
+    OrganizationReview,
+    UnitClassification,
+)
+from assessments.selectors import review_sheets
 from organizations.access import is_admin, scope_unit_ids
 from organizations.closed_years import closed_years
 from organizations.models import GRASSROOTS_LEVELS, Role, Unit
-from partyquality.importing import (
-    ERROR,
-    NEW,
-    UNCHANGED,
-    UPDATED,
-    Importer,
-    ImportFileError,
-    RowResult,
-)
+from partyquality.importing import Importer, ImportFileError, RowResult
 from partyquality.spreadsheet_specs import Column, Spec
 
 CLASSIFICATIONS = "classifications"
@@ -52,9 +51,11 @@ YEAR_CLOSED = _(
     "nghị cấp trên trả lại hoặc mở lại năm {year} rồi tải lên lại."
 )
 CHANGED_SINCE = _(
-    "Dữ liệu đã thay đổi trong lúc nhập (dòng {n}: {message}); không có gì được "
-    "ghi, hãy kiểm tra lại tệp."
+    "Xếp loại của các tổ chức trong tệp đã thay đổi trong lúc nhập; không có gì "
+    "được ghi, hãy tải tệp lên lại để kiểm tra."
 )
+UPDATED_FIELDS = ["level", "score", "conditions", "remarks", "updated_by", "updated_at"]
+BATCH = 2_000
 
 SPEC = Spec(
     CLASSIFICATIONS,
@@ -90,15 +91,6 @@ SPEC = Spec(
         ),
     ),
 )
-# The page import's columns (assessments/importing.py) → this file's.
-COLUMNS = {
-    page_import.COL_CELL: "cell_code",
-    page_import.COL_CARD: "card_number",
-    page_import.COL_YEAR: "year",
-    page_import.COL_LEVEL: "level",
-    page_import.COL_SCORE: "score",
-    page_import.COL_REMARKS: "remarks",
-}
 
 
 def may_import_classifications(user: Any) -> bool:
@@ -110,9 +102,11 @@ class ClassificationImporter(Importer):
 
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         col = self.column
+        self.plans: list[Planned] = []
         year = next((v["year"] for _r, v in parsed if v["year"]), None)
         if year is None:
             return
+        self.year = year
         by_org: dict[str, list[tuple[RowResult, dict[str, Any]]]] = defaultdict(list)
         for row, v in parsed:
             row.label = v["card_number"] or v["cell_code"] or v["org_code"] or ""
@@ -120,35 +114,42 @@ class ClassificationImporter(Importer):
                 row.error(col("year"), ONE_YEAR.format(year=year))
             elif v["org_code"]:
                 by_org[v["org_code"]].append((row, v))
-        self._rows_of: dict[int, list[tuple[RowResult, dict[str, Any]]]] = {}
         organizations = self._organizations(by_org, year)
         self._refuse_closed(organizations, year)
-        self.plans: list[tuple[Unit, list[tuple[RowResult, Any]]]] = []
+        found = {
+            code: org for code, org in organizations.items() if isinstance(org, Unit)
+        }
         for code, rows in by_org.items():
-            org = organizations.get(code)
-            if org is None:
-                for row, _v in rows:
-                    row.error(
-                        col("org_code"),
-                        UNKNOWN_ORGANIZATION.format(code=code, year=year),
-                    )
-            elif org == "outside":
-                for row, _v in rows:
-                    row.error(col("org_code"), OUTSIDE_SCOPE.format(code=code))
-            else:
-                self._plan(org, year, rows)
-        self.progress("check", len(parsed) // 2, len(parsed))
-        # The services and each organization's rules, on a copy rolled back.
-        with transaction.atomic():
-            for org, actions in self.plans:
-                for row, action in actions:
-                    try:
-                        with transaction.atomic():
-                            action(self.user)
-                    except ValidationError as exc:
-                        row.error(col("level"), " ".join(exc.messages))
-                self._report_rules(org, year, actions)
-            transaction.set_rollback(True)
+            if code in found:
+                continue
+            message = (
+                OUTSIDE_SCOPE.format(code=code)
+                if organizations.get(code) == "outside"
+                else UNKNOWN_ORGANIZATION.format(code=code, year=year)
+            )
+            for row, _v in rows:
+                row.error(col("org_code"), message)
+        self.progress("check", len(parsed) // 3, len(parsed))
+        sheets = review_sheets(list(found.values()), year)
+        self.progress("check", 2 * len(parsed) // 3, len(parsed))
+
+        def report(row: RowResult, key: str, message: str) -> None:
+            row.error(col(key), message)
+
+        for code, org in found.items():
+            sheet, rows = sheets[org.pk], by_org[code]
+            planned = plan_organization(sheet, rows, report)
+            check_rules(sheet, rows, planned, report)
+            self.plans.extend(planned)
+        # What the check read, to refuse the write if it changed meanwhile.
+        self.unit_ids = sorted(
+            {r.unit_id for s in sheets.values() for r in s.unit_rows}
+        )
+        self.person_ids = sorted(
+            {r.person_id for s in sheets.values() for r in s.member_rows}
+        )
+        self.seen = _read(r.classification for s in sheets.values() for r in s.rows)
+        self.progress("check", len(parsed), len(parsed))
 
     def _organizations(
         self, by_org: dict[str, Any], year: int
@@ -184,75 +185,76 @@ class ClassificationImporter(Importer):
                 str(YEAR_CLOSED).format(year=year, names=", ".join(names))
             )
 
-    def _plan(self, org: Unit, year: int, rows: list[tuple[RowResult, Any]]) -> None:
-        sheet = review_sheet(org, year)
-        data = [
-            (
-                row.number,
-                {page: v[key] for page, key in COLUMNS.items()}
-                | {page_import.COL_YEAR: year},
-            )
-            for row, v in rows
-        ]
-        outcomes, actions = page_import._validate(sheet, data)
-        by_number = {row.number: (row, v) for row, v in rows}
-        keys = {r.card_number.lower(): r for r in sheet.member_rows if r.card_number}
-        units = {r.unit_id: r for r in sheet.unit_rows if r.unit_id}
-        codes = dict(Unit.objects.filter(pk__in=units).values_list("code", "pk"))
-        for outcome in outcomes:
-            row, v = by_number[outcome.number]
-            for header, message in outcome.errors:
-                row.error(self.column(COLUMNS.get(header, "level")), message)
-            sheet_row = (
-                keys.get((v["card_number"] or "").lower())
-                if v["card_number"]
-                else units.get(codes.get(v["cell_code"]))
-            )
-            v["_key"] = sheet_row.key if sheet_row else ""
-            if row.outcome != ERROR and sheet_row is not None:
-                row.outcome = self._compare(sheet, sheet_row, v)
-        planned = [
-            (by_number[o.number][0], action)
-            for o, action in actions
-            if by_number[o.number][0].outcome != UNCHANGED
-        ]
-        self.plans.append((org, planned))
-        self._rows_of[org.pk] = rows
-
-    def _compare(self, sheet: Any, sheet_row: Any, v: dict[str, Any]) -> str:
-        current = sheet_row.classification
-        if current is None:
-            return NEW
-        levels = sheet.member_levels if v["card_number"] else sheet.org_levels
-        level = page_import._find_level(levels, v["level"] or "")
-        same = (
-            level is not None
-            and current.level_id == level.pk
-            and (current.remarks or "") == (v["remarks"] or "")
-            and str(current.score or "") == str(v["score"] or "").replace(",", ".")
-        )
-        return UNCHANGED if same else UPDATED
-
-    def _report_rules(self, org: Unit, year: int, actions: list[Any]) -> None:
-        """The organization's broken rules, each on the row it concerns (the
-        organization's own row, else its first, for the whole sheet's)."""
-        rows = self._rows_of.get(org.pk, [])
-        if not rows:
-            return
-        own = next((r for r, v in rows if v["cell_code"] == org.code), rows[0][0])
-        by_key = {v["_key"]: r for r, v in rows if v.get("_key")}
-        for problem in check_sheet(review_sheet(org, year)):
-            row = by_key.get(problem.row, own)
-            row.error(self.column("level"), problem.message)
-
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
-        for _org, actions in self.plans:
-            for row, action in actions:
-                try:
-                    action(self.user)
-                except ValidationError as exc:
-                    raise ImportFileError(
-                        str(CHANGED_SINCE).format(
-                            n=row.number, message=" ".join(exc.messages)
-                        )
-                    ) from exc
+        """Inside the run's transaction: the reviews of the organizations
+        written to, created if need be and locked (as the services lock one),
+        then the classifications in bulk — refused whole if a review was
+        submitted or a classification changed since the check."""
+        if not self.plans:
+            return
+        year = self.year
+        org_ids = sorted({p.organization_id for p in self.plans})
+        OrganizationReview.objects.bulk_create(
+            [OrganizationReview(organization_id=i, year=year) for i in org_ids],
+            ignore_conflicts=True,
+        )
+        reviews = list(
+            OrganizationReview.objects.select_for_update()
+            .filter(organization_id__any_of=org_ids, year=year)
+            .select_related("organization")
+            .order_by("pk")
+        )
+        closed = sorted(r.organization.name for r in reviews if not r.is_open)
+        if closed:
+            raise ImportFileError(
+                str(YEAR_CLOSED).format(year=year, names=", ".join(closed))
+            )
+        if self._stored(year) != self.seen:
+            raise ImportFileError(str(CHANGED_SINCE))
+        now = timezone.now()
+        for model, fields in (
+            (UnitClassification, UPDATED_FIELDS),
+            (MemberClassification, [*UPDATED_FIELDS, "cell"]),
+        ):
+            built = [
+                p.built(self.user)
+                for p in self.plans
+                if p.is_member == (model is MemberClassification)
+            ]
+            stored = [o for o in built if o.pk is not None]
+            for obj in stored:
+                obj.updated_at = now  # bulk_update leaves auto_now alone
+            model.objects.bulk_create(
+                [o for o in built if o.pk is None], batch_size=BATCH
+            )
+            model.objects.bulk_update(stored, fields, batch_size=BATCH)
+        self.progress("write", len(parsed), len(parsed))
+
+    def _stored(self, year: int) -> tuple[int, int, Any]:
+        """``_read`` of the classifications stored now for the units and
+        members the check read."""
+        found = (0, 0, None)
+        for model, field, ids in (
+            (UnitClassification, "unit_id", self.unit_ids),
+            (MemberClassification, "person_id", self.person_ids),
+        ):
+            row = model.objects.filter(
+                **{f"{field}__any_of": ids}, year=year
+            ).aggregate(n=Count("pk"), ids=Sum("pk"), at=Max("updated_at"))
+            found = (
+                found[0] + row["n"],
+                found[1] + (row["ids"] or 0),
+                max((t for t in (found[2], row["at"]) if t is not None), default=None),
+            )
+        return found
+
+
+def _read(classifications: Any) -> tuple[int, int, Any]:
+    """How many classifications, the sum of their ids and the latest change:
+    what the write compares to refuse a file checked against other data."""
+    found = {(type(c), c.pk): c.updated_at for c in classifications if c is not None}
+    return (
+        len(found),
+        sum(pk for _model, pk in found),
+        max(found.values(), default=None),
+    )

@@ -31,7 +31,7 @@ from organizations.access import (
     scope_unit_ids,
 )
 from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
-from organizations.tree import ancestor_ids, subtree_ids_sql
+from organizations.tree import SUBTREES_ON_DAYS_SQL, ancestor_ids
 from partyquality.collation import person_sort_key
 
 
@@ -73,6 +73,7 @@ def can_approve_unit(user: AnyUser, unit: Unit) -> bool:
 class Row:
     key: str  # "unit-<id>" / "person-<id>"
     name: str
+    code: str = ""  # a cell's or the organization's code (imports find rows by it)
     unit_id: int | None = None
     person_id: int | None = None
     cell_id: int | None = None
@@ -149,21 +150,41 @@ class ReviewSheet:
         return next((r for r in self.rows if r.key == key), None)
 
 
-def _cells_of(organization: Unit, year: int) -> list[Unit]:
-    day = day_in_year(organization, year)
-    return list(
-        Unit.objects.filter(
-            id__in=subtree_ids_sql([organization.pk], day), level=Level.CELL
-        ).order_by("sort_name", "id")
-    )
+def _cells_of(organizations: list[Unit], year: int) -> dict[int, list[Unit]]:
+    """Each organization's cells on the last day of the year it existed."""
+    cells: dict[int, list[Unit]] = {o.pk: [] for o in organizations}
+    if not organizations:
+        return cells
+    params = [
+        [o.pk for o in organizations],
+        [day_in_year(o, year) for o in organizations],
+        Level.CELL,
+    ]
+    for unit in Unit.objects.raw(SUBTREES_ON_DAYS_SQL, params):
+        cells[unit.sheet_root].append(unit)
+    return cells
 
 
 def review_sheet(organization: Unit, year: int) -> ReviewSheet:
     """Everything the entry page, the rule checks and submission need, in a
     fixed number of queries whatever the size of the organization."""
+    sheet = review_sheets([organization], year)[organization.pk]
+    sheet.campaign = campaign_for(organization, year)
+    return sheet
+
+
+def review_sheets(organizations: list[Unit], year: int) -> dict[int, ReviewSheet]:
+    """The sheets of many organizations' year, by organization id, in the same
+    fixed number of queries as one (the board's import checks a province's
+    ~1,500 at once, issue #19 §3). Without their campaigns (``review_sheet``)."""
     start, end = year_span(year)
-    cells = _cells_of(organization, year)
-    unit_ids = [c.pk for c in cells] + [organization.pk]
+    cells_of = _cells_of(organizations, year)
+    units_of = {o.pk: [c.pk for c in cells_of[o.pk]] + [o.pk] for o in organizations}
+    orgs_of_unit: dict[int, list[int]] = defaultdict(list)
+    for org_id, ids in units_of.items():
+        for uid in ids:
+            orgs_of_unit[uid].append(org_id)
+    all_units = list(orgs_of_unit)
     org_scale = scale_for(ScaleSubject.ORGANIZATION, year)
     member_scale = scale_for(ScaleSubject.MEMBER, year)
     scales = [s for s in (org_scale, member_scale) if s is not None]
@@ -179,7 +200,7 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
     periods = (
         CellPeriod.objects.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=start),
-            cell_id__in=unit_ids,
+            cell_id__any_of=all_units,
             is_temporary=False,
             valid_from__lte=end,
         )
@@ -189,62 +210,78 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
         .select_related("membership__person", "cell")
         .order_by("valid_from")
     )
-    latest: dict[int, CellPeriod] = {}
+    latest: dict[int, dict[int, CellPeriod]] = {o.pk: {} for o in organizations}
     for period in periods:
-        latest[period.membership.person_id] = period
-    person_ids = list(latest)
+        for org_id in orgs_of_unit[period.cell_id]:
+            latest[org_id][period.membership.person_id] = period
+    person_ids = list({p for people in latest.values() for p in people})
 
     # Members whose next official cell that year lies outside the organization.
-    moved_out = {
-        p.membership.person_id
-        for p in CellPeriod.objects.filter(
-            membership__person_id__in=person_ids,
+    moves = list(
+        CellPeriod.objects.filter(
+            membership__person_id__any_of=person_ids,
             is_temporary=False,
             valid_from__gte=start,
             valid_from__lte=end,
-        )
-        .exclude(cell_id__in=unit_ids)
-        .select_related("membership")
-        if p.valid_from >= latest[p.membership.person_id].valid_from
-    }
+        ).values_list("membership__person_id", "cell_id", "valid_from")
+    )
+    moves_of: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
+    for person_id, cell_id, valid_from in moves:
+        moves_of[person_id].append((cell_id, valid_from))
+    moved_out: dict[int, set[int]] = defaultdict(set)
+    for org_id, people in latest.items():
+        inside = set(units_of[org_id])
+        for person_id, period in people.items():
+            if any(
+                cell_id not in inside and valid_from >= period.valid_from
+                for cell_id, valid_from in moves_of.get(person_id, ())
+            ):
+                moved_out[org_id].add(person_id)
     unit_cls = {
         c.unit_id: c
         for c in UnitClassification.objects.filter(
-            unit_id__in=unit_ids, year=year
+            unit_id__any_of=all_units, year=year
         ).select_related("level")
     }
     member_cls = {
         c.person_id: c
         for c in MemberClassification.objects.filter(
-            person_id__in=person_ids, year=year
+            person_id__any_of=person_ids, year=year
         ).select_related("level")
     }
     disciplines = list(
         Discipline.objects.filter(date__gte=start, date__lte=end)
         .filter(
-            Q(subject_is_unit=True, unit_id__in=unit_ids)
-            | Q(subject_is_unit=False, person_id__in=person_ids)
+            Q(subject_is_unit=True, unit_id__any_of=all_units)
+            | Q(subject_is_unit=False, person_id__any_of=person_ids)
         )
         .select_related("person", "unit")
     )
     disciplined_people = {d.person_id for d in disciplines if d.person_id}
+    # Each organization reads its own, in the order read (its messages' order).
+    discipline_of_unit: dict[int, list[int]] = defaultdict(list)
+    discipline_of_person: dict[int, list[int]] = defaultdict(list)
+    for i, d in enumerate(disciplines):
+        if d.subject_is_unit:
+            discipline_of_unit[d.unit_id].append(i)
+        else:
+            discipline_of_person[d.person_id].append(i)
     # Leading members: those holding a position at the organization or a
     # cell during the year (QĐ 366: "no disciplined … leading member").
     leaders = defaultdict(set)
     for holding in PositionHolding.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=start),
-        unit_id__in=unit_ids,
+        unit_id__any_of=all_units,
         valid_from__lte=end,
         person_id__in=disciplined_people,
     ).values("unit_id", "person_id"):
         leaders[holding["person_id"]].add(holding["unit_id"])
-    disciplined_by_unit: dict[int, list[str]] = defaultdict(list)
-    for d in disciplines:
-        if d.subject_is_unit:
-            disciplined_by_unit[d.unit_id].append(d.unit.name)
-        else:
-            for uid in leaders.get(d.person_id, ()):
-                disciplined_by_unit[uid].append(d.person.full_name)
+    reviews = {
+        r.organization_id: r
+        for r in OrganizationReview.objects.filter(
+            organization_id__any_of=list(units_of), year=year
+        )
+    }
 
     def suggested(c, scale):  # type: ignore[no-untyped-def]
         from assessments.rules import suggest_level
@@ -254,67 +291,86 @@ def review_sheet(organization: Unit, year: int) -> ReviewSheet:
         lv = [x for x in levels if x.scale_id == scale.pk]
         return suggest_level(scale, c.score, c.conditions or None, levels=lv)
 
-    unit_rows = [
-        Row(
-            key=f"unit-{u.pk}",
-            name=u.name,
-            unit_id=u.pk,
-            is_organization=u.pk == organization.pk,
-            classification=unit_cls.get(u.pk),
-            suggested=suggested(unit_cls.get(u.pk), org_scale),
+    sheets = {}
+    for organization in organizations:
+        org_id = organization.pk
+        inside = set(units_of[org_id])
+        people = latest[org_id]
+        disciplined_by_unit: dict[int, list[str]] = defaultdict(list)
+        mine = sorted(
+            {i for uid in inside for i in discipline_of_unit.get(uid, ())}
+            | {i for pid in people for i in discipline_of_person.get(pid, ())}
         )
-        for u in [*cells, organization]
-    ]
-    member_rows = []
-    for person_id, period in sorted(
-        latest.items(),
-        key=lambda kv: (
-            kv[1].cell.sort_name,
-            person_sort_key(kv[1].membership.person.full_name),
-        ),
-    ):
-        membership = period.membership
-        note = ""
-        if membership.ended_on and membership.ended_on <= end:
-            note = f"{membership.get_status_display()} {membership.ended_on:%d/%m/%Y}"
-        elif period.valid_to and period.valid_to <= end:
-            note = f"Chuyển đi {period.valid_to:%d/%m/%Y}"
-        c = member_cls.get(person_id)
-        member_rows.append(
+        for d in (disciplines[i] for i in mine):
+            if d.subject_is_unit:
+                if d.unit_id in inside:
+                    disciplined_by_unit[d.unit_id].append(d.unit.name)
+            elif d.person_id in people:
+                for uid in leaders.get(d.person_id, ()):
+                    if uid in inside:
+                        disciplined_by_unit[uid].append(d.person.full_name)
+        unit_rows = [
             Row(
-                key=f"person-{person_id}",
-                name=membership.person.full_name,
-                person_id=person_id,
-                cell_id=period.cell_id,
-                cell_name=period.cell.name,
-                card_number=membership.card_number or "",
-                note=note,
-                disciplined=person_id in disciplined_people,
-                moved_out=person_id in moved_out,
-                classification=c,
-                suggested=suggested(c, member_scale),
+                key=f"unit-{u.pk}",
+                name=u.name,
+                code=u.code,
+                unit_id=u.pk,
+                is_organization=u.pk == org_id,
+                classification=unit_cls.get(u.pk),
+                suggested=suggested(unit_cls.get(u.pk), org_scale),
             )
+            for u in [*cells_of[org_id], organization]
+        ]
+        member_rows = []
+        for person_id, period in sorted(
+            people.items(),
+            key=lambda kv: (
+                kv[1].cell.sort_name,
+                person_sort_key(kv[1].membership.person.full_name),
+            ),
+        ):
+            membership = period.membership
+            note = ""
+            if membership.ended_on and membership.ended_on <= end:
+                note = (
+                    f"{membership.get_status_display()} {membership.ended_on:%d/%m/%Y}"
+                )
+            elif period.valid_to and period.valid_to <= end:
+                note = f"Chuyển đi {period.valid_to:%d/%m/%Y}"
+            c = member_cls.get(person_id)
+            member_rows.append(
+                Row(
+                    key=f"person-{person_id}",
+                    name=membership.person.full_name,
+                    person_id=person_id,
+                    cell_id=period.cell_id,
+                    cell_name=period.cell.name,
+                    card_number=membership.card_number or "",
+                    note=note,
+                    disciplined=person_id in disciplined_people,
+                    moved_out=person_id in moved_out[org_id],
+                    classification=c,
+                    suggested=suggested(c, member_scale),
+                )
+            )
+        sheets[org_id] = ReviewSheet(
+            organization=organization,
+            year=year,
+            org_scale=org_scale,
+            member_scale=member_scale,
+            org_levels=org_levels,
+            member_levels=member_levels,
+            org_rules=[r for r in rules if org_scale and r.scale_id == org_scale.pk],
+            member_rules=[
+                r for r in rules if member_scale and r.scale_id == member_scale.pk
+            ],
+            unit_rows=unit_rows,
+            member_rows=member_rows,
+            review=reviews.get(org_id),
+            campaign=None,
+            disciplined_by_unit=dict(disciplined_by_unit),
         )
-    review = OrganizationReview.objects.filter(
-        organization=organization, year=year
-    ).first()
-    return ReviewSheet(
-        organization=organization,
-        year=year,
-        org_scale=org_scale,
-        member_scale=member_scale,
-        org_levels=org_levels,
-        member_levels=member_levels,
-        org_rules=[r for r in rules if org_scale and r.scale_id == org_scale.pk],
-        member_rules=[
-            r for r in rules if member_scale and r.scale_id == member_scale.pk
-        ],
-        unit_rows=unit_rows,
-        member_rows=member_rows,
-        review=review,
-        campaign=campaign_for(organization, year),
-        disciplined_by_unit=dict(disciplined_by_unit),
-    )
+    return sheets
 
 
 def campaign_for(organization: Unit, year: int) -> ReviewCampaign | None:

@@ -126,6 +126,22 @@ def subtree_ids_sql(root_ids: list[int], day: datetime.date) -> RawSQL:
     return RawSQL(SUBTREE_ON_DAY_SQL, (list(root_ids), day, day))
 
 
+# The units of one level under each root on the root's own day, with the
+# root (``sheet_root``), by name: many grassroots organizations' cells at once
+# (the board's classification import, issue #19). For ``Unit.objects.raw``.
+SUBTREES_ON_DAYS_SQL = f"""
+WITH RECURSIVE sub(root, id, day) AS (
+    SELECT r, r, d FROM unnest(%s::bigint[], %s::date[]) AS t(r, d)
+  UNION
+    SELECT sub.root, l.child_id, sub.day FROM {LINK} l JOIN sub ON l.parent_id = sub.id
+    WHERE l.valid_from <= sub.day AND (l.valid_to IS NULL OR l.valid_to > sub.day)
+)
+SELECT u.*, sub.root AS sheet_root FROM sub
+JOIN organizations_unit u ON u.id = sub.id
+WHERE u.level = %s ORDER BY u.sort_name, u.id
+"""
+
+
 def subtree_ever_ids_sql(root_ids: list[int]) -> RawSQL:
     return RawSQL(SUBTREE_EVER_SQL, (list(root_ids),))
 

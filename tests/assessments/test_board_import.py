@@ -176,3 +176,79 @@ def test_a_secretary_cannot_load_another_commune(secretary, tree, people) -> Non
         in (_errors(result))
     )
     assert _state() == (0, 0)
+
+
+def test_a_changed_level_updates_it_and_the_audit_trail_names_the_importer(
+    province_officer, tree, people
+) -> None:
+    import pghistory
+
+    from partyquality.audit import history_matching
+
+    _import(province_file(people), commit=True, user=province_officer)
+    rows = province_file(people)
+    rows[0] = row("TC-TP", "TC-TP-2", level="Hoàn thành tốt nhiệm vụ", remarks="Sửa")
+    with pghistory.context(user=province_officer.pk, command="import_classifications"):
+        result = _import(rows, commit=True, user=province_officer)
+    assert (result.counts["updated"], result.counts["unchanged"]) == (1, 6)
+    changed = UnitClassification.objects.get(unit=tree.cell2, year=2024)
+    assert (changed.level.code, changed.remarks) == ("good", "Sửa")
+    assert changed.updated_by == province_officer
+    history = history_matching(UnitClassification, unit_id=tree.cell2.pk, year=2024)
+    assert [e.action for e in history] == ["Tạo mới", "Sửa"]
+    assert history[-1].who == province_officer.username
+    assert {c.after for c in history[-1].changes} >= {"Hoàn thành tốt nhiệm vụ", "Sửa"}
+
+
+def test_an_organization_before_all_its_cells_is_refused_on_its_row(
+    province_officer, tree
+) -> None:
+    """QĐ 124/366: the cells are classified before their organization."""
+    rows = [
+        row("TC-TP", "TC-TP-1", level="Hoàn thành tốt nhiệm vụ"),
+        row("TC-TP", "TC-TP", level="Hoàn thành tốt nhiệm vụ"),
+    ]
+    result = _import(rows, commit=True, user=province_officer)
+    assert not result.written
+    assert _errors(result) == [
+        "3|Mức|Xếp loại các chi bộ trực thuộc trước khi xếp loại Đảng bộ xã Thanh "
+        "Phong (QĐ 124-QĐ/TW): còn 1 chi bộ chưa xếp loại."
+    ], _errors(result)
+    assert _state() == (0, 0)
+
+
+def test_a_score_the_year_does_not_use_is_refused_in_its_column(
+    province_officer, tree
+) -> None:
+    rows = [row("TC-TP", "TC-TP-1", level="Hoàn thành nhiệm vụ", score="85")]
+    result = _import(rows, commit=True, user=province_officer)
+    assert _errors(result) == ["2|Điểm|Thang của năm 2024 không chấm điểm."]
+    assert _state() == (0, 0)
+
+
+def test_a_classification_changed_during_the_import_refuses_the_whole_file(
+    province_officer, tree, people
+) -> None:
+    """Someone saves a level on the page between the check and the write:
+    the file checked against other data writes nothing."""
+    from assessments.services import unit_classification_set
+    from tests.assessments.factories import level
+
+    def meanwhile(stage: str, done: int, total: int) -> None:
+        if stage == "check" and done == total:
+            unit_classification_set(
+                user=None,
+                unit=tree.cell1,
+                year=2024,
+                level=level("organization", 2024, "completed"),
+            )
+
+    with pytest.raises(importing.ImportFileError) as refused:
+        _import(
+            province_file(people),
+            commit=True,
+            user=province_officer,
+            progress=meanwhile,
+        )
+    assert "đã thay đổi trong lúc nhập" in refused.value.message
+    assert _state() == (1, 0)
