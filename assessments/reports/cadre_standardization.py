@@ -26,6 +26,7 @@ from assessments.reports.common import (
     Bar,
     ChartSpec,
     Column,
+    Later,
     Ratio,
     Scope,
     Table,
@@ -39,7 +40,6 @@ from assessments.snapshots import ROTATIONS
 from assessments.targets import targets_for
 from members.models import Origin, PositionGroup
 from organizations.models import Unit
-from partyquality import numbers
 
 SLUG = "cadre_standardization"
 TITLE = _("Báo cáo chất lượng, chuẩn hóa đội ngũ cán bộ, công chức cấp xã")
@@ -123,10 +123,10 @@ class CadreStandardization:
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
     provisional: bool = False
-    approval: str = ""
+    approval: str | Later = ""
     # The totals of the comparison and base years, when asked for.
     others: dict[int, Counts] = field(default_factory=dict)
-    others_approval: str = ""
+    others_approval: str | Later = ""
 
     @staticmethod
     def _columns(first: str) -> list[Column]:
@@ -424,13 +424,7 @@ def build(
             rotations=rotations,
             notes=notes,
             provisional=provisional,
-            approval=str(
-                _("{communes}/{total} đơn vị cấp xã đủ số liệu đã duyệt; {approval}")
-            ).format(
-                communes=numbers.grouped(now.approval.communes_approved),
-                total=numbers.grouped(now.approval.communes),
-                approval=now.approval,
-            ),
+            approval=scope.commune_approvals(year),
             others=others,
             others_approval=scope.approvals(year, compare_year, base_year),
         )

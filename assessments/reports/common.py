@@ -20,9 +20,35 @@ from assessments.reports.figures import Approval, YearRows
 from assessments.snapshots import COMMUNE_KINDS, COMMUNE_LEVELS
 from organizations.access import AnyUser, assignment_rows, is_admin, scope_unit_ids
 from organizations.models import Unit
+from partyquality import numbers
 from partyquality.lookups import IdArray
 
-__all__ = ["COMMUNE_KINDS", "COMMUNE_LEVELS", "Approval", "YearRows"]
+__all__ = ["COMMUNE_KINDS", "COMMUNE_LEVELS", "Approval", "Later", "YearRows"]
+
+
+class Later:
+    """A caption computed when it is first printed.
+
+    The approval line ("50.334/53.010 tổ chức cơ sở đảng đã được duyệt")
+    counts the grassroots organizations of the year's tree, approved or
+    not, by walking that tree: about a second a year for the whole country
+    (bench/RESULTS-reports.md), longer than the figures themselves. So a
+    report carries it unevaluated: the page shows its figures and loads the
+    line afterwards (``views.approvals``), while the workbook, the PDF and
+    the Word copy print it, evaluated once.
+    """
+
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = str(self._compute())
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Later({self._text!r})"
 
 
 def year_end(year: int) -> datetime.date:
@@ -78,8 +104,9 @@ class Table:
     total: list[Any] | None = None
     note: str = ""
     # How much of each year shown is approved ("58/63 tổ chức cơ sở đảng đã
-    # được duyệt"), printed beside the table in every rendering.
-    approval: str = ""
+    # được duyệt"), printed beside the table in every rendering (``Later``:
+    # the page loads it after the figures).
+    approval: str | Later = ""
 
 
 @dataclass
@@ -152,15 +179,39 @@ class Scope:
             )
         return self._years[year]
 
-    def approvals(self, *years: int | None) -> str:
-        """ "Năm 2025: 58/63 tổ chức cơ sở đảng đã được duyệt; năm 2024: …"."""
+    def approvals(self, *years: int | None) -> Later:
+        """ "Năm 2025: 58/63 tổ chức cơ sở đảng đã được duyệt; năm 2024: …",
+        counted when first printed."""
         shown = [y for y in dict.fromkeys(years) if y]
-        if len(shown) == 1:
-            return str(self.year(shown[0]).approval)
-        return "; ".join(
-            _("Năm {year}: {approval}").format(year=y, approval=self.year(y).approval)
-            for y in shown
-        )
+
+        def text() -> str:
+            if len(shown) == 1:
+                return str(self.year(shown[0]).approval)
+            return "; ".join(
+                _("Năm {year}: {approval}").format(
+                    year=y, approval=self.year(y).approval
+                )
+                for y in shown
+            )
+
+        return Later(text)
+
+    def commune_approvals(self, year: int) -> Later:
+        """ "16/16 đơn vị cấp xã đủ số liệu đã duyệt; 58/63 …" (the coverage
+        and cadre tables count per commune-level unit), counted when first
+        printed."""
+
+        def text() -> str:
+            approval = self.year(year).approval
+            return str(
+                _("{communes}/{total} đơn vị cấp xã đủ số liệu đã duyệt; {approval}")
+            ).format(
+                communes=numbers.grouped(approval.communes_approved),
+                total=numbers.grouped(approval.communes),
+                approval=approval,
+            )
+
+        return Later(text)
 
 
 # Walk back from the roots through tree events dated after ``day`` (merges,

@@ -28,6 +28,7 @@ from assessments.reports.common import (
     Bar,
     ChartSpec,
     Column,
+    Later,
     Ratio,
     Scope,
     Table,
@@ -136,10 +137,10 @@ class Coverage:
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
     provisional: bool = False
-    approval: str = ""
+    approval: str | Later = ""
     # The totals of the comparison and base years, when asked for.
     others: dict[int, CommuneCoverage] = field(default_factory=dict)
-    others_approval: str = ""
+    others_approval: str | Later = ""
 
     def tables(self) -> list[Table]:
         def cells(c: CommuneCoverage) -> list:
@@ -317,7 +318,6 @@ def build(
                 (name, commune, _status(without_cell, without_member))
                 for name, commune, without_cell, without_member in cursor.fetchall()
             ]
-        approval = now.approval
         total = totals(found)
         notes.append(source_note(total, year))
         report = Coverage(
@@ -332,13 +332,7 @@ def build(
             uncovered=uncovered,
             notes=notes,
             provisional=provisional,
-            approval=str(
-                _("{communes}/{total} đơn vị cấp xã đủ số liệu đã duyệt; {approval}")
-            ).format(
-                communes=numbers.grouped(approval.communes_approved),
-                total=numbers.grouped(approval.communes),
-                approval=approval,
-            ),
+            approval=scope.commune_approvals(year),
             others=others,
             others_approval=scope.approvals(year, compare_year, base_year),
         )

@@ -24,6 +24,7 @@ from assessments.reports.common import (
     Bar,
     ChartSpec,
     Column,
+    Later,
     Ratio,
     Scope,
     Table,
@@ -87,8 +88,8 @@ class MemberQuality:
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
     provisional: bool = False
-    approval: str = ""
-    levels_approval: str = ""
+    approval: str | Later = ""
+    levels_approval: str | Later = ""
     short_labels: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:

@@ -24,6 +24,7 @@ from assessments.reports.common import (
     Bar,
     ChartSpec,
     Column,
+    Later,
     Ratio,
     Scope,
     Table,
@@ -112,8 +113,8 @@ class OrganizationQuality:
     provisional: bool = False
     # "58/63 tổ chức cơ sở đảng đã được duyệt" for the year, and for every
     # year of the comparison table.
-    approval: str = ""
-    change_approval: str = ""
+    approval: str | Later = ""
+    change_approval: str | Later = ""
     # Each year's own abbreviations of its levels (TSVM in 2013, HTXSNV now).
     short_labels: dict[int, dict[int, str]] = field(default_factory=dict)
 

@@ -78,7 +78,9 @@ def display(value: Any, kind: str) -> Cell:
     return Cell(str(value))
 
 
-def table_context(table: Table) -> dict[str, Any]:
+def table_context(table: Table, *, later: bool = False) -> dict[str, Any]:
+    """A table as the templates draw it; with ``later`` (the page) the
+    approval line is left to load after the figures (``views.approvals``)."""
     kinds = [c.kind for c in table.columns]
     listing = len(table.rows) > LISTING_ROWS and all(
         c.kind in (TEXT, INT) for c in table.columns
@@ -96,7 +98,8 @@ def table_context(table: Table) -> dict[str, Any]:
         if table.total is None
         else [display(v, k) for v, k in zip(table.total, kinds, strict=False)],
         "empty": not table.rows,
-        "approval": table.approval,
+        "approval": "" if later else str(table.approval),
+        "approval_later": later and table.approval != "",
         "listing": [
             " — ".join(str(v) for v in row if v not in (None, "")) for row in table.rows
         ]
@@ -121,11 +124,11 @@ def charts(report: Any) -> list:
     return svgs
 
 
-def context(report: Any) -> dict[str, Any]:
+def context(report: Any, *, later: bool = False) -> dict[str, Any]:
     return {
         "report": report,
         "provisional": getattr(report, "provisional", False),
-        "tables": [table_context(t) for t in report.tables()],
+        "tables": [table_context(t, later=later) for t in report.tables()],
         "charts": charts(report),
     }
 
@@ -202,8 +205,8 @@ def report_sheet(table: Table, lines: list[str], warning: str) -> xlsx.ReportShe
         return out
 
     line = [*lines]
-    if table.approval:
-        line.append(table.approval)
+    if table.approval != "":
+        line.append(str(table.approval))
     return xlsx.ReportSheet(
         title=table.title,
         lines=line,

@@ -25,6 +25,7 @@ from assessments.reports.common import (
     Bar,
     ChartSpec,
     Column,
+    Later,
     Ratio,
     Scope,
     Table,
@@ -48,7 +49,6 @@ class YearRow:
     year: int
     scale: str
     top_label: str
-    approved: Ratio
     organizations: int
     classified: int
     top: Ratio
@@ -73,7 +73,7 @@ class Trends:
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
     provisional: bool = False
-    approval: str = ""
+    approval: str | Later = ""
 
     def tables(self) -> list[Table]:
         return [
@@ -84,7 +84,6 @@ class Trends:
                     Column(str(_("Năm")), YEAR),
                     Column(str(_("Thang xếp loại")), TEXT),
                     Column(str(_("Mức cao nhất của thang")), TEXT),
-                    Column(str(_("TCCSĐ đã được duyệt")), RATIO),
                     Column(str(_("Tổ chức cơ sở đảng")), INT),
                     Column(str(_("Đã xếp loại")), INT),
                     Column(str(_("TCCSĐ mức cao nhất")), RATIO),
@@ -100,7 +99,6 @@ class Trends:
                         y.year,
                         y.scale,
                         y.top_label,
-                        y.approved,
                         y.organizations,
                         y.classified,
                         y.top,
@@ -190,7 +188,6 @@ def build(
                     y,
                     scale_of(y),
                     labels[y][1][0],
-                    Ratio(rows.approval.approved, rows.approval.total),
                     orgs.total,
                     orgs.classified,
                     orgs.top,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("tep/<int:pk>/", views.job_detail, name="job_detail"),
     path("tep/<int:pk>/tai-ve/", views.job_download, name="job_download"),
     path("<slug:slug>/", views.report, name="report"),
+    path("<slug:slug>/da-duyet/", views.approvals, name="approvals"),
     path("<slug:slug>/tai-ve/<str:fmt>/", views.export, name="export"),
     path("<slug:slug>/tao-tep/", views.job_create, name="job_create"),
 ]

@@ -82,7 +82,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
     module, root, values = _parse(request, slug)
     built = _build(module, root, values, request.user)
     day = datetime.date(values["year"], 12, 31)
-    context = rendering.context(built) | {
+    context = rendering.context(built, later=True) | {
         "slug": slug,
         "values": values,
         "root": root,
@@ -95,6 +95,25 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "can_queue": can_act_on(request.user, root.pk),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+@require_GET
+@login_required
+def approvals(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The approval line of each table of the page, loaded after its figures
+    (``common.Later``): out-of-band swaps into the page's placeholders."""
+    module, root, values = _parse(request, slug)
+    built = _build(module, root, values, request.user)
+    lines = [
+        (table.key, str(table.approval))
+        for table in built.tables()
+        if table.approval != ""
+    ]
+    return render(
+        request,
+        "reports/_approvals.html",
+        {"lines": lines, "provisional": values["provisional"]},
+    )
 
 
 @require_GET

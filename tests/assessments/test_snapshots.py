@@ -129,8 +129,8 @@ def test_official_report_counts_approved_organizations_and_says_how_many(
         1,
         Ratio(0, 1),
     )
-    assert official.approval == "1/2 tổ chức cơ sở đảng đã được duyệt"
-    assert all(t.approval for t in official.tables() if t.key != "targets")
+    assert str(official.approval) == "1/2 tổ chức cơ sở đảng đã được duyệt"
+    assert all(str(t.approval) for t in official.tables() if t.key != "targets")
     assert official.weak_units == []
 
     draft = organization_quality.build(

@@ -66,6 +66,16 @@ def test_board_officer_compares_years_and_downloads_excel(
         table = page.locator("#table-change").inner_text()
         assert "± 2024" in table
         assert "-100,0" in table  # from 1/1 excellent in 2024 to 0/1 in 2025
+        # The approval line arrives after the figures, beside each table.
+        page.wait_for_selector("#approval-levels:not(.pending)")
+        assert (
+            page.locator("#approval-levels").inner_text()
+            == "1/1 tổ chức cơ sở đảng đã được duyệt"
+        )
+        assert page.locator("#approval-change").inner_text() == (
+            "Năm 2025: 1/1 tổ chức cơ sở đảng đã được duyệt; "
+            "Năm 2024: 1/1 tổ chức cơ sở đảng đã được duyệt"
+        )
         page.screenshot(
             path=os.environ.get("PQ_SCREENSHOT", str(tmp_path / "report.png")),
             full_page=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -210,6 +211,43 @@ def test_report_page_shows_figures_filters_and_chart(
     assert "1/2" in body
     assert 'name="compare"' in body
     assert "Đảng bộ xã Hương Sơn" not in body
+
+
+@pytest.mark.parametrize(
+    ("slug", "queries"),
+    [
+        ("organization_quality", 25),
+        ("member_quality", 25),
+        ("coverage", 25),
+        ("cadre_standardization", 25),
+        # Five years, each counted.
+        ("trends", 34),
+    ],
+)
+def test_the_approval_lines_arrive_after_the_page_beside_each_table(
+    client, classified, tree, secretary, slug, queries, django_assert_max_num_queries
+) -> None:
+    """The count walks the year's tree (~1 s a year for the country): the
+    page shows its figures at once with a placeholder per table, and one
+    request fills every placeholder."""
+    client.force_login(secretary)
+    query = {"unit": tree.commune.pk, "year": 2025}
+    page = client.get(reverse("reports:report", args=[slug]), query).content.decode()
+    placeholders = re.findall(r'<p class="approval pending" id="([\w-]+)"', page)
+    assert placeholders
+    assert "đã được duyệt</p>" not in page
+    with django_assert_max_num_queries(queries):
+        response = client.get(reverse("reports:approvals", args=[slug]), query)
+    lines = dict(
+        re.findall(
+            r'<p class="approval" id="([\w-]+)" hx-swap-oob="true">([^<]*)</p>',
+            response.content.decode(),
+        )
+    )
+    assert sorted(lines) == sorted(placeholders)
+    assert all(
+        "1/1 tổ chức cơ sở đảng đã được duyệt" in line for line in lines.values()
+    )
 
 
 def test_outsider_gets_404_for_a_report_rooted_in_another_branch(

@@ -26,6 +26,10 @@ URL_CASES: dict[str, CaseBuilder] = {
     "reports:report": lambda tree: UrlCase(
         kwargs={"slug": "organization_quality"}, query=f"?unit={tree.other_commune.pk}"
     ),
+    # The approval lines loaded after a report page's figures.
+    "reports:approvals": lambda tree: UrlCase(
+        kwargs={"slug": "organization_quality"}, query=f"?unit={tree.other_commune.pk}"
+    ),
     "reports:export": lambda tree: UrlCase(
         kwargs={"slug": "coverage", "fmt": "xlsx"},
         query=f"?unit={tree.other_commune.pk}",
