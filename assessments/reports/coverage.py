@@ -49,19 +49,30 @@ YEAR_OPTIONS = ("compare", "base")
 
 # Per commune-level unit of the year whose own row is in: its villages, its
 # cells open on 31 December and the members in them.
+# Summed per commune id first, then named and sorted: the names join the
+# ~16,700 communes of the country, not its ~350,000 rows (sorting the rows by
+# name spilled to disk, bench/RESULTS-reports.md).
 COMMUNES_SQL = """
-SELECT u.name, sum(f.villages), sum(f.villages_without_cell),
-       sum(f.villages_without_member), sum(f.village_heads_members),
-       count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)),
-       sum(f.members), sum(f.villages_members_from_residence),
-       sum(f.villages_members_from_figure),
-       count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)
-                        AND f.kind = ANY(%(residential)s))
-FROM {relation}
-JOIN organizations_unit u ON u.id = f.commune_id
-GROUP BY f.commune_id, u.name, u.sort_name
-HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
-ORDER BY u.sort_name, f.commune_id
+SELECT u.name, c.villages, c.without_cell, c.without_member, c.heads_members,
+       c.cells, c.members, c.from_residence, c.from_figure, c.residential_cells
+FROM (
+    SELECT f.commune_id, sum(f.villages) AS villages,
+           sum(f.villages_without_cell) AS without_cell,
+           sum(f.villages_without_member) AS without_member,
+           sum(f.village_heads_members) AS heads_members,
+           count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s))
+               AS cells,
+           sum(f.members) AS members,
+           sum(f.villages_members_from_residence) AS from_residence,
+           sum(f.villages_members_from_figure) AS from_figure,
+           count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)
+                            AND f.kind = ANY(%(residential)s)) AS residential_cells
+    FROM {relation}
+    GROUP BY f.commune_id
+    HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
+) c
+JOIN organizations_unit u ON u.id = c.commune_id
+ORDER BY u.sort_name, c.commune_id
 """
 # The villages of those communes open on 31 December without a cell or
 # without a party member that day (assessments/snapshots.py "villages").
