@@ -17,6 +17,7 @@ False, PGTRIGGER_INSTALL_ON_MIGRATE = True in settings).
 from __future__ import annotations
 
 import pghistory
+from django.db import models
 
 from assessments.models import (
     CellMeeting,
@@ -58,10 +59,20 @@ def _trackers() -> tuple[pghistory.RowEvent, ...]:
 
 
 def _event_model(tracked, name: str, exclude: list[str] | None = None):  # type: ignore[no-untyped-def]
+    short = name.lower().removesuffix("history")[:20]
     return pghistory.create_event_model(
         tracked,
         *_trackers(),
         exclude=exclude or [],
+        # The audit log reads each table newest first, a page at a time
+        # (partyquality.audit.audit_changes): an index in that order stops
+        # after a page's rows instead of sorting a province's year of events
+        # (bench/RESULTS.md, "Audit log at a province's size").
+        meta={
+            "indexes": [
+                models.Index(fields=["pgh_created_at", "pgh_id"], name=f"{short}_ev_at")
+            ]
+        },
         # The tracked row may be deleted: the event keeps its id, no constraint.
         obj_field=pghistory.ObjForeignKey(related_name="+", db_constraint=False),
         model_name=name,

@@ -27,6 +27,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partyquality.models import AccessAction, RecordAccess
@@ -278,6 +279,11 @@ def tracked_kinds() -> list[tuple[str, str]]:
     )
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight of the day where the users are (TIME_ZONE)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def audit_changes(
     *,
     user: AnyUser,
@@ -311,8 +317,10 @@ def audit_changes(
         qs: QuerySet = event_model.objects.filter(  # type: ignore[attr-defined]
             _scoped(event_model, user),
             *narrow,
-            pgh_created_at__date__gte=start,
-            pgh_created_at__date__lte=end,
+            # A range of times, not of dates cast from them: the table's index
+            # by time answers it (assessments.audit_models).
+            pgh_created_at__gte=_day_start(start),
+            pgh_created_at__lt=_day_start(end + datetime.timedelta(days=1)),
         )
         if author_id is not None:
             qs = qs.filter(pgh_context__metadata__user=author_id)
