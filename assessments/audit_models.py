@@ -89,7 +89,7 @@ MemberClassificationHistory = _event_model(
     MemberClassification, "MemberClassificationHistory"
 )
 PersonHistory = _event_model(
-    Person, "PersonHistory", exclude=["search_name", "search_given_name", "sort_name"]
+    Person, "PersonHistory", exclude=["search_name", "sort_name"]
 )
 # The province copied by a trigger for the lists (members.models.ProvinceCopy)
 # is not a fact of the record: a move of the tree is not a member's event.

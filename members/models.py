@@ -26,15 +26,7 @@ from members.querysets import (
 )
 from organizations.models import DateRange, Unit
 from partyquality.collation import PersonSortKey
-from partyquality.search import (
-    LEADING_WORDS_INDEX,
-    NAME_WORDS_INDEX,
-    UNUSUAL_GIVEN_NAME,
-    LastWord,
-    LeadingWords,
-    Unaccented,
-    name_words,
-)
+from partyquality.search import NAME_WORDS_INDEX, Unaccented, name_words
 
 # Căn cước (Law on Identification 2023): 12 digits.
 NATIONAL_ID_PATTERN = r"^[0-9]{12}$"
@@ -86,12 +78,6 @@ class Person(models.Model):
         output_field=models.TextField(db_collation="C"),
         db_persist=True,
     )
-    # The folded given name, for searches by it (partyquality/search.py).
-    search_given_name = models.GeneratedField(
-        expression=LastWord(Unaccented("full_name")),
-        output_field=models.TextField(db_collation="C"),
-        db_persist=True,
-    )
     # The name's key in the order lists of people are kept: given name first,
     # Vietnamese alphabetical order (partyquality/collation.py, DOMAIN.md §8).
     sort_name = models.GeneratedField(
@@ -117,45 +103,16 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            # The lists sorted by name, and by date of birth (with the person
+            # as tie-breaker): walked in the list's order, not sorted.
             models.Index(fields=["sort_name", "id"], name="person_sort_name_idx"),
-            # Name search is by words (partyquality/search.py).
-            # The lists sorted by date of birth (with the person as
-            # tie-breaker): 3.2 s sorting the country, 26 ms walking this.
-            # The folded name rides along, so a name search in this order
-            # checks the words in the index alone (MemberFilter.NAMES_BESIDE).
             models.Index(
                 fields=["date_of_birth", "id"],
                 include=["search_name"],
                 name="person_birth_idx",
             ),
+            # Name search is by words (partyquality/search.py).
             GinIndex(name_words("search_name"), name=NAME_WORDS_INDEX),
-            # Lists are sorted by name: an ordered index lets the first page
-            # stop after 50 rows instead of sorting a province. The columns
-            # the lists filter on ride along (INCLUDE), so walking the index
-            # tests gender, birth date and ethnicity without reading the
-            # table (an index-only scan, once VACUUM has marked the pages);
-            # the given name too, which a name search's last group excludes
-            # (reading the table for it made "thi" 40 ms -> 170 ms nationally).
-            models.Index(
-                fields=["search_name", "id"],
-                include=["gender", "date_of_birth", "ethnicity", "search_given_name"],
-                name="person_name_order_idx",
-            ),
-            # The people with a given name, in name order: a search for
-            # "huong" lists them without sorting the 70,000 of the country.
-            models.Index(
-                fields=["search_given_name", "search_name", "id"],
-                include=["gender"],
-                name="person_given_name_idx",
-            ),
-            # The words before the given name, and the few given names of
-            # several words: the last group of a search (partyquality/search.py).
-            GinIndex(name_words(LeadingWords("search_name")), name=LEADING_WORDS_INDEX),
-            models.Index(
-                fields=["search_given_name"],
-                condition=Q(search_given_name__regex=UNUSUAL_GIVEN_NAME),
-                name="person_unusual_given_name",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -22,9 +22,7 @@ from django.db.models import Func, QuerySet, Value
 from partyquality.text import nfc
 
 __all__ = [
-    "LEADING_WORDS_INDEX",
     "NAME_WORDS_INDEX",
-    "UNUSUAL_GIVEN_NAME",
     "LastWord",
     "LeadingWords",
     "NameSearch",
@@ -37,11 +35,8 @@ __all__ = [
 ]
 
 
-# Index names and a pattern the people's indexes are declared with
-# (members.models.Person).
+# The name of the people's words index (members.models.Person).
 NAME_WORDS_INDEX = "person_name_words"
-LEADING_WORDS_INDEX = "person_leading_words"
-UNUSUAL_GIVEN_NAME = r"[^a-z0-9]"
 
 
 class Unaccented(Func):
@@ -51,6 +46,8 @@ class Unaccented(Func):
     output_field = models.TextField()
 
 
+# LastWord and LeadingWords are named by migrations (members/0009, 0013,
+# 0014, 0015) only: the columns and indexes built on them are gone (0031, 0033).
 class LastWord(Func):
     """The last space-separated word of ``expr``: of a folded Vietnamese
     name, the given name (tên), which comes last."""
