@@ -67,7 +67,8 @@ def request_scope() -> Iterator[None]:
         _request_cache.reset(token)
 
 
-# The tree's version (migration organizations/0004), read with the
+# The tree's version (organizations/0004, bumped by the ``tree_changed``
+# triggers of organizations/models.py), read with the
 # assignments, so that a request can take a reach kept by an earlier one.
 TREE_VERSION = "tree_version"
 TREE_VERSION_SQL = "SELECT version FROM organizations_tree_version"

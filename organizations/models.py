@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
@@ -32,6 +33,29 @@ class DateRange(Func):
 
     function = "DATERANGE"
     output_field = DateRangeField()
+
+
+def tree_changed(name: str, operation: pgtrigger.Operation) -> pgtrigger.Trigger:
+    """After a statement writing what reaches are read from, the tree's
+    version changes (the row and sequence of organizations/0004), so the
+    reaches kept between requests are read again (organizations/access.py).
+    Once a statement, ``TRUNCATE`` included; a new table that shapes the tree
+    declares it too."""
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        func="""
+            UPDATE organizations_tree_version
+            SET version = nextval('organizations_tree_version_seq');
+            RETURN NULL;""",
+    )
+
+
+EVERY_WRITE = (
+    pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate
+)
 
 
 class Level(models.TextChoices):
@@ -152,6 +176,17 @@ class Unit(models.Model):
             models.Index(fields=["name", "id"], name="unit_name_idx"),
             models.Index(fields=["sort_name", "id"], name="unit_sort_name_idx"),
         ]
+        # A unit added, removed or placed in another province; its other
+        # columns do not shape reaches.
+        triggers = [
+            tree_changed(
+                "unit_tree_changed",
+                pgtrigger.Insert
+                | pgtrigger.Delete
+                | pgtrigger.Truncate
+                | pgtrigger.UpdateOf("province_id"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -209,6 +244,7 @@ class UnitLink(models.Model):
             ),
             models.Index(fields=["child", "valid_from"], name="unitlink_child_idx"),
         ]
+        triggers = [tree_changed("link_tree_changed", EVERY_WRITE)]
 
     def __str__(self) -> str:
         return f"{self.child} → {self.parent} ({self.valid_from}–{self.valid_to or ''})"
@@ -271,6 +307,15 @@ class UnitEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date} ({self.decision_number})"
+
+
+# A merger's or split's lineage shapes reaches too (organizations/access.py).
+pgtrigger.register(tree_changed("predecessors_tree_changed", EVERY_WRITE))(
+    UnitEvent.predecessors.through
+)
+pgtrigger.register(tree_changed("successors_tree_changed", EVERY_WRITE))(
+    UnitEvent.successors.through
+)
 
 
 class ResidentialKind(models.TextChoices):

@@ -324,7 +324,8 @@ def test_the_province_copy_is_kept_by_the_triggers_declared_with_the_models(
 ) -> None:
     """Issue #17 §3: pgtrigger installs the triggers the models declare
     (members.models.province_copy, province_to_rows); the hand-written ones
-    of members/0014–0031 are gone, so one definition is live."""
+    of members/0014–0031 and organizations/0004 are gone, so one
+    definition is live."""
     with connection.cursor() as cursor:
         # Without the history's triggers (pghistory: insert, update, delete)
         # and pgtrigger's hash at the end of a name.
@@ -341,5 +342,5 @@ def test_the_province_copy_is_kept_by_the_triggers_declared_with_the_models(
         ("members_positionholding", "pgtrigger_holding_province"),
         ("organizations_unit", "pgtrigger_unit_province_to_memberships"),
         ("organizations_unit", "pgtrigger_unit_province_to_holdings"),
-        ("organizations_unit", "tree_changed"),  # organizations/0004
+        ("organizations_unit", "pgtrigger_unit_tree_changed"),
     }
