@@ -64,7 +64,7 @@ def _meeting_cells(organization: Unit, year: int) -> list[Unit]:
     grassroots cell itself (chi bộ cơ sở)."""
     if organization.level == Level.GRASSROOTS_CELL:
         return [organization]
-    return _cells_of(organization, year)
+    return _cells_of([organization], year)[organization.pk]
 
 
 @require_http_methods(["GET", "POST"])
