@@ -40,6 +40,7 @@ from assessments.snapshots import ROTATIONS
 from assessments.targets import targets_for
 from members.models import Origin, PositionGroup
 from organizations.models import Unit
+from partyquality import numbers
 
 SLUG = "cadre_standardization"
 TITLE = _("Báo cáo chất lượng, chuẩn hóa đội ngũ cán bộ, công chức cấp xã")
@@ -120,6 +121,9 @@ class CadreStandardization:
     total: Counts
     gaps: list[Gap]
     rotations: dict[str, int]
+    # Rows of the named list in the subtree; ``gaps`` holds the first
+    # ``listed`` of them when the page asked for fewer.
+    gaps_total: int = 0
     notes: list[str] = field(default_factory=list)
     targets: Table | None = None
     provisional: bool = False
@@ -206,6 +210,16 @@ class CadreStandardization:
                 ]
                 for g in self.gaps
             ],
+            note=""
+            if len(self.gaps) >= self.gaps_total
+            else str(
+                _(
+                    "Trang hiển thị {shown} dòng đầu trong {total} dòng; danh sách đầy đủ có trong tệp Excel, PDF và Word."
+                )
+            ).format(
+                shown=numbers.grouped(len(self.gaps)),
+                total=numbers.grouped(self.gaps_total),
+            ),
             approval=self.approval,
         )
         tables = [groups]
@@ -290,7 +304,15 @@ JOIN members_position pos ON pos.id = g.position_id
 JOIN organizations_unit u ON u.id = g.unit_id
 ORDER BY u.sort_name, g.unit_id, pos.order, p.sort_name, g.person_id,
          array_position(%(dimensions)s, g.dimension::text)
+LIMIT %(listed)s
 """
+GAPS_COUNT_SQL = """
+SELECT count(*) FROM {relation}
+"""
+# The page lists the first rows of the named list: the whole country's is
+# tens of thousands of rows (~0.9 s to read, bench/RESULTS-reports.md) that
+# nobody reads on a screen; the files carry all of it.
+PAGE_OPTIONS = {"listed": 500}
 UNIT_SQL = """
 SELECT {sums} FROM {relation}
 """
@@ -355,7 +377,10 @@ def build(
     base_year: int | None = None,
     user=None,
     provisional: bool = False,
+    listed: int | None = None,
 ) -> CadreStandardization:  # type: ignore[no-untyped-def]
+    """``listed``: how many rows of the named list to read (the page's
+    ``PAGE_OPTIONS``); all of them when None (the files)."""
     scope = Scope.for_user(root, user, provisional=provisional)
     with transaction.atomic():
         now = scope.year(year)
@@ -381,7 +406,7 @@ def build(
             if counts.posts or key != PositionGroup.OTHER:
                 groups.append(counts)
         communes = posts_by(now, "commune")
-        params: dict = {"dimensions": list(standards.DIMENSIONS)}
+        params: dict = {"dimensions": list(standards.DIMENSIONS), "listed": listed}
         status_labels = standards.STATUS_LABELS
         with connection.cursor() as cursor:
             cursor.execute(GAPS_SQL.format(relation=now.gaps(params)), params)
@@ -398,6 +423,11 @@ def build(
                     cursor.fetchall()
                 )
             ]
+            gaps_total = len(gaps)
+            if listed is not None and gaps_total >= listed:
+                params = {}
+                cursor.execute(GAPS_COUNT_SQL.format(relation=now.gaps(params)), params)
+                gaps_total = cursor.fetchone()[0]
             params = {}
             rotations_sql = UNIT_SQL.format(
                 sums=", ".join(f"coalesce(sum(f.{o}), 0)::int" for o in ROTATIONS),
@@ -421,6 +451,7 @@ def build(
             groups=groups,
             total=total,
             gaps=gaps,
+            gaps_total=gaps_total,
             rotations=rotations,
             notes=notes,
             provisional=provisional,

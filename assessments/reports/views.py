@@ -41,7 +41,9 @@ def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     return REPORTS[slug], root, values
 
 
-def _build(module, root: Unit, values: dict, user):  # type: ignore[no-untyped-def]
+def _build(module, root: Unit, values: dict, user, *, page: bool = False):  # type: ignore[no-untyped-def]
+    """The report's data; for the page with the module's ``PAGE_OPTIONS``
+    (the first rows of a long named list: the files carry all of it)."""
     return module.build(
         root=root,
         year=values["year"],
@@ -49,6 +51,7 @@ def _build(module, root: Unit, values: dict, user):  # type: ignore[no-untyped-d
         base_year=values["base"] if "base" in module.YEAR_OPTIONS else None,
         user=user,
         provisional=values["provisional"],
+        **(getattr(module, "PAGE_OPTIONS", {}) if page else {}),
     )
 
 
@@ -80,7 +83,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @login_required
 def report(request: AuthedRequest, slug: str) -> HttpResponse:
     module, root, values = _parse(request, slug)
-    built = _build(module, root, values, request.user)
+    built = _build(module, root, values, request.user, page=True)
     day = datetime.date(values["year"], 12, 31)
     context = rendering.context(built, later=True) | {
         "slug": slug,
@@ -103,7 +106,7 @@ def approvals(request: AuthedRequest, slug: str) -> HttpResponse:
     """The approval line of each table of the page, loaded after its figures
     (``common.Later``): out-of-band swaps into the page's placeholders."""
     module, root, values = _parse(request, slug)
-    built = _build(module, root, values, request.user)
+    built = _build(module, root, values, request.user, page=True)
     lines = [
         (table.key, str(table.approval))
         for table in built.tables()

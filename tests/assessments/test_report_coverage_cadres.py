@@ -207,6 +207,20 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
         ("Lê Phó Chủ Tịch", "Lý luận chính trị", "Chưa đạt chuẩn", None),
         ("Trần Văn Phòng", "Chuyên môn", "Chưa đạt chuẩn", None),
     ]
+    # The page reads the first rows of the list only and says where the rest is.
+    first = cadre_standardization.build(
+        root=tree.province, year=2025, user=province_officer, listed=2
+    )
+    assert [(g.person, g.dimension) for g in first.gaps] == [
+        ("Lê Phó Chủ Tịch", "Chuyên môn"),
+        ("Lê Phó Chủ Tịch", "Lý luận chính trị"),
+    ]
+    named = next(t for t in first.tables() if t.key == "gaps")
+    assert named.note == (
+        "Trang hiển thị 2 dòng đầu trong 3 dòng; danh sách đầy đủ có trong tệp "
+        "Excel, PDF và Word."
+    )
+    assert next(t for t in report.tables() if t.key == "gaps").note == ""
     elected = next(g for g in report.groups if g.name == "Cán bộ chuyên trách cấp xã")
     assert (elected.posts, elected.university, elected.political) == (2, 1, 1)
     assert report.rotations == {"rotated_down": 1}
