@@ -1,7 +1,9 @@
 """A province loaded from workbooks only, through the upload pages (issue #19,
-"Done when"): the tree (1,511 units), villages with dated coverage, members,
-discipline, two years of classifications; its reports match figures counted
-by hand, a past year's coverage differing from today's."""
+"Done when"): the tree (1,510 units under the province), villages with dated
+coverage, members, discipline and two years of classifications, each a
+workbook posted to the upload page a user uses and confirmed; the two years
+approved through the review pages; the official reports match figures
+counted by hand, a past year's coverage differing from today's."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from assessments.board_import import SPEC as CLASSIFICATIONS
+from assessments.models import OrganizationReview, ReviewState
 from assessments.reports import coverage, member_quality, organization_quality
 from members.import_jobs import import_job_run
 from members.models import Discipline, ImportJob, Membership
@@ -83,8 +86,11 @@ def tree_rows() -> list[list[Any]]:
 
 
 def village_rows() -> list[list[Any]]:
-    """NA-01-01: village 1 covered by cell 1 throughout; village 2 without a
-    cell or member until 2015, then covered by cell 2 (4 members live there)."""
+    """NA-01-01: village 1 covered by cell 1 throughout (7 members live there
+    in 2024); village 2 without a cell until 2015 and without a member in
+    2014 (the commune's figure: 0), then covered by cell 2 (4 members in
+    2024). The "without a member" figures are the commune's yearly figures:
+    no member records where they live."""
     base = ["Thôn", "NA-01-01", D(2000, 1, 1), None]
     head = [*base, "Hồ Văn B", "Không"]
     return [
@@ -97,7 +103,7 @@ def village_rows() -> list[list[Any]]:
             "Có",
             D(2000, 1, 1),
             None,
-            2010,
+            2024,
             7,
         ],
         [
@@ -108,7 +114,7 @@ def village_rows() -> list[list[Any]]:
             *head[4:],
             D(2000, 1, 1),
             D(2015, 1, 1),
-            2010,
+            2014,
             0,
         ],
         [
@@ -146,24 +152,62 @@ def member_rows() -> list[list[Any]]:
     return rows
 
 
+# The years classified: 2014 (QĐ 132-era scales) and 2024, both approved.
+PAST, NOW = 2014, 2024
+ORG_LEVELS = {
+    PAST: ("Trong sạch, vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"),
+    NOW: (
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
+    ),
+}
+MEMBER_LEVELS = {
+    PAST: ("Đủ tư cách, hoàn thành tốt nhiệm vụ", "Đủ tư cách, hoàn thành nhiệm vụ"),
+    NOW: ("Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"),
+}
+ORGANIZATIONS = {"NA-01-01": range(1, 7), "NA-01-02": range(7, 11)}
+
+
 def classification_rows(year: int) -> list[list[Any]]:
-    """Two communes fully: their cells, members and themselves. 2023: both
-    "good"; 2024: NA-01-02 "excellent"; member 3, reprimanded in 2024, is
-    rated no higher than "completed" that year (QĐ 132/124)."""
+    """Two communes fully, as the board collects them: cells first, then
+    members, then the organization. In each commune cells 1–8 "good" and
+    cell 9 "completed"; every member "good" but member 3, reprimanded in
+    2024 and so rated "completed" that year (QĐ 132/124). The communes: in
+    2014 NA-01-01 top ("Trong sạch, vững mạnh"), NA-01-02 "good"; in 2024
+    NA-01-01 "good", NA-01-02 top ("excellent")."""
+    top, good, completed = ORG_LEVELS[year]
+    member_good, member_completed = MEMBER_LEVELS[year]
+    tops = {PAST: "NA-01-01", NOW: "NA-01-02"}
     rows = []
-    for org, members in (("NA-01-01", range(1, 7)), ("NA-01-02", range(7, 11))):
+    for org, members in ORGANIZATIONS.items():
         for k in range(1, CELLS + 1):
-            rows.append(
-                [org, f"{org}-{k}", None, year, "Hoàn thành nhiệm vụ", None, None]
-            )
+            level = completed if k == CELLS else good
+            rows.append([org, f"{org}-{k}", None, year, level, None, None])
         for n in members:
-            capped = year == 2024 and n == 3
-            level = "Hoàn thành nhiệm vụ" if capped else "Hoàn thành tốt nhiệm vụ"
+            level = member_completed if year == NOW and n == 3 else member_good
             rows.append([org, None, f"40.0000{n:02d}", year, level, None, None])
-        top = year == 2024 and org == "NA-01-02"
-        level = "Hoàn thành xuất sắc nhiệm vụ" if top else "Hoàn thành tốt nhiệm vụ"
+        level = top if tops[year] == org else good
         rows.append([org, org, None, year, level, None, None])
     return rows
+
+
+def submit_and_approve(client, year: int) -> None:  # type: ignore[no-untyped-def]
+    """Each commune's year sent up and approved, through the review pages'
+    buttons (its figures then written once, read by the official reports)."""
+    for code in ORGANIZATIONS:
+        org = Unit.objects.get(code=code)
+        for action, said in (
+            ("review_submit", "Đã trình cấp trên."),
+            ("review_approve", "Đã duyệt và khóa năm đánh giá."),
+        ):
+            page = client.post(
+                reverse(f"assessments:{action}", args=[org.pk, year]), follow=True
+            )
+            assert said in page.content.decode(), page.content.decode()[:3000]
+        assert OrganizationReview.objects.get(organization=org, year=year).state == (
+            ReviewState.APPROVED
+        )
 
 
 def test_a_province_loaded_from_workbooks_reports_hand_counted_figures(
@@ -199,40 +243,46 @@ def test_a_province_loaded_from_workbooks_reports_hand_counted_figures(
     assert "1 thêm mới" in upload(
         client, imports, workbook(SPECS["discipline"].headers, discipline), "discipline"
     )
-    for year in (2023, 2024):
-        assert "thêm mới" in upload(
+    for year in (PAST, NOW):
+        # 2 communes × (9 cells + the commune) + 10 members.
+        assert "30 thêm mới" in upload(
             client,
             imports,
             workbook(CLASSIFICATIONS.headers, classification_rows(year)),
             "classifications",
         )
+        submit_and_approve(client, year)
 
-    # Counted by hand: 150 communes, 2 classified, in 2024 one excellent.
+    # The official figures (approved years only), counted by hand from the
+    # files above: the two approved communes, their 18 cells, 10 members.
     report = organization_quality.build(
-        root=province, year=2024, compare_year=2023, user=admin_user, provisional=True
+        root=province, year=NOW, compare_year=PAST, user=admin_user
     )
-    grassroots = report.groups["grassroots"]
-    assert (grassroots.total, grassroots.classified) == (150 + 2, 2)
-    assert grassroots.tiers[1] == 1
-    assert report.compare["grassroots"].tiers[1] == 0
-    members = member_quality.build(
-        root=province, year=2024, user=admin_user, provisional=True
-    )
+    grassroots, cells = report.groups["grassroots"], report.groups["cell"]
+    assert (grassroots.total, grassroots.classified) == (2, 2)
+    assert grassroots.tiers == {1: 1, 2: 1, 3: 0, 4: 0}
+    assert (cells.total, cells.classified) == (18, 18)
+    assert cells.tiers == {1: 0, 2: 16, 3: 2, 4: 0}
+    past = report.compare["grassroots"]
+    assert past.tiers == {1: 1, 2: 1, 3: 0, 4: 0}
+    members = member_quality.build(root=province, year=NOW, user=admin_user)
     assert members.now.members == 10
     assert sum(members.disciplined.values()) == 1
-    # Coverage: 2010 had a village without a cell or member; 2024 none.
-    past = coverage.build(root=province, year=2010, user=admin_user, provisional=True)
-    now = coverage.build(root=province, year=2024, user=admin_user, provisional=True)
+    # Coverage: in 2014 NA-01-01's second village had neither a cell nor a
+    # member (its figure for 2014: 0); from 2015 cell 2 covers it, 4 members
+    # live there in 2024. Today's figures would hide 2014's.
+    then = coverage.build(root=province, year=PAST, user=admin_user)
+    now = coverage.build(root=province, year=NOW, user=admin_user)
     assert (
-        past.total.villages,
-        past.total.without_cell,
-        past.total.without_member,
-    ) == (
-        2,
-        1,
-        1,
-    )
-    assert (now.total.without_cell, now.total.without_member) == (0, 0)
+        then.total.villages,
+        then.total.without_cell,
+        then.total.without_member,
+    ) == (2, 1, 1)
+    assert (
+        now.total.villages,
+        now.total.without_cell,
+        now.total.without_member,
+    ) == (2, 0, 0)
     assert (
         Discipline.objects.get().person
         == Membership.objects.get(card_number="40.000003").person
