@@ -130,7 +130,7 @@ class ClassificationImporter(Importer):
             for row, _v in rows:
                 row.error(col("org_code"), message)
         self.progress("check", len(parsed) // 3, len(parsed))
-        sheets = review_sheets(list(found.values()), year)
+        sheets = review_sheets(list(found.values()), year, in_page_order=False)
         self.progress("check", 2 * len(parsed) // 3, len(parsed))
 
         def report(row: RowResult, key: str, message: str) -> None:

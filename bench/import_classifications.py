@@ -86,7 +86,7 @@ def write_existing(path: Path, root: str, year: int) -> int:
     sheet = workbook.create_sheet(SPEC.sheet_title)
     sheet.append(SPEC.headers)
     rows = 0
-    sheets = review_sheets(organizations, year)
+    sheets = review_sheets(organizations, year, in_page_order=False)
     for org in organizations:
         review = sheets[org.pk]
         for r in review.member_rows:
