@@ -20,8 +20,8 @@ from assessments.snapshots import (  # noqa: F401
     TOPS_CTE,
     UNIT_COLUMNS,
     UNIT_TABLE,
+    _no_jit,
     _params,
-    _plain_plans,
     _write,
     figures_sql,
     walk_sql,
@@ -86,7 +86,7 @@ def year_snapshots_rebuild(
     """Rewrite every snapshot of ``year`` from the detailed tables in a few
     set-wide statements; return the number of unit rows."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor)
+        _no_jit(cursor)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         for table in (GAP_TABLE, POST_TABLE, UNIT_TABLE):
             cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
@@ -119,7 +119,7 @@ def year_snapshots_verify(year: int, *, limit: int = 20) -> list[Difference]:
     give now; an empty list means they agree."""
     differences: list[Difference] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor)
+        _no_jit(cursor)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         _stage_year(cursor, year)
         columns = [c for c in UNIT_COLUMNS if c != "year"]

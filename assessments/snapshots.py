@@ -381,25 +381,42 @@ FIGURES = [name for source in SOURCES for name in source.figures]
 UNIT_COLUMNS = PLACE_COLUMNS + FIGURES
 
 
-def figures_sql(walk: str, which: str) -> str:
+def figures_sql(walk: str, which: str, *, per_unit: bool = False) -> str:
     """A SELECT of snapshot rows (``UNIT_COLUMNS``) for the walked units that
-    satisfy ``which`` (a condition on ``walked``)."""
+    satisfy ``which`` (a condition on ``walked``).
+
+    ``per_unit`` (one organization's approval, the "tạm tính" units: a few
+    hundred units): each source is read from each unit's own rows, through
+    the index on its unit column (a LATERAL subquery per unit), whatever the
+    size of the tables. Otherwise (a whole year's rebuild: every unit of the
+    country) each source is aggregated over its table once and joined to
+    the units by unit id. Both forms compute the same figures from the same
+    ``SOURCES``; the rebuild's proof (``year_snapshots_verify``) compares
+    them."""
     ctes = [f"units AS MATERIALIZED (SELECT * FROM walked WHERE {which})"]
     columns = ["%(year)s::smallint AS year"] + [f"units.{c}" for c in PLACE_COLUMNS[1:]]
     joins = []
     for source in SOURCES:
         figures = ",\n       ".join(f"{e} AS {n}" for n, e in source.figures.items())
-        ctes.append(
-            f"""{source.name} AS (
+        if per_unit:
+            joins.append(
+                f"""LEFT JOIN LATERAL (
+    SELECT {figures}
+    FROM {source.rows}
+      AND {source.unit} = units.unit_id) {source.name} ON true"""
+            )
+        else:
+            ctes.append(
+                f"""{source.name} AS (
     SELECT {source.unit} AS unit_id,
        {figures}
     FROM {source.rows}
       AND {source.unit} IN (SELECT unit_id FROM units)
     GROUP BY 1)"""
-        )
-        joins.append(
-            f"LEFT JOIN {source.name} ON {source.name}.unit_id = units.unit_id"
-        )
+            )
+            joins.append(
+                f"LEFT JOIN {source.name} ON {source.name}.unit_id = units.unit_id"
+            )
         for name in source.figures:
             value = f"{source.name}.{name}"
             value = value if name in NULLABLE else f"coalesce({value}, 0)"
@@ -428,7 +445,7 @@ NOT_SNAPSHOT = f"""{HAS_FIGURES} AND NOT EXISTS (
 def live_rows_sql() -> str:
     """Rows like the snapshot's, computed now, for the units under
     %(roots)s whose year is not approved (the "tạm tính" figures)."""
-    return figures_sql(walk_sql(ROOTS_CTE), NOT_SNAPSHOT)
+    return figures_sql(walk_sql(ROOTS_CTE), NOT_SNAPSHOT, per_unit=True)
 
 
 # --- Writing and removing --------------------------------------------------
@@ -478,8 +495,9 @@ WHERE NOT EXISTS (
 
 
 def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
-    """Write the rows of the units under ``roots`` that satisfy ``which``,
-    then the posts of the commune-level ones; return the number of rows."""
+    """Write the rows of the units under ``roots`` that satisfy ``which``
+    (one organization's units, or one commune committee), then the posts of
+    the commune-level ones; return the number of rows."""
     params = _params(year, roots=roots)
     # A unit another organization's snapshot holds (the year's tree was
     # corrected since that approval) moves to this one.
@@ -487,7 +505,7 @@ def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
     cursor.execute(
         INSERT_UNITS
         + "SELECT *, now() FROM ("
-        + figures_sql(walk_sql(ROOTS_CTE), which)
+        + figures_sql(walk_sql(ROOTS_CTE), which, per_unit=True)
         + ") AS rows "
         + f"ON CONFLICT (year, unit_id) DO UPDATE SET {moved}, written_at = now() "
         + "RETURNING unit_id",
@@ -499,15 +517,10 @@ def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
     return len(written)
 
 
-def _plain_plans(cursor: Any, *, few_units: bool = False) -> None:
-    """The figures query joins its units to each source in the order written:
-    searching every order of its nine joins cost the planner more than the
-    query itself (15–30 ms against 1 ms for an organization), and JIT
-    compilation is never worth it for a few hundred rows. With ``few_units``
-    (one organization, the "tạm tính" units) a source (≤ 5 tables) may start
-    from the units: in the written order it joined its whole tables first —
-    16–40 s per approval nationally, ~0.2 s now (bench/RESULTS-reports.md)."""
-    cursor.execute(f"SET LOCAL join_collapse_limit = {8 if few_units else 1}")
+def _no_jit(cursor: Any) -> None:
+    """JIT compilation is never worth it for these statements: the walk's
+    estimates are large (a recursive CTE), the rows few, and compiling the
+    figures' expressions took longer than running them."""
     cursor.execute("SET LOCAL jit = off")
 
 
@@ -516,7 +529,7 @@ def year_snapshot_write(*, organization_id: int, year: int) -> int:
     approved year, and the own rows of the commune committees above it that
     this approval completes. Returns the number of unit rows written."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _plain_plans(cursor, few_units=True)
+        _no_jit(cursor)
         _delete(cursor, year, "organization_id = %(organization)s", organization_id)
         written = _write(
             cursor,
