@@ -1,14 +1,17 @@
 """Report data from the yearly snapshots: the country, a province, a commune.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_i15_national \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_bench_national \\
         .venv/bin/python bench/report_figures.py --country BENCH-VN \\
-        --province SYN1-P07 --commune SYN1-P07-S045 [--runs 5] [--plans]
+        --province SYN1-P7 --commune SYN1-P7-X45 [--runs 5] [--plans]
 
-Times each report's ``build()`` (the data, no rendering) as official figures
-at each scope, once "tạm tính" for the province, the snapshot of single
-grassroots organizations' years (``year_snapshot_write``), and with
-``--plans`` prints the plan of each report's slowest statement at country
-scope. Prints medians and the load average; never part of the test run.
+(BENCH-VN: bench/national_root.py, then ``rebuild_snapshots``.)
+
+Times each report's ``build()`` (the data the page waits for, no rendering)
+as official figures at each scope, then the approval lines the page loads
+after it (``views.approvals``; the files print them), once "tạm tính" for
+the province, the snapshot of single grassroots organizations' years
+(``year_snapshot_write``), and with ``--plans`` prints the plan of each
+report's slowest data statement at country scope. Prints medians and the load average; never part of the test run.
 """
 
 from __future__ import annotations
@@ -67,6 +70,21 @@ def timed(fn, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     return statistics.median(times) * 1000, queries
 
 
+def approval_lines(slug: str, root: Unit, args) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """The approval lines alone (each run on a fresh build: they are
+    counted once per report)."""
+    times, queries = [], 0
+    for _ in range(args.runs):
+        tables = build(slug, root, args.year, args.compare).tables()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            for table in tables:
+                str(table.approval)
+            times.append(time.perf_counter() - start)
+        queries = len(captured)
+    return statistics.median(times) * 1000, queries
+
+
 def slowest_plan(slug: str, root: Unit, year: int, compare: int | None) -> str:
     """Re-run the build's statements one by one under EXPLAIN ANALYZE and
     return the plan of the slowest."""
@@ -107,8 +125,10 @@ def main() -> None:
         ("commune", unit(args.commune)),
     ]
     print(f"load average before: {load()}")
-    print("| report | scope | data ms (median) | queries |")
-    print("|---|---|---:|---:|")
+    print(
+        "| report | scope | data ms (median) | queries | approval lines ms | queries |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
     for slug in REPORTS:
         for scope, root in scopes:
             build(slug, root, args.year, args.compare)  # warm the cache
@@ -116,7 +136,12 @@ def main() -> None:
                 lambda s=slug, r=root: build(s, r, args.year, args.compare),
                 args.runs,
             )
-            print(f"| {slug} | {scope} | {ms:,.0f} | {queries} |", flush=True)
+            later_ms, later_queries = approval_lines(slug, root, args)
+            print(
+                f"| {slug} | {scope} | {ms:,.0f} | {queries} "
+                f"| {later_ms:,.0f} | {later_queries} |",
+                flush=True,
+            )
     if args.provisional:
         print("\n'tạm tính' (one run each, province):")
         for slug in REPORTS:
