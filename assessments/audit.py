@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Model, Q
 
 from assessments import audit_models
-from assessments.models import ScaleLevel
+from assessments.models import CriteriaSet, ScaleLevel
+from members.cadre_models import Position
 from members.models import Membership, Person
 from organizations.access import AnyUser, is_admin, scope_filter
 from organizations.models import Unit
@@ -93,6 +94,14 @@ def _level_labels(ids: set[Any]) -> dict[Any, str]:
     return {lv.pk: lv.label for lv in ScaleLevel.objects.filter(pk__in=ids)}
 
 
+def _criteria_set_names(ids: set[Any]) -> dict[Any, str]:
+    return dict(CriteriaSet.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _position_names(ids: set[Any]) -> dict[Any, str]:
+    return dict(Position.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 def register_event_models() -> None:
     for name in audit_models.__all__:
         audit.register(
@@ -101,3 +110,5 @@ def register_event_models() -> None:
     audit.register_labels(UNIT_COLUMNS, _unit_names)
     audit.register_labels(["person_id"], _person_names)
     audit.register_labels(["level_id"], _level_labels)
+    audit.register_labels(["criteria_set_id"], _criteria_set_names)
+    audit.register_labels(["position_id"], _position_names)

@@ -258,9 +258,14 @@ class ConfidenceVote(models.Model):
     """A cadre's vote of confidence (lấy phiếu tín nhiệm, QĐ 96-QĐ/TW 2023)."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="confidence_votes"
+        Person,
+        on_delete=models.PROTECT,
+        related_name="confidence_votes",
+        verbose_name=_("cán bộ"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
     voters = models.PositiveIntegerField(_("số người được lấy phiếu"))
@@ -311,7 +316,12 @@ class CellMeeting(models.Model):
     """One cell meeting scored on the 100-point rubric (Nghệ An QĐ 08-QĐ/TU
     2021, updated by QĐ 27-QĐ/TU 2023)."""
 
-    cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings")
+    cell = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("chi bộ"),
+    )
     date = models.DateField(_("ngày họp"))
     is_thematic = models.BooleanField(_("sinh hoạt chuyên đề"), default=False)
     preparation = models.DecimalField(
@@ -404,9 +414,17 @@ class CriteriaResult(models.Model):
     """Which items of a criteria set an organization met in a year."""
 
     criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.PROTECT, related_name="results"
+        CriteriaSet,
+        on_delete=models.PROTECT,
+        related_name="results",
+        verbose_name=_("bộ tiêu chí"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tổ chức, chi bộ"),
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     met_items = models.ManyToManyField(CriteriaItem, blank=True, related_name="+")
     remarks = models.TextField(_("nhận xét"), blank=True)

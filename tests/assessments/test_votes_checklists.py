@@ -103,8 +103,12 @@ def test_secretary_records_a_checklist_and_sees_it_on_the_entry_page(
     assert "Chi bộ 5 tốt: đạt mô hình (3/3 tiêu chí)" in _row(
         entry, f"unit-{tree.cell1.pk}"
     )
-    # Who wrote it is on the record's history.
-    assert history_for(CriteriaResult.objects.get())[0].who == secretary.username
+    # Who wrote it is on the record's history, its fields in Vietnamese.
+    entry = history_for(CriteriaResult.objects.get())[0]
+    assert entry.who == secretary.username
+    created = {c.field: c.after for c in entry.changes}
+    assert created["bộ tiêu chí"] == "Chi bộ 5 tốt"
+    assert created["tổ chức, chi bộ"] == "Chi bộ thôn 1"
 
 
 def test_a_closed_year_takes_no_checklist(client, tree, secretary, five_good) -> None:
@@ -177,6 +181,10 @@ def test_officer_records_a_vote_and_the_entry_page_flags_it(
     assert ConfidenceVote.objects.get().low == 5
     history = history_for(ConfidenceVote.objects.get())
     assert [e.who for e in history] == [board_officer.username] * 2
+    # Its fields read in Vietnamese, ids as names.
+    created = {c.field: c.after for c in history[0].changes}
+    assert created["cán bộ"] == "Trần Thị Hoa"
+    assert created["đơn vị"] == tree.commune.name
     client.force_login(secretary)
     entry = client.get(
         reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
