@@ -90,6 +90,12 @@ def _person_names(ids: set[Any]) -> dict[Any, str]:
     return dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
 
 
+def _member_names(ids: set[Any]) -> dict[Any, str]:
+    return dict(
+        Membership.objects.filter(pk__in=ids).values_list("pk", "person__full_name")
+    )
+
+
 def _level_labels(ids: set[Any]) -> dict[Any, str]:
     return {lv.pk: lv.label for lv in ScaleLevel.objects.filter(pk__in=ids)}
 
@@ -107,7 +113,8 @@ def register_event_models() -> None:
         audit.register(
             getattr(audit_models, name), scope=scope, within=within, about=about
         )
-    audit.register_labels(UNIT_COLUMNS, _unit_names)
+    audit.register_labels([*UNIT_COLUMNS, "from_cell_id", "to_cell_id"], _unit_names)
+    audit.register_labels(["membership_id"], _member_names)
     audit.register_labels(["person_id"], _person_names)
     audit.register_labels(["level_id"], _level_labels)
     audit.register_labels(["criteria_set_id"], _criteria_set_names)

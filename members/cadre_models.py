@@ -143,11 +143,22 @@ class Origin(models.TextChoices):
 
 class PositionHolding(ProvinceCopy):
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="holdings"
+        Person,
+        on_delete=models.PROTECT,
+        related_name="holdings",
+        verbose_name=_("người"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="holdings")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="holdings",
+        verbose_name=_("đơn vị"),
+    )
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="holdings"
+        Position,
+        on_delete=models.PROTECT,
+        related_name="holdings",
+        verbose_name=_("chức vụ"),
     )
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -208,7 +208,11 @@ class Membership(ProvinceCopy):
 
     # Indexed with the membership's id (``membership_person_idx``).
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships", db_index=False
+        Person,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,
+        verbose_name=_("người"),
     )
     card_number = models.CharField(
         _("số thẻ đảng viên"),
@@ -366,7 +370,10 @@ class MemberEventKind(models.TextChoices):
 
 class MemberEvent(models.Model):
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="events"
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("đảng viên"),
     )
     kind = models.CharField(
         _("sự kiện"), max_length=24, choices=MemberEventKind.choices
@@ -374,10 +381,20 @@ class MemberEvent(models.Model):
     date = models.DateField(_("ngày"))
     decision_number = models.CharField(_("số quyết định"), max_length=80, blank=True)
     from_cell = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("từ chi bộ"),
     )
     to_cell = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đến chi bộ"),
     )
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

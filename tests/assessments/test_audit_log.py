@@ -137,3 +137,38 @@ def test_the_log_filters_by_unit_and_person_and_names_no_empty_place(
     )
     assert any("Phan Văn Tú" in str(r) for r in rows)
     assert not any("Lê Thị Mai" in str(r) for r in rows)
+
+
+def test_posts_memberships_and_events_read_in_vietnamese_with_names(
+    client, tree, board_officer
+) -> None:
+    """Every field of the tracked tables has a Vietnamese name and ids read
+    as names ("Person", "Unit", "Position" and bare ids showed)."""
+    import datetime
+
+    from members.cadre_models import PositionHolding
+    from partyquality.audit import SKIPPED_FIELDS, TRACKED
+    from tests.reports.data import position
+
+    for tracked, entry in TRACKED.items():
+        kept = {f.attname for f in entry.event_model._meta.concrete_fields}
+        for f in tracked._meta.concrete_fields:
+            if f.attname in kept and f.attname not in SKIPPED_FIELDS:
+                assert str(f.verbose_name) != f.name.replace("_", " "), (
+                    tracked._meta.label,
+                    f.name,
+                )
+    mai = make_member(tree.cell1, "Lê Thị Mai")
+    PositionHolding.objects.create(
+        person=mai,
+        unit=tree.commune,
+        position=position("CTUB", "elected", "Chủ tịch UBND"),
+        valid_from=datetime.date(2021, 1, 1),
+    )
+    client.force_login(board_officer)
+    body = client.get(reverse("assessments:audit_list")).content.decode()
+    changes = re.sub(r"\s+", " ", body.split("<main", 1)[1])
+    assert "Chức vụ: — → Chủ tịch UBND" in changes
+    assert "Người: — → Lê Thị Mai" in changes
+    assert "Đảng viên: — → Lê Thị Mai" in changes
+    assert not re.search(r"\b(Person|Unit|Position)\b", changes)
