@@ -4,11 +4,15 @@ a server still shutting down; no test leaves a server running."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import psycopg
+import pytest
 
 from partyquality.embedded_db import (
     repair_pid_list,
@@ -31,11 +35,24 @@ def test_an_unreadable_pid_list_is_reset_and_a_good_one_kept(tmp_path) -> None:
     assert pid_list.read_text() == "[12, 34]"
 
 
-def test_a_start_waits_for_a_server_that_is_shutting_down(tmp_path) -> None:
+@pytest.fixture
+def server_dir():  # type: ignore[no-untyped-def]
+    """A directory for a throw-away embedded server. The server runs as its
+    own user, so it must not sit under pytest's /tmp/pytest-of-<user>: that
+    tree is 0700, and another pytest session on the machine resets its mode
+    while the server starts (initdb: Permission denied), as in
+    tests/test_collation.py."""
+    parent = Path(tempfile.mkdtemp(prefix="pq-embedded-"))
+    parent.chmod(0o777)
+    yield parent
+    shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_a_start_waits_for_a_server_that_is_shutting_down(server_dir) -> None:
     """``make run`` right after ``make stop``: the old server is still
     stopping. The wheel alone took it for running and failed its assertion
     that it was ready; the start now waits, then starts a new one."""
-    pgdata = tmp_path / "pgdata"
+    pgdata = server_dir / "pgdata"
     try:
         server = start(pgdata)
         url = server.get_uri(database="postgres")
@@ -56,4 +73,4 @@ def test_a_start_waits_for_a_server_that_is_shutting_down(tmp_path) -> None:
     finally:
         stop(pgdata)
     assert server_state(pgdata) is None
-    assert postmasters_under(tmp_path) == []  # nothing left running
+    assert postmasters_under(server_dir) == []  # nothing left running
