@@ -14,26 +14,32 @@ from assessments import audit_models
 from assessments.models import CriteriaSet, ScaleLevel
 from members.cadre_models import Position
 from members.models import Membership, Person
-from organizations.access import AnyUser, is_admin, scope_filter
+from organizations.access import AnyUser, is_admin, scope_on
 from organizations.models import Unit
 from partyquality import audit
 
 UNIT_COLUMNS = ("unit_id", "cell_id", "current_cell_id")
 
 
+# The day an event was recorded: a unit's event belongs to the parent it had
+# that day (issue #16, dated access).
+RECORDED_ON = "pgh_created_at__date"
+
+
 def scope(event_model: type[Model], user: AnyUser) -> Q:
-    """Events of a model limited to the user's subtree, by the unit the row had."""
+    """Events of a model limited to the user's subtree, by the unit the row
+    had and the tree of the day the event was recorded."""
     tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
     if is_admin(user):
         return Q()
     if tracked is Person:
         return Q(pgh_obj_id__in=Person.objects.visible_to(user).values("pk"))
     if tracked is Unit:
-        return scope_filter(user, "pgh_obj_id")
+        return scope_on(user, "pgh_obj_id", RECORDED_ON)
     columns = {f.attname for f in event_model._meta.concrete_fields}
     for name in UNIT_COLUMNS:
         if name in columns:
-            return scope_filter(user, name)
+            return scope_on(user, name, RECORDED_ON)
     if "membership_id" in columns:
         return Q(membership_id__in=Membership.objects.visible_to(user).values("pk"))
     return Q(pk__in=[])

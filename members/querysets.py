@@ -2,102 +2,105 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from organizations.access import AnyUser
 
 
-def _reach(user: AnyUser, *, write: bool = False) -> Any:
-    """The ids of the units in the user's reach (read once per request)."""
-    from organizations.access import WRITE_ROLES, scope_unit_ids
-
-    return scope_unit_ids(user, roles=WRITE_ROLES if write else None)
-
-
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser, *, write: bool = False) -> PersonQuerySet:
         """People with a membership period, a position or their file in the
-        user's subtree; history counts, so last year's cell still sees them."""
+        user's subtree; history counts, so last year's cell still sees them
+        — for the time it was theirs: a period or a post at a unit that moved
+        counts for the parent whose it was during that period (issue #16)."""
         from members.models import CellPeriod, PositionHolding
-        from organizations.access import is_admin
+        from organizations.access import is_admin, scope_during, scope_on_day
 
         if is_admin(user):
             return self.all()
         if write:
             return self.writable_by(user)
-        reach = _reach(user)
         periods = CellPeriod.objects.filter(
-            cell_id__any_of=reach, membership__person=OuterRef("pk")
+            scope_during(user, "cell_id", "valid_from", "valid_to"),
+            membership__person=OuterRef("pk"),
         )
         holdings = PositionHolding.objects.filter(
-            unit_id__any_of=reach, person=OuterRef("pk")
+            scope_during(user, "unit_id", "valid_from", "valid_to"),
+            person=OuterRef("pk"),
         )
-        return self.filter(
-            Exists(periods) | Exists(holdings) | Q(registered_unit_id__any_of=reach)
-        )
+        registered = scope_on_day(user, "registered_unit_id", timezone.localdate())
+        return self.filter(Exists(periods) | Exists(holdings) | registered)
 
     def writable_by(self, user: AnyUser) -> PersonQuerySet:
         """People whose file the user keeps now: their membership's current
-        cell, an open position, or (for neither) the registered unit."""
+        cell, an open position, or (for neither) the registered unit — by
+        today's tree (a member who left, by the tree of their last day)."""
         from members.models import Membership, PositionHolding
-        from organizations.access import is_admin
+        from organizations.access import is_admin, scope_last_day, scope_on_day
 
         if is_admin(user):
             return self.all()
-        reach = _reach(user, write=True)
         memberships = Membership.objects.filter(
-            current_cell_id__any_of=reach, person=OuterRef("pk")
+            scope_last_day(user, "current_cell_id", "ended_on", write=True),
+            person=OuterRef("pk"),
         )
         holdings = PositionHolding.objects.filter(
-            unit_id__any_of=reach, person=OuterRef("pk"), valid_to__isnull=True
+            scope_last_day(user, "unit_id", "valid_to", write=True),
+            person=OuterRef("pk"),
+            valid_to__isnull=True,
         )
         any_membership = Membership.objects.filter(person=OuterRef("pk"))
         any_open_holding = PositionHolding.objects.filter(
             person=OuterRef("pk"), valid_to__isnull=True
         )
         file_only = (
-            Q(registered_unit_id__any_of=reach)
+            scope_on_day(user, "registered_unit_id", timezone.localdate(), write=True)
             & ~Exists(any_membership)
             & ~Exists(any_open_holding)
         )
         return self.filter(Exists(memberships) | Exists(holdings) | file_only)
 
 
+# Memberships and posts held are listed where they stand today, or stood on
+# their last day (access.scope_last_day): a unit that moved away leaves its
+# current members to its new parent. The scope of a user whose reach is one
+# whole province is read through the rows' copy of the province: one range
+# of an index, where PostgreSQL combined the test of 12,000 cells with it
+# into bitmaps of 150,000 rows each (access.whole_province).
+
+
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
-        from organizations.access import scope_filter, whole_province
+        from organizations.access import scope_last_day
 
-        province = whole_province(user)
-        if province is not None:
-            # The same rows as the scope filter (access.whole_province), read
-            # from the province's range of its index: PostgreSQL combined the
-            # test of 12,000 cells with it into bitmaps of 150,000 rows each.
-            return self.filter(province_id=province)
-        return self.filter(scope_filter(user, "current_cell_id"))
+        return self.filter(
+            scope_last_day(
+                user, "current_cell_id", "ended_on", province_field="province_id"
+            )
+        )
 
     def writable_by(self, user: AnyUser) -> MembershipQuerySet:
-        from organizations.access import scope_filter
+        from organizations.access import scope_last_day
 
-        return self.filter(scope_filter(user, "current_cell_id", write=True))
+        return self.filter(
+            scope_last_day(user, "current_cell_id", "ended_on", write=True)
+        )
 
 
 class PositionHoldingQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> PositionHoldingQuerySet:
-        from organizations.access import scope_filter, whole_province
+        from organizations.access import scope_last_day
 
-        province = whole_province(user)
-        if province is not None:
-            # The same rows as the scope filter (access.whole_province): the
-            # holdings at units placed in the province, by their copy of it
-            # (one range of an index, not a join of the country's holdings).
-            return self.filter(province_id=province)
-        return self.filter(scope_filter(user, "unit_id"))
+        return self.filter(
+            scope_last_day(user, "unit_id", "valid_to", province_field="province_id")
+        )
 
     def writable_by(self, user: AnyUser) -> PositionHoldingQuerySet:
-        from organizations.access import scope_filter
+        from organizations.access import scope_last_day
 
-        return self.filter(scope_filter(user, "unit_id", write=True))
+        return self.filter(scope_last_day(user, "unit_id", "valid_to", write=True))

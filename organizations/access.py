@@ -1,8 +1,9 @@
 """Access by subtree: the one place that decides who sees and changes what.
 
 Deny by default. A user sees the units under the units they are assigned to
-(today's assignments), across the tree's history, and every record attached
-to those units. Every queryset that reaches a user goes through
+(today's assignments), across the tree's history, and the records attached
+to those units while they were under them (dated access, issue #16:
+``Reach`` and the ``scope_*`` filters below). Every queryset that reaches a user goes through
 ``scope_filter`` (via ``.visible_to(user)``) and every single-record view
 through ``get_for_user``, which answers 404 outside the subtree and 403 to a
 read-only role asking to write.
@@ -10,10 +11,12 @@ read-only role asking to write.
 
 from __future__ import annotations
 
+import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -25,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organizations.models import Assignment, Level, Role
+from organizations.tree import Span
 from partyquality.lookups import IdArray
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -148,14 +152,46 @@ def _root_ids(
     return sorted({unit for role, unit, _l in rows if roles is None or role in roles})
 
 
-def _reach(roots: list[int]) -> IdArray:
-    """Ids of every unit ever under the roots (``_kept_or_read``)."""
-    from organizations.tree import subtree_ever_ids
+@dataclass(frozen=True)
+class Reach:
+    """The units under some roots across the tree's history, with dates
+    (``organizations.tree.dated_reach``). ``ids``: every unit ever reached;
+    ``whole``: those reached every day they existed (all their records);
+    ``spans``: for the others — a unit moved in or away — the periods it was
+    reached, ``[from, to)``, None unbounded (issue #16, dated access)."""
 
-    return _kept_or_read(
-        ("reach", tuple(roots)),
-        lambda: IdArray(subtree_ever_ids(roots) if roots else []),
-    )
+    ids: IdArray
+    whole: IdArray
+    spans: dict[int, list[Span]] = field(default_factory=dict)
+
+    def on(self, day: datetime.date) -> list[int]:
+        """The units of ``spans`` reached on ``day``."""
+        return [
+            unit
+            for unit, periods in self.spans.items()
+            if any(_holds(period, day) for period in periods)
+        ]
+
+
+def _holds(period: Span, day: datetime.date) -> bool:
+    start, end = period
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def _reach_of(roots: list[int]) -> Reach:
+    """The dated reach of the roots (``_kept_or_read``)."""
+    from organizations.tree import dated_reach
+
+    def read() -> Reach:
+        whole, spans = dated_reach(roots)
+        return Reach(IdArray([*whole, *spans]), IdArray(whole), spans)
+
+    return _kept_or_read(("reach", tuple(roots)), read)
+
+
+def _reach(roots: list[int]) -> IdArray:
+    """Ids of every unit ever under the roots."""
+    return _reach_of(roots).ids
 
 
 def scope_unit_ids(
@@ -166,6 +202,17 @@ def scope_unit_ids(
     For administrators check ``is_admin`` first: they reach everything.
     """
     return _reach(_root_ids(user, roles, rows))
+
+
+def scope_reach(
+    user: AnyUser, *, roles: tuple[str, ...] | None = None, rows: Rows | None = None
+) -> Reach | None:
+    """The user's dated reach (in ``roles``, if given); None: an
+    administrator, who reaches everything."""
+    rows = assignment_rows(user) if rows is None else rows
+    if is_admin(user, rows):
+        return None
+    return _reach_of(_root_ids(user, roles, rows))
 
 
 REACH_PROVINCES_SQL = """
@@ -226,6 +273,157 @@ def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{unit_field}__any_of": ids})
+
+
+# Dated scopes (issue #16): a record belongs to the units above its unit on
+# its own date, so a unit that moved stays with its former parent only for
+# what happened while it was there. The units reached on every day of their
+# life (``Reach.whole``, nearly all) are tested by id as before — the same
+# SQL, as fast — and only the few that moved carry their dates.
+
+
+def _dated_filter(
+    user: AnyUser,
+    unit_field: str,
+    partial: Callable[[Reach], list[Q]],
+    *,
+    write: bool = False,
+    province_field: str | None = None,
+) -> Q:
+    rows = assignment_rows(user)
+    reach = scope_reach(user, roles=WRITE_ROLES if write else None, rows=rows)
+    if reach is None:
+        return Q()
+    if not reach.ids:
+        return Q(pk__in=[])
+    moved = partial(reach) if reach.spans else []
+    province = None if write or province_field is None else whole_province(user)
+    if province is not None:
+        # access.whole_province: the rows of the province by their copy of it,
+        # less those of the units reached only part of the time, outside it.
+        q = Q(**{province_field: province})
+        if reach.spans:
+            q &= _any([~Q(**{f"{unit_field}__any_of": IdArray(reach.spans)}), *moved])
+        return q
+    whole = [Q(**{f"{unit_field}__any_of": reach.whole})] if reach.whole else []
+    return _any([*whole, *moved])
+
+
+def _any(conditions: list[Q]) -> Q:
+    if not conditions:
+        return Q(pk__in=[])
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def _period(field_from: str, field_to: str | None, start: Any, end: Any) -> Q:
+    """Rows whose ``[field_from, field_to)`` meets ``[start, end)``."""
+    q = Q()
+    if end is not None:
+        q &= Q(**{f"{field_from}__lt": end})
+    if start is not None:
+        reaches = Q(**{f"{field_to or field_from}__gte": start})
+        if field_to is not None:
+            reaches = Q(**{f"{field_to}__isnull": True}) | Q(
+                **{f"{field_to}__gt": start}
+            )
+        q &= reaches
+    return q
+
+
+def scope_on(
+    user: AnyUser, unit_field: str, day_field: str, *, write: bool = False
+) -> Q:
+    """Rows whose unit the user reached on the row's day (``day_field``)."""
+
+    def partial(reach: Reach) -> list[Q]:
+        return [
+            Q(**{unit_field: unit}) & _period(day_field, None, start, end)
+            for unit, periods in reach.spans.items()
+            for start, end in periods
+        ]
+
+    return _dated_filter(user, unit_field, partial, write=write)
+
+
+def scope_during(user: AnyUser, unit_field: str, from_field: str, to_field: str) -> Q:
+    """Rows whose period at the unit (``[from_field, to_field)``) meets a
+    time the user reached the unit: a person's file follows any period of
+    theirs the user saw."""
+
+    def partial(reach: Reach) -> list[Q]:
+        return [
+            Q(**{unit_field: unit}) & _period(from_field, to_field, start, end)
+            for unit, periods in reach.spans.items()
+            for start, end in periods
+        ]
+
+    return _dated_filter(user, unit_field, partial)
+
+
+def scope_last_day(
+    user: AnyUser,
+    unit_field: str,
+    end_field: str,
+    *,
+    write: bool = False,
+    province_field: str | None = None,
+) -> Q:
+    """Rows (a membership, a post held) whose unit the user reached on the
+    row's last day: today for one still open, the day before ``end_field``
+    for one that ended. Lists show where a record stands now, or stood when
+    it ended: a unit that moved away leaves its current members with its new
+    parent and its past ones with the old."""
+
+    def partial(reach: Reach) -> list[Q]:
+        today = reach.on(timezone.localdate())
+        open_now = Q(**{f"{end_field}__isnull": True, f"{unit_field}__any_of": today})
+        ended = [
+            Q(**{unit_field: unit, f"{end_field}__isnull": False})
+            & Q(**({f"{end_field}__gt": start} if start else {}))
+            & Q(**({f"{end_field}__lte": end} if end else {}))
+            for unit, periods in reach.spans.items()
+            for start, end in periods
+        ]
+        return [open_now, *ended] if today else ended
+
+    return _dated_filter(
+        user, unit_field, partial, write=write, province_field=province_field
+    )
+
+
+def scope_on_day(
+    user: AnyUser, unit_field: str, day: datetime.date, *, write: bool = False
+) -> Q:
+    """Rows whose unit the user reached on ``day`` (the tree of that day)."""
+
+    def partial(reach: Reach) -> list[Q]:
+        ids = reach.on(day)
+        return [Q(**{f"{unit_field}__any_of": ids})] if ids else []
+
+    return _dated_filter(user, unit_field, partial, write=write)
+
+
+def day_reached(
+    user: AnyUser, unit_id: int, day: datetime.date
+) -> datetime.date | None:
+    """``day`` if the user reaches the unit on it, else the nearest day they
+    did (a unit that moved away is shown as it was on its last day with
+    them), or None. No query once the reach is read."""
+    reach = scope_reach(user)
+    if reach is None or unit_id in reach.whole.ids:
+        return day
+    periods = reach.spans.get(unit_id)
+    if not periods:
+        return None
+    if any(_holds(period, day) for period in periods):
+        return day
+    before = [end for _start, end in periods if end is not None and end <= day]
+    if before:
+        return max(before) - datetime.timedelta(days=1)
+    return min(start for start, _end in periods if start is not None)
 
 
 def reaches_on(

@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from organizations.access import AnyUser
+from organizations.access import AnyUser, scope_on_day
 from organizations.models import (
     Level,
     ResidentialCoverage,
@@ -29,9 +29,17 @@ def tree_roots(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
     roots; for a 2026 commune officer looking at 2024, the old communes and
     organizations that became theirs."""
     visible = Unit.objects.visible_to(user)
-    roots = visible.open_on(day).exclude(
-        Exists(
-            _links_on(day).filter(child=OuterRef("pk"), parent__in=visible.values("pk"))
+    # The units reached that day (issue #16): a unit that moved away is not a
+    # root of its former parent's tree after the move.
+    roots = (
+        Unit.objects.filter(scope_on_day(user, "id", day))
+        .open_on(day)
+        .exclude(
+            Exists(
+                _links_on(day).filter(
+                    child=OuterRef("pk"), parent__in=visible.values("pk")
+                )
+            )
         )
     )
     return _with_child_flag(roots, day)
@@ -39,7 +47,7 @@ def tree_roots(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
 
 def tree_children(*, user: AnyUser, parent: Unit, day: datetime.date) -> QuerySet[Unit]:
     children = (
-        Unit.objects.visible_to(user)
+        Unit.objects.filter(scope_on_day(user, "id", day))
         .open_on(day)
         .filter(Exists(_links_on(day).filter(child=OuterRef("pk"), parent=parent)))
     )

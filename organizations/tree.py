@@ -121,6 +121,65 @@ def reached_on(root_ids: list[int], unit_id: int, day: datetime.date) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+# The reach of roots with dates (issue #16, "dated access"): each unit ever
+# under them with the days it was, the same walk as REACHED_ON_SQL taken from
+# the top. A link gives its child the days it shares with its parent's; the
+# predecessors of a merger or split (not of a move: a unit its own
+# successor) get every day before the event when their successor was
+# reached on the event's day, so a merged commune's past stays with the
+# commune it became. ``whole``: reached on every day the unit existed — the
+# common case, tested by id alone; the others carry their days.
+DATED_REACH_SQL = f"""
+WITH RECURSIVE down(id, span) AS (
+    SELECT unnest(%(roots)s::bigint[]), daterange(NULL, NULL)
+  UNION
+    SELECT e.child_id, e.span
+    FROM down CROSS JOIN LATERAL (
+        SELECT l.child_id, down.span * daterange(l.valid_from, l.valid_to) AS span
+        FROM {LINK} l
+        WHERE l.parent_id = down.id
+          -- Not ``&&``: that would walk the links' whole range index per row.
+          AND NOT isempty(down.span * daterange(l.valid_from, l.valid_to))
+      UNION ALL
+        SELECT p.unit_id, daterange(NULL, ev.date)
+        FROM {SUCC} s
+        CROSS JOIN LATERAL (
+            SELECT date FROM organizations_unitevent WHERE id = s.unitevent_id
+        ) ev
+        JOIN {PRED} p ON p.unitevent_id = s.unitevent_id AND p.unit_id <> s.unit_id
+        WHERE s.unit_id = down.id AND down.span @> ev.date
+    ) e
+),
+spans AS (SELECT id, range_agg(span) AS spans FROM down GROUP BY id)
+SELECT spans.id, spans.spans @> daterange(u.opened_on, u.closed_on), spans.spans
+FROM spans CROSS JOIN LATERAL (
+    SELECT opened_on, closed_on FROM organizations_unit WHERE id = spans.id
+) u
+ORDER BY spans.id
+"""
+
+Span = tuple[datetime.date | None, datetime.date | None]
+
+
+def dated_reach(
+    root_ids: list[int],
+) -> tuple[list[int], dict[int, list[Span]]]:
+    """The units under the roots on every day of their life, and the others
+    with the half-open periods ``[from, to)`` (None: unbounded) they were."""
+    whole: list[int] = []
+    partial: dict[int, list[Span]] = {}
+    if not root_ids:
+        return whole, partial
+    with connection.cursor() as cursor:
+        cursor.execute(DATED_REACH_SQL, {"roots": list(root_ids)})
+        for unit_id, is_whole, spans in cursor.fetchall():
+            if is_whole:
+                whole.append(unit_id)
+            else:
+                partial[unit_id] = [(span.lower, span.upper) for span in spans]
+    return whole, partial
+
+
 def subtree_ids_sql(root_ids: list[int], day: datetime.date) -> RawSQL:
     """A subquery of the ids of the roots and everything under them on ``day``."""
     return RawSQL(SUBTREE_ON_DAY_SQL, (list(root_ids), day, day))

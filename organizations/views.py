@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations import forms, selectors, services
-from organizations.access import get_for_user, is_admin
+from organizations.access import day_reached, get_for_user, is_admin
 from organizations.filters import UnitFilter
 from organizations.models import Unit
 from organizations.tree_views import may_import_under
@@ -75,7 +75,11 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_for_user(Unit.objects, user=request.user, pk=pk)
-    day = _as_of(request)
+    # A unit that moved away is shown to its former parent as it was on its
+    # last day with them (issue #16, dated access).
+    day = day_reached(request.user, unit.pk, _as_of(request))
+    if day is None:
+        raise Http404
     if not unit.is_open_on(day):
         # Show a closed unit as it was on its last day, a future one on its first.
         day = (
