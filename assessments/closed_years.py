@@ -16,7 +16,7 @@ from collections.abc import Collection
 from django.db import connection
 from django.utils.translation import gettext
 
-from assessments.models import OrganizationReview, ReviewState
+from assessments.models import ReviewState
 from organizations.closed_years import ClosedYear
 from organizations.models import GRASSROOTS_LEVELS
 
@@ -56,20 +56,37 @@ WHERE up.id = ANY(%(orgs)s::bigint[])
 """
 
 
+# The reviews of those organizations from the year on, whatever their state,
+# share-locked inside a transaction: a transition locks its review row for
+# update before it reads the state (services._locked), so an event checked
+# here and a submission or approval of the same year wait for each other —
+# the event sees the year closed, or the year is closed after the event is in
+# (issue #16: a concurrent approve and a backdated event both committed).
+REVIEWS_SQL = """
+SELECT r.organization_id, r.year, r.state
+FROM assessments_organizationreview r
+JOIN organizations_unit o ON o.id = r.organization_id
+WHERE r.organization_id = ANY(%(orgs)s::bigint[]) AND r.year >= %(since)s
+  AND o.level = ANY(%(levels)s::text[])
+ORDER BY r.id
+"""
+
+
 def find_closed(unit_ids: Collection[int], since: int) -> dict[int, list[ClosedYear]]:
     units = sorted(unit_ids)
     with connection.cursor() as cursor:
         cursor.execute(EVER_ABOVE_SQL, [units])
         above = [row[0] for row in cursor.fetchall()]
-    reviews = OrganizationReview.objects.filter(
-        organization_id__in=above,
-        organization__level__in=GRASSROOTS_LEVELS,
-        year__gte=since,
-        state__in=CLOSED_STATES,
-    ).values_list("organization_id", "year", "state")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REVIEWS_SQL + (" FOR SHARE OF r" if connection.in_atomic_block else ""),
+            {"orgs": above, "since": since, "levels": list(GRASSROOTS_LEVELS)},
+        )
+        reviews = cursor.fetchall()
     by_year: dict[int, dict[int, str]] = {}
     for organization_id, year, state in reviews:
-        by_year.setdefault(year, {})[organization_id] = state
+        if state in CLOSED_STATES:
+            by_year.setdefault(year, {})[organization_id] = state
     found: dict[int, list[ClosedYear]] = {}
     for year in sorted(by_year):
         states = by_year[year]
