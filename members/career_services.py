@@ -5,6 +5,8 @@ them (callers use ``services.holding_start`` …)."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from members.models import (
+    CellPeriod,
     Origin,
     Person,
     Position,
@@ -21,7 +24,12 @@ from members.models import (
 )
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
 from members.services import ERR_UNIT_CLOSED, _fmt, _require_alive, _require_past
-from organizations.closed_years import assert_open
+from organizations.closed_years import (
+    ClosedYear,
+    assert_open,
+    closed_message,
+    closed_years,
+)
 from organizations.models import Unit
 
 ERR_QUALIFICATION_LEVEL = "Trình độ này không thuộc lĩnh vực đã chọn."
@@ -38,6 +46,65 @@ def _qualification_clean(values: dict[str, Any]) -> None:
         raise ValidationError({"level": ERR_QUALIFICATION_LEVEL})
     if values.get("status") == QualificationStatus.COMPLETED:
         values["expected_year"] = None
+
+
+# A completed qualification counts from its year on in the figures of the
+# places the person was each year — their cells and posts — (the yearly
+# snapshot's levels and the cadre report): adding one, or changing its level,
+# status or year, changes the sheets of those years. Refused where such a
+# year is submitted or approved (organizations/closed_years.py, issue #16).
+QUALIFICATION_FIGURES = ("dimension", "level", "status", "year")
+
+
+def qualification_closed_years(
+    years: Mapping[int, int],
+) -> dict[int, ClosedYear]:
+    """For each person id, the first closed year a qualification of
+    ``years[person]`` (its completion year) would change: a year, from that
+    one on, closed at a cell or a unit where the person was during it."""
+    if not years:
+        return {}
+    since = min(years.values())
+    start = datetime.date(since, 1, 1)
+    places: dict[int, list[tuple[int, datetime.date, datetime.date | None]]]
+    places = defaultdict(list)
+    later = Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+    for person, unit, begin, end in (
+        CellPeriod.objects.filter(later, membership__person_id__in=list(years))
+        .values_list("membership__person_id", "cell_id", "valid_from", "valid_to")
+        .union(
+            PositionHolding.objects.filter(
+                later, person_id__in=list(years)
+            ).values_list("person_id", "unit_id", "valid_from", "valid_to")
+        )
+    ):
+        places[person].append((unit, begin, end))
+    closed = closed_years({u for p in places.values() for u, _b, _e in p}, since=since)
+    found: dict[int, ClosedYear] = {}
+    for person, year in years.items():
+        for unit, begin, end in places[person]:
+            for c in closed.get(unit, []):
+                during = begin < datetime.date(c.year + 1, 1, 1) and (
+                    end is None or end > datetime.date(c.year, 1, 1)
+                )
+                earlier = person not in found or c.year < found[person].year
+                if c.year >= year and during and earlier:
+                    found[person] = c
+    return found
+
+
+def _assert_qualification_open(person: Person, *years: int | None) -> None:
+    counted = [year for year in years if year is not None]
+    if not counted:
+        return
+    closed = qualification_closed_years({person.pk: min(counted)}).get(person.pk)
+    if closed is not None:
+        day = datetime.date(min(counted), 12, 31)
+        raise ValidationError({"year": closed_message(closed, day)}, code="closed_year")
+
+
+def _counted_year(status: str, year: int | None) -> int | None:
+    return year if status == QualificationStatus.COMPLETED else None
 
 
 @transaction.atomic
@@ -62,6 +129,7 @@ def qualification_add(
         "year": year,
     }
     _qualification_clean(values)
+    _assert_qualification_open(person, _counted_year(values["status"], year))
     qualification = Qualification(person=person, **values)
     qualification.rank = LEVEL_RANK[level]
     qualification.full_clean(exclude=["rank"])
@@ -86,6 +154,12 @@ def qualification_update(
         raise TypeError(f"qualification_update got {sorted(set(changes) - allowed)}")
     values = {name: getattr(qualification, name) for name in allowed} | changes
     _qualification_clean(values)
+    if any(values[f] != getattr(qualification, f) for f in QUALIFICATION_FIGURES):
+        _assert_qualification_open(
+            qualification.person,
+            _counted_year(qualification.status, qualification.year),
+            _counted_year(values["status"], values["year"]),
+        )
     for name, value in values.items():
         setattr(qualification, name, value)
     qualification.full_clean(exclude=["rank"])

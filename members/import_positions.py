@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from members.career_services import qualification_closed_years
 from members.ethnicities import KINH
 from members.importing import (
     END_BEFORE_START,
@@ -101,6 +102,35 @@ class QualificationImporter(PeopleImporter):
             else:
                 row.changes = [f for f in self.FIELDS if getattr(current, f) != v[f]]
                 row.outcome = UPDATED if row.changes else UNCHANGED
+        self._refuse_closed_years(parsed)
+
+    def _refuse_closed_years(
+        self, parsed: list[tuple[RowResult, dict[str, Any]]]
+    ) -> None:
+        """A completed qualification added, or its year changed, changes the
+        figures of its year and the later ones where the person was
+        (career_services.qualification_closed_years): refused where such a
+        year is submitted or approved (issue #16), and the whole file with it."""
+        dated: list[tuple[RowResult, int, int]] = []
+        for row, v in parsed:
+            if v["status"] != QualificationStatus.COMPLETED:
+                continue
+            years = [v["year"]] if row.outcome == NEW else []
+            if row.outcome == UPDATED and "year" in row.changes:
+                years = [v["year"], v["_existing"].year]
+            years = [y for y in years if y is not None]
+            if years:
+                dated.append((row, v["_person_id"], min(years)))
+        # One check per person, from the earliest year a row of theirs counts.
+        earliest: dict[int, int] = {}
+        for _row, person, year in dated:
+            earliest[person] = min(year, earliest.get(person, year))
+        closed = qualification_closed_years(earliest)
+        for row, person, year in dated:
+            found = closed.get(person)
+            if found is not None and found.year >= year:
+                day = datetime.date(year, 12, 31)
+                row.error(self.column("year"), closed_message(found, day))
 
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         new = [

@@ -7,7 +7,8 @@ classification), an event dated inside that year — or earlier, when it would
 still show in that year, like an admission or a transfer — that would change
 the year's figures (a discipline, a transfer between cells, an admission, a
 leaving, struck off or death, an imported member, a change of the tree
-touching its units, a post held or ended there) is refused, with a message
+touching its units, a post held or ended there, a completed qualification
+of someone there, a village's coverage) is refused, with a message
 naming the year, the organization and who can reopen it: the officers of the
 level above (``assessments.services.review_reopen`` / ``review_return``).
 We refuse rather than freeze: the approved sheet is the record the level

@@ -457,6 +457,12 @@ def residential_unit_create(
 ) -> ResidentialUnit:
     """A village with its coverage from its opening and, per year, the
     members living there as the commune reported them."""
+    # Coverage figures from the opening on change (issue #16, closed years).
+    assert_open(
+        [u.pk for u in (commune, covering_cell) if u is not None],
+        opened_on,
+        field="opened_on",
+    )
     village = ResidentialUnit(
         code=code, name=name, kind=kind, commune=commune, opened_on=opened_on
     )
@@ -486,7 +492,16 @@ def residential_coverage_change(
     head_is_party_member: bool = False,
 ) -> ResidentialCoverage:
     """From ``date`` on, another cell (or none) covers the village, or its
-    head changed: the open period ends that day, a new one starts."""
+    head changed: the open period ends that day, a new one starts. Refused
+    inside a submitted or approved year of the commune, or before one (the
+    coverage figures of that year would change; issue #16)."""
+    covering = ResidentialCoverage.objects.filter(
+        residential_unit=village, valid_to__isnull=True
+    ).values_list("covering_cell_id", flat=True)
+    units = {village.commune_id, *covering} | (
+        {covering_cell.pk} if covering_cell else set()
+    )
+    assert_open([u for u in units if u is not None], date)
     ResidentialCoverage.objects.filter(
         residential_unit=village, valid_to__isnull=True, valid_from__lt=date
     ).update(valid_to=date)

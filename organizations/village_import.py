@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import is_admin, scope_unit_ids
+from organizations.closed_years import closed_message, closed_years
 from organizations.models import (
     CELL_LIKE_LEVELS,
     Kind,
@@ -188,6 +189,56 @@ class VillageImporter(Importer):
         for row, v in parsed:
             if row.outcome != ERROR:
                 self._outcome(row, v)
+        self._refuse_closed_years(parsed)
+
+    def _refuse_closed_years(
+        self, parsed: list[tuple[RowResult, dict[str, Any]]]
+    ) -> None:
+        """A village's coverage changed from a day on (a new period, another
+        cell, head or end, its closing) changes the coverage figures of that
+        year and the later ones, a year's figure of members living there that
+        year's: refused where such a year of the commune is submitted or
+        approved (organizations/closed_years.py, issue #16), and the whole
+        file with it."""
+        dated: list[tuple[RowResult, list[int], datetime.date, str, bool]] = []
+        for row, v in parsed:
+            if row.outcome not in (NEW, UPDATED):
+                continue
+            period = v.get("_period")
+            units = [v["_commune_id"], v["covering_cell_id"]]
+            if period is not None:
+                units.append(period.covering_cell_id)
+            units = [u for u in units if u is not None]
+            changes = set(row.changes) if row.outcome == UPDATED else {"period"}
+            village = v.get("_village")
+            if "closed_on" in changes and village is not None:
+                ends = [d for d in (v["closed_on"], village["closed_on"]) if d]
+                if ends:
+                    dated.append((row, units, min(ends), "closed_on", False))
+            if "period" in changes or changes & set(COVERAGE_FIELDS) - {"valid_to"}:
+                dated.append((row, units, v["valid_from"], "valid_from", False))
+            elif "valid_to" in changes and period is not None:
+                ends = [d for d in (v["valid_to"], period.valid_to) if d]
+                dated.append((row, units, min(ends), "valid_to", False))
+            if "figure" in changes and v["figure_year"] is not None:
+                day = datetime.date(v["figure_year"], 12, 31)
+                dated.append((row, units, day, "figure_year", True))
+        if not dated:
+            return
+        since = min(day.year for _r, _u, day, _c, _o in dated)
+        closed = closed_years(
+            {u for _r, units, *_ in dated for u in units}, since=since
+        )
+        for row, units, day, column, only_that_year in dated:
+            years = [
+                c
+                for unit in units
+                for c in closed.get(unit, [])
+                if c.year == day.year or (c.year > day.year and not only_that_year)
+            ]
+            if years:
+                first = min(years, key=lambda c: c.year)
+                row.error(self.column(column), closed_message(first, day))
 
     def _villages_on_record(
         self, parsed: list[tuple[RowResult, dict[str, Any]]]
