@@ -43,6 +43,17 @@ def locked_2024(tree) -> OrganizationReview:  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.fixture
+def admin_client(client, admin_user):  # type: ignore[no-untyped-def]
+    client.force_login(admin_user)
+    return client
+
+
+def _errors(result: importing.ImportResult) -> list[tuple[int, str, str]]:
+    """(row, column header, message) of each refused cell."""
+    return [(r.number, h, m) for r in result.error_rows for h, m in r.errors]
+
+
 def _tree_state() -> tuple[int, int, int, int]:
     return (
         Unit.objects.count(),
@@ -86,22 +97,20 @@ def _post_event(client, tree, name: str, day: str) -> Any:  # type: ignore[no-un
 
 @pytest.mark.parametrize("name", ["move", "establish", "merge", "split", "dissolve"])
 def test_a_tree_change_dated_in_a_locked_year_is_refused_on_its_form(
-    client, tree, admin_user, locked_2024, name
+    admin_client, tree, locked_2024, name
 ) -> None:
-    client.force_login(admin_user)
     before = _tree_state()
-    response = _post_event(client, tree, name, "2024-05-01")
+    response = _post_event(admin_client, tree, name, "2024-05-01")
     assert response.status_code == 200
     assert LOCKED_2024.format(date="01/05/2024") in response.content.decode()
     assert _tree_state() == before
 
 
 def test_a_move_dated_before_a_locked_year_is_refused_too(
-    client, tree, admin_user, locked_2024
+    admin_client, tree, locked_2024
 ) -> None:
     """Moved in 2023, the cell would be missing from the locked 2024 sheet."""
-    client.force_login(admin_user)
-    response = _post_event(client, tree, "move", "2023-06-01")
+    response = _post_event(admin_client, tree, "move", "2023-06-01")
     assert LOCKED_2024.format(date="01/06/2023") in response.content.decode()
     assert Unit.objects.subtree_of(tree.commune.pk, on=D(2024, 12, 31)).filter(
         pk=tree.cell1.pk
@@ -109,11 +118,10 @@ def test_a_move_dated_before_a_locked_year_is_refused_too(
 
 
 def test_a_move_into_a_locked_organization_is_refused(
-    client, tree, admin_user, locked_2024
+    admin_client, tree, locked_2024
 ) -> None:
-    client.force_login(admin_user)
     before = _tree_state()
-    response = client.post(
+    response = admin_client.post(
         _event_url("unit_move", tree.other_cell),
         {"new_parent": "TC-TP", "date": "2024-08-01", "decision_number": "3"},
     )
@@ -122,15 +130,14 @@ def test_a_move_into_a_locked_organization_is_refused(
 
 
 def test_an_open_year_still_takes_the_tree_change(
-    client, tree, admin_user, locked_2024
+    admin_client, tree, locked_2024
 ) -> None:
-    client.force_login(admin_user)
-    response = _post_event(client, tree, "move", "2026-03-01")
+    response = _post_event(admin_client, tree, "move", "2026-03-01")
     assert response.status_code == 302
     assert tree.cell1.parent_links.get(valid_to__isnull=True).parent == (
         tree.other_commune
     )
-    assert _post_event(client, tree, "dissolve", "2026-04-01").status_code == 302
+    assert _post_event(admin_client, tree, "dissolve", "2026-04-01").status_code == 302
     tree.cell2.refresh_from_db()
     assert tree.cell2.closed_on == D(2026, 4, 1)
 
@@ -177,11 +184,9 @@ def test_a_tree_file_opening_a_cell_in_a_locked_year_is_refused_whole(
         user=province_officer,
         within=tree.province,
     )
-    assert [
-        (r.number, header, message)
-        for r in result.error_rows
-        for header, message in r.errors
-    ] == [(3, "Ngày thành lập", LOCKED_2024.format(date="01/05/2024"))]
+    assert _errors(result) == [
+        (3, "Ngày thành lập", LOCKED_2024.format(date="01/05/2024"))
+    ]
     assert not result.written
     assert _tree_state() == before
     # The same cells opened in the open year 2026 are written.
@@ -232,11 +237,9 @@ def test_a_tree_file_closing_a_cell_into_a_locked_one_is_refused(
         user=province_officer,
         within=tree.province,
     )
-    assert [
-        (r.number, header, message)
-        for r in result.error_rows
-        for header, message in r.errors
-    ] == [(3, "Mã tổ chức kế tục", LOCKED_2024.format(date="01/09/2024"))]
+    assert _errors(result) == [
+        (3, "Mã tổ chức kế tục", LOCKED_2024.format(date="01/09/2024"))
+    ]
     assert not result.written
     assert _tree_state() == before
 
@@ -323,11 +326,7 @@ def test_a_holdings_file_with_a_post_in_a_locked_year_writes_nothing(
     result = importing.import_file(
         "holdings", BytesIO(content), commit=True, user=secretary
     )
-    assert [
-        (r.number, header, message)
-        for r in result.error_rows
-        for header, message in r.errors
-    ] == [(3, "Từ ngày", LOCKED_2024.format(date="01/03/2024"))]
+    assert _errors(result) == [(3, "Từ ngày", LOCKED_2024.format(date="01/03/2024"))]
     assert not PositionHolding.objects.exists()
     # Dated in 2026 both rows are written.
     rows[1][3] = "01/04/2026"
@@ -372,11 +371,9 @@ def test_a_tree_file_closing_a_cell_on_record_in_a_locked_year_is_refused(
         user=province_officer,
         within=tree.province,
     )
-    assert [
-        (r.number, header, message)
-        for r in result.error_rows
-        for header, message in r.errors
-    ] == [(2, "Ngày kết thúc", LOCKED_2024.format(date="01/10/2024"))]
+    assert _errors(result) == [
+        (2, "Ngày kết thúc", LOCKED_2024.format(date="01/10/2024"))
+    ]
     assert _tree_state() == before
     result = importing.import_file(
         "tree",
@@ -406,10 +403,6 @@ def test_a_holdings_file_ending_a_post_in_a_locked_year_is_refused(
         commit=True,
         user=secretary,
     )
-    assert [
-        (r.number, header, message)
-        for r in result.error_rows
-        for header, message in r.errors
-    ] == [(2, "Đến ngày", LOCKED_2024.format(date="30/06/2024"))]
+    assert _errors(result) == [(2, "Đến ngày", LOCKED_2024.format(date="30/06/2024"))]
     holding.refresh_from_db()
     assert holding.valid_to is None
