@@ -283,6 +283,21 @@ def test_a_province_loaded_from_workbooks_reports_hand_counted_figures(
         now.total.without_cell,
         now.total.without_member,
     ) == (2, 0, 0)
+    # The coverage page a reader opens says the same, official, for each year:
+    # totals (villages, without a cell, without a member) and the list.
+    uncovered = "Thôn 2 Đảng bộ xã 1.1 Chưa có chi bộ, chưa có đảng viên"
+    for year, totals, listed in (
+        (PAST, r"Tổng cộng 2 50,0 % 1/2 50,0 % 1/2 ", True),
+        (NOW, r"Tổng cộng 2 [^/]*? 0/2 [^/]*? 0/2 ", False),
+    ):
+        page = client.get(
+            reverse("reports:report", args=[coverage.SLUG]),
+            {"unit": province.pk, "year": year},
+        ).content.decode()
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+        assert "Số liệu chính thức" in text
+        assert re.search(totals, text), text[-3000:]
+        assert (uncovered in text) is listed
     assert (
         Discipline.objects.get().person
         == Membership.objects.get(card_number="40.000003").person
