@@ -36,7 +36,7 @@ from assessments.selectors import review_sheets
 from organizations.access import is_admin, scope_unit_ids
 from organizations.closed_years import closed_years
 from organizations.models import GRASSROOTS_LEVELS, Role, Unit
-from partyquality.importing import Importer, ImportFileError, RowResult
+from partyquality.importing import Importer, ImportFileError, RowResult, _copy
 from partyquality.spreadsheet_specs import Column, Spec
 
 CLASSIFICATIONS = "classifications"
@@ -212,21 +212,42 @@ class ClassificationImporter(Importer):
         if self._stored(year) != self.seen:
             raise ImportFileError(str(CHANGED_SINCE))
         now = timezone.now()
-        for model, fields in (
-            (UnitClassification, UPDATED_FIELDS),
-            (MemberClassification, [*UPDATED_FIELDS, "cell"]),
+        user_id = getattr(self.user, "pk", None)
+        # New classifications by COPY, as the members import writes people
+        # (the audit triggers fire for each row all the same); the stored
+        # ones changed through the models.
+        for model, key, fields in (
+            (UnitClassification, "unit_id", UPDATED_FIELDS),
+            (MemberClassification, "person_id", [*UPDATED_FIELDS, "cell"]),
         ):
-            built = [
-                p.built(self.user)
-                for p in self.plans
-                if p.is_member == (model is MemberClassification)
+            mine = [
+                p for p in self.plans if p.is_member == (model is MemberClassification)
             ]
-            stored = [o for o in built if o.pk is not None]
+            columns = [key, "year", "level_id", "score", "remarks", "conditions"]
+            if model is MemberClassification:
+                columns.append("cell_id")
+            _copy(
+                model._meta.db_table,
+                [*columns, "updated_at", "updated_by_id"],
+                (
+                    (
+                        p.sheet_row.person_id if p.is_member else p.sheet_row.unit_id,
+                        year,
+                        p.level.pk,
+                        p.score,
+                        p.remarks,
+                        "{}",
+                        *((p.sheet_row.cell_id,) if p.is_member else ()),
+                        now,
+                        user_id,
+                    )
+                    for p in mine
+                    if p.stored is None
+                ),
+            )
+            stored = [p.built(self.user) for p in mine if p.stored is not None]
             for obj in stored:
                 obj.updated_at = now  # bulk_update leaves auto_now alone
-            model.objects.bulk_create(
-                [o for o in built if o.pk is None], batch_size=BATCH
-            )
             model.objects.bulk_update(stored, fields, batch_size=BATCH)
         self.progress("write", len(parsed), len(parsed))
 

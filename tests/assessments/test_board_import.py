@@ -185,18 +185,23 @@ def test_a_changed_level_updates_it_and_the_audit_trail_names_the_importer(
 
     from partyquality.audit import history_matching
 
-    _import(province_file(people), commit=True, user=province_officer)
     rows = province_file(people)
-    rows[0] = row("TC-TP", "TC-TP-2", level="Hoàn thành tốt nhiệm vụ", remarks="Sửa")
     with pghistory.context(user=province_officer.pk, command="import_classifications"):
+        _import(rows, commit=True, user=province_officer)
+        rows[0] = row(
+            "TC-TP", "TC-TP-2", level="Hoàn thành tốt nhiệm vụ", remarks="Sửa"
+        )
         result = _import(rows, commit=True, user=province_officer)
     assert (result.counts["updated"], result.counts["unchanged"]) == (1, 6)
     changed = UnitClassification.objects.get(unit=tree.cell2, year=2024)
     assert (changed.level.code, changed.remarks) == ("good", "Sửa")
     assert changed.updated_by == province_officer
     history = history_matching(UnitClassification, unit_id=tree.cell2.pk, year=2024)
-    assert [e.action for e in history] == ["Tạo mới", "Sửa"]
-    assert history[-1].who == province_officer.username
+    assert [(e.action, e.who) for e in history] == [
+        ("Tạo mới", province_officer.username),
+        ("Sửa", province_officer.username),
+    ]
+    assert history[0].where == "lệnh import_classifications"
     assert {c.after for c in history[-1].changes} >= {"Hoàn thành tốt nhiệm vụ", "Sửa"}
 
 
