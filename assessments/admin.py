@@ -173,11 +173,16 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     inlines = [CriteriaItemInline]
 
 
+class CriteriaCheckInline(admin.TabularInline):
+    model = models.CriteriaCheck
+    extra = 1
+
+
 @admin.register(models.CriteriaResult)
 class CriteriaResultAdmin(admin.ModelAdmin):
     list_display = ["criteria_set", "unit", "year"]
     raw_id_fields = ["unit"]
-    filter_horizontal = ["met_items"]
+    inlines = [CriteriaCheckInline]
 
 
 # Standards and targets (issue #5) are registered beside the reports.

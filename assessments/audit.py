@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Model, Q
 
 from assessments import audit_models
-from assessments.models import CriteriaSet, ScaleLevel
+from assessments.models import CriteriaItem, CriteriaResult, CriteriaSet, ScaleLevel
 from members.cadre_models import Position
 from members.models import Membership, Person
 from organizations.access import AnyUser, is_admin, scope_on
@@ -42,6 +42,9 @@ def scope(event_model: type[Model], user: AnyUser) -> Q:
             return scope_on(user, name, RECORDED_ON)
     if "membership_id" in columns:
         return Q(membership_id__in=Membership.objects.visible_to(user).values("pk"))
+    if "criteriaresult_id" in columns:
+        results = CriteriaResult.objects.filter(scope_filter(user, "unit_id"))
+        return Q(criteriaresult_id__in=results.values("pk"))
     return Q(pk__in=[])
 
 
@@ -67,6 +70,9 @@ def within(event_model: type[Model], unit_ids: Sequence[int]) -> Q:
                 current_cell_id__any_of=unit_ids
             ).values("pk")
         )
+    if "criteriaresult_id" in columns:
+        results = CriteriaResult.objects.filter(unit_id__any_of=unit_ids)
+        return Q(criteriaresult_id__in=results.values("pk"))
     return Q(pk__in=[])
 
 
@@ -110,6 +116,17 @@ def _criteria_set_names(ids: set[Any]) -> dict[Any, str]:
     return dict(CriteriaSet.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+def _result_names(ids: set[Any]) -> dict[Any, str]:
+    rows = CriteriaResult.objects.filter(pk__in=ids).values_list(
+        "pk", "criteria_set__name", "unit__name", "year"
+    )
+    return {pk: f"{name} — {unit} {year}" for pk, name, unit, year in rows}
+
+
+def _item_texts(ids: set[Any]) -> dict[Any, str]:
+    return dict(CriteriaItem.objects.filter(pk__in=ids).values_list("pk", "text"))
+
+
 def _position_names(ids: set[Any]) -> dict[Any, str]:
     return dict(Position.objects.filter(pk__in=ids).values_list("pk", "name"))
 
@@ -125,3 +142,5 @@ def register_event_models() -> None:
     audit.register_labels(["level_id"], _level_labels)
     audit.register_labels(["criteria_set_id"], _criteria_set_names)
     audit.register_labels(["position_id"], _position_names)
+    audit.register_labels(["criteriaresult_id"], _result_names)
+    audit.register_labels(["criteriaitem_id"], _item_texts)

@@ -22,6 +22,7 @@ from django.db import models
 from assessments.models import (
     CellMeeting,
     ConfidenceVote,
+    CriteriaCheck,
     CriteriaResult,
     MemberClassification,
     UnitClassification,
@@ -33,6 +34,7 @@ __all__ = [
     "CellMeetingHistory",
     "CellPeriodHistory",
     "ConfidenceVoteHistory",
+    "CriteriaCheckHistory",
     "CriteriaResultHistory",
     "MemberClassificationHistory",
     "MemberEventHistory",
@@ -106,8 +108,8 @@ PositionHoldingHistory = _event_model(
 )
 # The related yearly records entered on their own pages (issue 18 item 8):
 # who recorded a vote of confidence, a cell meeting's score or a checklist.
-# (A checklist's ticked items are a many-to-many table, not tracked: the
-# result row records who wrote it and when.)
+# A checklist's items ticked or unticked are rows of CriteriaCheck.
 ConfidenceVoteHistory = _event_model(ConfidenceVote, "ConfidenceVoteHistory")
 CellMeetingHistory = _event_model(CellMeeting, "CellMeetingHistory")
 CriteriaResultHistory = _event_model(CriteriaResult, "CriteriaResultHistory")
+CriteriaCheckHistory = _event_model(CriteriaCheck, "CriteriaCheckHistory")

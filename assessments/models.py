@@ -426,7 +426,9 @@ class CriteriaResult(models.Model):
         verbose_name=_("tổ chức, chi bộ"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
-    met_items = models.ManyToManyField(CriteriaItem, blank=True, related_name="+")
+    met_items = models.ManyToManyField(
+        CriteriaItem, blank=True, related_name="+", through="CriteriaCheck"
+    )
     remarks = models.TextField(_("nhận xét"), blank=True)
 
     class Meta:
@@ -440,6 +442,28 @@ class CriteriaResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criteria_set} — {self.unit} {self.year}"
+
+
+class CriteriaCheck(models.Model):
+    """An item met by a result: the many-to-many table of ``met_items``,
+    named so that the audit trail records each item ticked or unticked
+    (assessments.audit_models). Its table is the one Django made for it."""
+
+    criteriaresult = models.ForeignKey(
+        CriteriaResult, on_delete=models.CASCADE, verbose_name=_("kết quả tiêu chí")
+    )
+    criteriaitem = models.ForeignKey(
+        CriteriaItem, on_delete=models.CASCADE, verbose_name=_("tiêu chí")
+    )
+
+    class Meta:
+        db_table = "assessments_criteriaresult_met_items"
+        verbose_name = _("tiêu chí đạt")
+        verbose_name_plural = _("tiêu chí đạt")
+        unique_together = [("criteriaresult", "criteriaitem")]
+
+    def __str__(self) -> str:
+        return str(self.criteriaitem)
 
 
 # ---------------------------------------------------------------------------

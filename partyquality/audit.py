@@ -235,7 +235,13 @@ def _record_name(tracked: type[Model], data: dict, labels: dict) -> str:
     unit_id = data.get("unit_id") or data.get("cell_id")
     unit = labels.get("unit_id", {}).get(unit_id)
     year = data.get("year")
-    return " ".join(str(p) for p in (unit, year) if p)
+    named = " ".join(str(p) for p in (unit, year) if p)
+    # A row of ids only (an item ticked in a checklist): its ids as names.
+    return named or " — ".join(
+        labels[key][value]
+        for key, value in data.items()
+        if key in labels and value in labels[key]
+    )
 
 
 def history_for(objs: Model | Iterable[Model]) -> list[HistoryEntry]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from assessments.models import (
     ConfidenceVote,
+    CriteriaCheck,
     CriteriaItem,
     CriteriaResult,
     CriteriaSet,
@@ -20,7 +21,7 @@ from assessments.models import (
 )
 from assessments.yearly import criteria_achieved, criteria_years
 from members.cadre_models import PositionHolding
-from partyquality.audit import history_for
+from partyquality.audit import history_for, history_matching
 from tests.assessments.factories import make_member
 from tests.reports.data import position
 
@@ -109,6 +110,19 @@ def test_secretary_records_a_checklist_and_sees_it_on_the_entry_page(
     created = {c.field: c.after for c in entry.changes}
     assert created["bộ tiêu chí"] == "Chi bộ 5 tốt"
     assert created["tổ chức, chi bộ"] == "Chi bộ thôn 1"
+    # Each item ticked, then unticked, is on the trail with who and which.
+    client.post(url, {"unit": tree.cell1.pk, f"{prefix}-items": [items[0].pk]})
+    result = CriteriaResult.objects.get()
+    ticks = history_matching(CriteriaCheck, criteriaresult_id=result.pk)
+    assert [(e.action, e.record.rsplit(" — ", 1)[-1]) for e in ticks] == [
+        ("Tạo mới", "Chính trị tư tưởng tốt"),
+        ("Tạo mới", "Đoàn kết tốt"),
+        ("Tạo mới", "Sinh hoạt tốt"),
+        ("Xóa", "Đoàn kết tốt"),
+        ("Xóa", "Sinh hoạt tốt"),
+    ]
+    assert {e.who for e in ticks} == {secretary.username}
+    assert ticks[0].record.startswith("Chi bộ 5 tốt — Chi bộ thôn 1 2024")
 
 
 def test_a_closed_year_takes_no_checklist(client, tree, secretary, five_good) -> None:
