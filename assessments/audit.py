@@ -14,7 +14,7 @@ from assessments import audit_models
 from assessments.models import CriteriaItem, CriteriaResult, CriteriaSet, ScaleLevel
 from members.cadre_models import Position
 from members.models import Membership, Person
-from organizations.access import AnyUser, is_admin, scope_on
+from organizations.access import AnyUser, is_admin, scope_filter, scope_on
 from organizations.models import Unit
 from partyquality import audit
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assessments.models import (
     ClassificationRule,
@@ -21,9 +21,7 @@ from assessments.models import (
 )
 from assessments.rules import load_rules
 from assessments.scales import load_scales
-from tests.e2e.test_review_flow import ARGS, _login
-
-SHOTS = Path("/tmp")  # noqa: S108 - screenshots to look at after the run
+from tests.e2e.conftest import SHOTS, sign_in
 
 
 def _xlsx(path: Path, rows: list[list[object]]) -> Path:
@@ -42,7 +40,7 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
 # then leaves content types for the next test to restore with their own ids.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_secretary_imports_after_a_dry_run_and_the_officer_sees_the_change_log(
-    live_server, tree, secretary, board_officer, tmp_path
+    live_server, browser_page, tree, secretary, board_officer, tmp_path
 ) -> None:
     load_scales(Scale, ScaleLevel)
     load_rules(Scale, ClassificationRule)
@@ -61,24 +59,21 @@ def test_secretary_imports_after_a_dry_run_and_the_officer_sees_the_change_log(
     )
     ok = _xlsx(tmp_path / "dung.xlsx", good)
     base = live_server.url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        _login(page, base, secretary.username)
-        page.goto(f"{base}/danh-gia/")
-        page.screenshot(path=SHOTS / "review_import_0_home.png", full_page=True)
-        page.goto(f"{base}/danh-gia/{tree.commune.pk}/2024/nhap/")
-        page.set_input_files("input[type=file]", str(bad))
-        page.click("button[name=dry_run]")
-        expect(page.locator("main")).to_contain_text("Không có chi bộ mã “tc-tp-9”")
-        page.screenshot(path=SHOTS / "review_import_1_errors.png", full_page=True)
-        page.set_input_files("input[type=file]", str(ok))
-        page.click("button[name=commit]")
-        expect(page.locator(".messages")).to_contain_text("Đã nhập 2 dòng.")
-        assert UnitClassification.objects.filter(year=2024).count() == 2
+    page = browser_page
+    sign_in(page, base, secretary.username)
+    page.goto(f"{base}/danh-gia/")
+    page.screenshot(path=SHOTS / "review_import_0_home.png", full_page=True)
+    page.goto(f"{base}/danh-gia/{tree.commune.pk}/2024/nhap/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button[name=dry_run]")
+    expect(page.locator("main")).to_contain_text("Không có chi bộ mã “tc-tp-9”")
+    page.screenshot(path=SHOTS / "review_import_1_errors.png", full_page=True)
+    page.set_input_files("input[type=file]", str(ok))
+    page.click("button[name=commit]")
+    expect(page.locator(".messages")).to_contain_text("Đã nhập 2 dòng.")
+    assert UnitClassification.objects.filter(year=2024).count() == 2
 
-        _login(page, base, board_officer.username)
-        page.goto(f"{base}/danh-gia/nhat-ky/")
-        expect(page.locator(".history-list")).to_contain_text("Chi bộ thôn 2 2024")
-        page.screenshot(path=SHOTS / "review_audit.png", full_page=True)
-        browser.close()
+    sign_in(page, base, board_officer.username)
+    page.goto(f"{base}/danh-gia/nhat-ky/")
+    expect(page.locator(".history-list")).to_contain_text("Chi bộ thôn 2 2024")
+    page.screenshot(path=SHOTS / "review_audit.png", full_page=True)
