@@ -122,3 +122,36 @@ class UploadCheck(BackgroundJob):
     @property
     def finished(self) -> bool:
         return self.status in (UploadCheckStatus.DONE, UploadCheckStatus.FAILED)
+
+
+class ColumnMapping(models.Model):
+    """How a user's own spreadsheet maps to an import's columns, confirmed
+    once and offered again the next time a file with the same headers comes
+    (issue #19 §7; ``partyquality/column_mapping.py``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="column_mappings",
+    )
+    kind = models.CharField(_("loại dữ liệu"), max_length=20)
+    # The file's headers as a set (column_mapping.signature): the same
+    # export with its columns moved finds the same mapping.
+    signature = models.CharField(max_length=64)
+    headers = models.JSONField(_("tiêu đề của tệp"))
+    # Column key → the file's header ("" or absent: not in this file).
+    columns = models.JSONField(_("cột đã ghép"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách ghép cột")
+        verbose_name_plural = _("cách ghép cột")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "signature"],
+                name="columnmapping_one_per_user_kind_headers",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {', '.join(self.headers)[:80]}"

@@ -107,6 +107,7 @@ def import_job_run(job_id: int) -> None:
                 user=job.user,
                 within=stored.within,
                 progress=progress,
+                mapping=stored.mapping,
             )
     except importing.ImportFileError as exc:
         # The review shows this file error, not its earlier clean check.

@@ -297,6 +297,10 @@ class MemberImporter(PeopleImporter):
             self._compare(row, v, persons[person_id], membership)
         self._refuse_closed_years(parsed)
 
+    def names(self, values: dict[str, Any]) -> dict[str, str]:
+        unit = values.get("_unit")
+        return {"cell_code": unit["name"]} if unit else {}
+
     def _refuse_closed_years(
         self, parsed: list[tuple[RowResult, dict[str, Any]]]
     ) -> None:

@@ -280,6 +280,10 @@ class TreeImporter(Importer):
         if not v["closing_decision"]:
             row.error(col("closing_decision"), REQUIRED)
 
+    def names(self, values: dict[str, Any]) -> dict[str, str]:
+        parent = values.get("_parent")
+        return {"parent_code": self._node_values(parent)["name"]} if parent else {}
+
     def _node_values(self, node: tuple[str, Any]) -> dict[str, Any]:
         kind, ref = node
         return self.parsed[ref][1] if kind == "row" else ref

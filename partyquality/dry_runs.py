@@ -93,6 +93,8 @@ class DryRun:
     rows: KeptRows | None = None
     error_rows: KeptRows | None = None
     error_workbook: Path | None = None
+    # What the check says about the file besides its rows (a skipped row).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -134,13 +136,18 @@ def keep(
     counts: dict[str, int] | None = None,
     file_error: str | None = None,
     write_error_workbook: Callable[[Path], None] | None = None,
+    notes: Sequence[str] = (),
 ) -> None:
     """Write the outcome of checking ``base`` (the upload's path): its rows
     (objects with number, label, outcome, outcome_label, errors and perhaps
     shown), or the error that stopped the whole file."""
     paths = _paths(base)
     forget(base)
-    summary: dict[str, Any] = {"file_error": file_error, "counts": counts or {}}
+    summary: dict[str, Any] = {
+        "file_error": file_error,
+        "counts": counts or {},
+        "notes": [str(n) for n in notes],
+    }
     if file_error is None:
         everything, in_error = _RowFile(paths["rows"]), _RowFile(paths["errors"])
         try:
@@ -201,6 +208,7 @@ def read(base: Path) -> DryRun | None:
         counts=summary["counts"],
         total=summary.get("total", 0),
         file_error=summary["file_error"],
+        notes=summary.get("notes", []),
     )
     if outcome.file_error is None:
         outcome.rows = KeptRows(paths["rows"], outcome.total, summary["offsets"])

@@ -23,6 +23,7 @@ from partyquality import dry_runs
 from partyquality.importing import (
     ERROR_COLUMN,
     KINDS,
+    HeaderMismatch,
     ImportFileError,
     ImportResult,
     Progress,
@@ -77,6 +78,40 @@ class StoredUpload:
     kind: str
     name: str
     within: int | None = None
+    # A file whose headers are not the template's (issue #19 §7): its
+    # headers and how they differ, found by its check, then the mapping it
+    # is read by (``set_mapping``) and whether it was the user's saved one.
+    columns: dict[str, Any] | None = None
+
+    @property
+    def mapping(self) -> dict[str, str | None] | None:
+        return self.columns.get("mapping") if self.columns else None
+
+    def needs_mapping(self) -> bool:
+        """Its check found other headers than the template's, and no mapping
+        has been chosen yet."""
+        return self.columns is not None and not self.columns.get("mapping")
+
+    def _write_columns(self, columns: dict[str, Any]) -> None:
+        meta_path = self.path.with_suffix(".json")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["columns"] = columns
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+        self.columns = columns
+
+    def record_other_headers(self, headers: list[str], differs: str) -> None:
+        """Its check found these headers, not the template's (``differs``
+        says how): the pages ask for a mapping."""
+        self._write_columns({"headers": headers, "differs": differs})
+
+    def set_mapping(self, mapping: dict[str, str | None], *, saved: bool) -> None:
+        """Read the file by ``mapping`` from now on (column key → the file's
+        header); ``saved``: the user's saved mapping, reused. The dry run of
+        the file by the template's headers is forgotten."""
+        self._write_columns(
+            {**(self.columns or {}), "mapping": mapping, "saved": saved}
+        )
+        self.forget_dry_run()
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -96,6 +131,7 @@ class StoredUpload:
             rows=result.rows,
             counts=result.counts,
             write_error_workbook=lambda path: write_error_workbook(result, path),
+            notes=result.notes,
         )
 
     def forget_dry_run(self) -> None:
@@ -124,7 +160,13 @@ def check_upload(
             user=user,
             within=stored.within,
             progress=progress,
+            mapping=stored.mapping,
         )
+    except HeaderMismatch as exc:
+        if stored.mapping is None:  # the pages ask for a mapping
+            stored.record_other_headers(exc.headers, exc.message)
+        stored.keep_dry_run(None, str(exc.message))
+        return
     except ImportFileError as exc:
         stored.keep_dry_run(None, str(exc.message))
         return
@@ -149,6 +191,7 @@ def load_upload(*, user: Any, token: str) -> StoredUpload:
         meta["kind"],
         meta["name"],
         meta.get("within"),
+        meta.get("columns"),
     )
 
 

@@ -18,32 +18,46 @@ apps above this layer without importing them.
 from __future__ import annotations
 
 import datetime
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl.utils.datetime import from_excel
 from psycopg import sql
 
-from partyquality import spreadsheets
+from partyquality import column_mapping, spreadsheets
+from partyquality.import_cells import (  # noqa: F401 — re-exported
+    BAD_BOOL,
+    BAD_CHOICE,
+    BAD_COUNT,
+    BAD_DATE,
+    BAD_ID,
+    BAD_YEAR,
+    FUTURE_DATE,
+    REQUIRED,
+    TOO_LONG,
+    RowParser,
+    ValuesAsRead,
+    parse_date,
+)
 from partyquality.spreadsheet_specs import (
     Column,
     Spec,
     build_template,
     normalise_header,
 )
-from partyquality.text import UnsafeText, clean_name
 
 # --- Messages (tests assert these texts) -----------------------------------
 
 FILE_NOT_SPREADSHEET = spreadsheets.NOT_A_WORKBOOK
 FILE_EMPTY = _("Tệp không có dòng dữ liệu nào.")
+# The template's example row is skipped, and the dry run says so.
+EXAMPLE_SKIPPED = _("Dòng {n} là dòng ví dụ của tệp mẫu: bỏ qua, không nhập.")
 FILE_TOO_LARGE = spreadsheets.FILE_TOO_LARGE
 MISSING_HEADERS = _("Thiếu cột: {names}. Hãy dùng tệp mẫu.")
 UNKNOWN_HEADERS = _("Cột không có trong mẫu: {names}. Hãy dùng tệp mẫu.")
@@ -52,20 +66,11 @@ HEADERS_NAMED = 10
 MORE_HEADERS = _("{names} và {n} cột khác")
 DUPLICATE_HEADERS = _("Cột bị lặp: {names}.")
 
-REQUIRED = _("Bắt buộc, đang để trống.")
-BAD_DATE = _("Cần một ngày dạng ngày/tháng/năm, ví dụ 17/05/1980.")
-FUTURE_DATE = _("Ngày không được sau hôm nay.")
-BAD_CHOICE = _("Cần một giá trị trong danh mục (ví dụ: {examples}).")
-TOO_LONG = _("Dài quá {n} ký tự.")
-BAD_YEAR = _("Cần một năm có 4 chữ số, ví dụ 2020.")
-BAD_BOOL = _("Cần “Có” hoặc “Không”.")
-BAD_COUNT = _("Cần một số nguyên không âm, ví dụ 12.")
 DUPLICATE_IN_FILE = _("Trùng với dòng {other} trong tệp.")
 WRITE_CONFLICT = _(
     "Dữ liệu đã thay đổi trong lúc nhập ({detail}); không có gì được ghi, hãy thử lại."
 )
 ERROR_COLUMN = _("Lỗi")
-BAD_ID = _("Cần 12 chữ số.")
 
 NEW = "new"
 UPDATED = "updated"
@@ -90,6 +95,15 @@ class ImportFileError(Exception):
         self.message = message
 
 
+class HeaderMismatch(ImportFileError):
+    """The file's headers are not the template's: it may be read through a
+    mapping of its own headers (``partyquality/column_mapping.py``)."""
+
+    def __init__(self, message: str, header: Iterable[Any]) -> None:
+        super().__init__(message)
+        self.headers = column_mapping.file_headers(list(header))
+
+
 @dataclass(slots=True)
 class RowResult:
     number: int
@@ -98,6 +112,8 @@ class RowResult:
     errors: list[tuple[str, str]] = field(default_factory=list)
     raw: tuple[Any, ...] = ()
     changes: list[str] = field(default_factory=list)
+    # Each column's value as read, for the dry run (import_cells.ValuesAsRead).
+    shown: tuple[str, ...] = ()
 
     def error(self, column: Column | str, message: object) -> None:
         header = column if isinstance(column, str) else str(column.header)
@@ -115,6 +131,14 @@ class ImportResult:
     rows: list[RowResult] = field(default_factory=list)
     written: bool = False
     seconds: float = 0.0
+    example_row: int | None = None  # the template's example, skipped
+
+    @property
+    def notes(self) -> list[str]:
+        """What the dry run says about the file besides its rows."""
+        if self.example_row is None:
+            return []
+        return [str(EXAMPLE_SKIPPED).format(n=self.example_row)]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -133,6 +157,8 @@ class ImportResult:
 
 
 Progress = Callable[[str, int, int], None]
+# Column key → the header of the file's column that holds it.
+Mapping = dict[str, str | None]
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -157,13 +183,27 @@ def _names(texts: list[str]) -> str:
     )
 
 
-def _header_index(spec: Spec, header: tuple[Any, ...]) -> list[int | None]:
-    """For each column of the spec, its position in the file (None if absent)."""
+def _header_index(
+    spec: Spec, header: tuple[Any, ...], mapping: Mapping | None = None
+) -> list[int | None]:
+    """For each column of the spec, its position in the file (None if absent):
+    by the template's headers, or by the user's ``mapping`` (column key → the
+    file's header, ``partyquality/column_mapping.py``)."""
+    if mapping is not None:
+        wrong = column_mapping.problems(
+            spec, column_mapping.file_headers(header), mapping
+        )
+        if wrong:
+            raise ImportFileError(" ".join(message for _key, message in wrong))
+        return column_mapping.positions(spec, header, mapping)
+    # The template's headers in any language the application speaks: a
+    # file from the English template imports for a Vietnamese user.
     accepted: dict[str, int] = {}
     for position, column in enumerate(spec.columns):
         accepted[normalise_header(column.header)] = position
-        with translation.override("vi"):
-            accepted[normalise_header(column.header)] = position
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                accepted[normalise_header(column.header)] = position
     ignored = {normalise_header(ERROR_COLUMN), normalise_header("Lỗi")}
     found: list[int | None] = [None] * len(spec.columns)
     unknown, repeated = [], []
@@ -184,16 +224,21 @@ def _header_index(spec: Spec, header: tuple[Any, ...]) -> list[int | None]:
         if at is None and c.required
     ]
     if missing:
-        raise ImportFileError(str(MISSING_HEADERS).format(names=", ".join(missing)))
+        message = str(MISSING_HEADERS).format(names=", ".join(missing))
+        raise HeaderMismatch(message, header)
     if unknown:
-        raise ImportFileError(str(UNKNOWN_HEADERS).format(names=_names(unknown)))
+        raise HeaderMismatch(str(UNKNOWN_HEADERS).format(names=_names(unknown)), header)
     if repeated:
-        raise ImportFileError(str(DUPLICATE_HEADERS).format(names=_names(repeated)))
+        message = str(DUPLICATE_HEADERS).format(names=_names(repeated))
+        raise HeaderMismatch(message, header)
     return found
 
 
 def read_rows(
-    spec: Spec, source: str | Path | IO[bytes]
+    spec: Spec,
+    source: str | Path | IO[bytes],
+    mapping: Mapping | None = None,
+    skipped: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """(row number, values in the spec's column order) for each non-blank row
     of the workbook's first visible sheet, read by the safe reader
@@ -201,13 +246,16 @@ def read_rows(
     a child process).
     """
     try:
-        yield from _read_rows(spec, spreadsheets.read_rows(source))
+        yield from _read_rows(spec, spreadsheets.read_rows(source), mapping, skipped)
     except spreadsheets.SpreadsheetError as exc:
         raise ImportFileError(exc.message) from None
 
 
 def _read_rows(
-    spec: Spec, rows: Iterator[tuple[int, list[Any]]]
+    spec: Spec,
+    rows: Iterator[tuple[int, list[Any]]],
+    mapping: Mapping | None = None,
+    skipped: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     header = None
     for _number, values in rows:  # the header: the first row not blank
@@ -216,7 +264,7 @@ def _read_rows(
             break
     if header is None:
         raise ImportFileError(str(FILE_EMPTY))
-    positions = _header_index(spec, tuple(header))
+    positions = _header_index(spec, tuple(header), mapping)
     example = tuple(spec.example_row)
     width = len(header)
     for number, values in rows:
@@ -226,6 +274,8 @@ def _read_rows(
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in ordered):
             continue
         if _is_example(ordered, example):
+            if skipped is not None:
+                skipped(number)
             continue
         yield number, ordered
 
@@ -240,173 +290,6 @@ def _is_example(values: tuple[Any, ...], example: tuple[Any, ...]) -> bool:
         return None if v == "" else v
 
     return tuple(norm(v) for v in values) == example
-
-
-# --- Parsing cells ------------------------------------------------------------
-
-_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def parse_date(value: Any) -> datetime.date | None:
-    """A date from a cell: Excel date, serial number, dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:
-            converted = from_excel(value)
-            if isinstance(converted, datetime.datetime):
-                return converted.date()
-        raise ValueError(value)
-    text = str(value).strip()
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d", text) else text
-    match = _ISO_RE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    match = _DATE_RE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    raise ValueError(value)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class _Bad(Exception):
-    """A cell that does not hold what its column expects."""
-
-
-class RowParser:
-    """Turns raw cells into typed values, recording errors on the row.
-
-    One small function per column, chosen once: the parser runs over a
-    million cells for a 100,000-row file.
-    """
-
-    def __init__(self, spec: Spec, today: datetime.date) -> None:
-        self.spec = spec
-        self.today = today
-        self.columns = [
-            (c, c.key, self._converter(c), None if c.kind != "text" else "")
-            for c in spec.columns
-        ]
-
-    def parse(self, result: RowResult, raw: tuple[Any, ...]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for (column, key, convert, blank), value in zip(self.columns, raw, strict=True):
-            if value is None or value == "":
-                if column.required:
-                    result.error(column, REQUIRED)
-                values[key] = blank
-                continue
-            try:
-                values[key] = convert(value)
-            except _Bad as bad:
-                result.error(column, bad.args[0])
-                values[key] = blank
-        return values
-
-    def _converter(self, column: Column) -> Callable[[Any], Any]:
-        kind, today = column.kind, self.today
-        if kind == "date":
-
-            def to_date(value: Any) -> Any:
-                if type(value) is datetime.date:
-                    day = value
-                else:
-                    try:
-                        day = parse_date(value)
-                    except (ValueError, OverflowError):
-                        raise _Bad(BAD_DATE) from None
-                if day is None:
-                    return None
-                if day > today:
-                    raise _Bad(FUTURE_DATE)
-                return day
-
-            return to_date
-        if kind in ("choice", "bool"):
-            table = column.lookup()
-            exact = {label: code for code, label in column.choices}
-            examples = ", ".join(label for _c, label in column.choices[:4])
-            message = (
-                BAD_BOOL if kind == "bool" else BAD_CHOICE.format(examples=examples)
-            )
-
-            def to_code(value: Any) -> Any:
-                code = exact.get(value) if type(value) is str else None
-                if code is None:
-                    code = table.get(normalise_header(_text(value)))
-                if code is None:
-                    if not _text(value):
-                        if column.required:
-                            raise _Bad(REQUIRED)
-                        return None
-                    raise _Bad(message)
-                return code == "1" if kind == "bool" else code
-
-            return to_code
-        if kind == "year":
-
-            def to_year(value: Any) -> Any:
-                text = _text(value)
-                if not (
-                    text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100
-                ):
-                    raise _Bad(BAD_YEAR)
-                return int(text)
-
-            return to_year
-        if kind == "count":
-
-            def to_count(value: Any) -> Any:
-                text = _text(value)
-                if not text.isdigit() or len(text) > 9:
-                    raise _Bad(BAD_COUNT)
-                return int(text)
-
-            return to_count
-        if kind == "id":
-            bad_id = column.pattern_message or BAD_ID
-
-            def to_id(value: Any) -> Any:
-                text = _text(value)
-                if isinstance(value, int | float) and len(text) < 12:
-                    text = text.zfill(12)  # Excel dropped the leading zeros
-                if not (text.isdigit() and len(text) == 12):
-                    if not text:
-                        return None
-                    raise _Bad(bad_id)
-                return text
-
-            return to_id
-        limit = column.max_length
-        too_long = TOO_LONG.format(n=limit) if limit else ""
-        card_format = re.compile(column.pattern) if column.pattern else None
-
-        def to_text(value: Any) -> Any:
-            try:
-                text = clean_name(value) if type(value) is str else _text(value)
-            except UnsafeText as unsafe:
-                raise _Bad(unsafe.message) from None
-            if limit and len(text) > limit:
-                raise _Bad(too_long)
-            if not text and column.required:
-                raise _Bad(REQUIRED)
-            if card_format is not None and text and not card_format.match(text):
-                raise _Bad(column.pattern_message)
-            return text or (None if kind != "text" else "")
-
-        return to_text
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -464,21 +347,35 @@ class Importer:
         self.progress = progress
         self.parser = RowParser(self.spec, self.today)
 
-    def run(self, source: str | Path | IO[bytes], *, commit: bool) -> ImportResult:
+    def run(
+        self,
+        source: str | Path | IO[bytes],
+        *,
+        commit: bool,
+        mapping: Mapping | None = None,
+    ) -> ImportResult:
         started = time.perf_counter()
         result = ImportResult(kind=self.spec.kind)
         parsed: list[tuple[RowResult, dict[str, Any]]] = []
-        for number, raw in read_rows(self.spec, source):
+
+        def skipped(number: int) -> None:
+            result.example_row = number
+
+        for number, raw in read_rows(self.spec, source, mapping, skipped):
             row = RowResult(number=number, raw=raw)
             parsed.append((row, self.parser.parse(row, raw)))
             result.rows.append(row)
             if len(parsed) % 10_000 == 0:
                 self.progress("read", len(parsed), 0)
         if not parsed:
-            raise ImportFileError(str(FILE_EMPTY))
+            raise ImportFileError(" ".join([str(FILE_EMPTY), *result.notes]))
         self.progress("read", len(parsed), len(parsed))
         self.check_duplicates(parsed)
         self.resolve(parsed)
+        if not commit or result.has_errors:  # the rows will be shown
+            as_read = ValuesAsRead(self.spec)
+            for row, values in parsed:
+                row.shown = as_read.row(row.raw, values, self.names(values))
         for row, _values in parsed:
             if row.outcome != ERROR:
                 row.raw = ()  # keep raw cells only for the error workbook
@@ -521,6 +418,11 @@ class Importer:
 
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         raise NotImplementedError
+
+    def names(self, values: dict[str, Any]) -> dict[str, str]:
+        """Column key → the name its code resolved to (a cell's code to the
+        cell's name), shown beside the code in the dry run."""
+        return {}
 
     def write(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         raise NotImplementedError
@@ -577,7 +479,10 @@ def import_file(
     user: Any | None = None,
     within: Any | None = None,
     progress: Progress = no_progress,
+    mapping: Mapping | None = None,
 ) -> ImportResult:
-    """Dry-run (``commit=False``) or import a workbook of ``kind``; all or nothing."""
+    """Dry-run (``commit=False``) or import a workbook of ``kind``; all or
+    nothing. A workbook with its own headers is read through ``mapping``
+    (column key → the file's header)."""
     importer = KINDS[kind].importer(user=user, within=within, progress=progress)
-    return importer.run(source, commit=commit)
+    return importer.run(source, commit=commit, mapping=mapping)
