@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from members.import_jobs import import_job_start, upload_check_start
+from members.import_mapping_views import decide
 from members.models import ImportJob, UploadCheck
 from members.spreadsheet_templates import KIND_LABELS
 from organizations.access import can_write
@@ -152,8 +153,26 @@ def _review_page(
         "result": kept,
         "file_error": kept.file_error,
         "page": page,
+        "mapping": _mapping_shown(stored),
+        # The columns whose values as read are shown beside each row.
+        "columns_read": (
+            importing.KINDS[stored.kind].spec.headers
+            if page.object_list and page.object_list[0].shown
+            else []
+        ),
     }
     return render(request, "members/import_review.html", context)
+
+
+def _mapping_shown(stored: import_uploads.StoredUpload) -> list[tuple[str, str]]:
+    """(the import's column, the file's header read for it), when the file
+    was read through a mapping: the review shows it, and how to change it."""
+    if not stored.mapping:
+        return []
+    return [
+        (str(c.header), stored.mapping.get(c.key) or "")
+        for c in importing.KINDS[stored.kind].spec.columns
+    ]
 
 
 def _upload_url(stored: import_uploads.StoredUpload) -> str:
@@ -193,6 +212,10 @@ def _checking_page(
 @login_required
 def review(request: AuthedRequest, token: str) -> HttpResponse:
     stored = _stored(request, token)
+    if stored.needs_mapping():  # its check found headers of its own
+        mapping_page = decide(request, stored, _upload_url(stored))
+        if mapping_page is not None:
+            return mapping_page
     if _checked_in_background(stored):
         check = upload_check_start(
             user=request.user,
@@ -203,7 +226,13 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         # The checking page asking again: the outcome is kept, show it.
         return HttpResponseClientRefresh()
-    return _review_page(request, stored, _dry_run(request, stored))
+    kept = _dry_run(request, stored)
+    if stored.needs_mapping():  # this check found headers of its own
+        mapping_page = decide(request, stored, _upload_url(stored))
+        if mapping_page is not None:
+            return mapping_page
+        kept = _dry_run(request, stored)  # by the user's saved mapping
+    return _review_page(request, stored, kept)
 
 
 @require_POST
