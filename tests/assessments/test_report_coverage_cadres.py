@@ -10,7 +10,7 @@ from assessments.reports import cadre_standardization, coverage
 from assessments.reports.common import Ratio
 from members.models import PositionGroup
 from organizations.services import residential_unit_create
-from tests.reports.data import approve, cadre, member, position
+from tests.reports.data import approve, cadre, member, position, reopen
 
 D = datetime.date
 
@@ -82,6 +82,8 @@ def test_coverage_of_the_province_sums_its_communes(
 ) -> None:
     with django_assert_max_num_queries(10):
         coverage.build(root=tree.province, year=2025, user=province_officer)
+    # A year approved is closed: its villages change only once it is reopened.
+    reopen(tree.other_commune, year=2025)
     for i in range(10):
         village(tree.other_commune, f"Bản {i}", None, head_member=False, members=0)
     approve(tree.other_commune, year=2025)

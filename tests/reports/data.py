@@ -132,3 +132,17 @@ def approve(*organizations: Unit, year: int) -> None:
             defaults={"state": ReviewState.APPROVED},
         )
         year_snapshot_write(organization_id=organization.pk, year=year)
+
+
+def reopen(*organizations: Unit, year: int) -> None:
+    """The level above reopens the organizations' approved year (returned to
+    the secretary, the snapshot removed), as ``review_reopen`` does, so that
+    events dated in it can be recorded again (closed years, issue #16)."""
+    from assessments.models import OrganizationReview, ReviewState
+    from assessments.snapshots import year_snapshot_remove
+
+    for organization in organizations:
+        OrganizationReview.objects.filter(organization=organization, year=year).update(
+            state=ReviewState.RETURNED, return_reason="Bổ sung thôn, bản"
+        )
+        year_snapshot_remove(organization_id=organization.pk, year=year)
