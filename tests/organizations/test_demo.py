@@ -176,7 +176,10 @@ def test_each_demo_user_sees_their_part_of_the_province(db, client) -> None:
     ).content.decode()
     for name in ("Thanh Phong", "Thanh Lâm", "Ngọc Long", "Thanh Linh"):
         assert f">Đảng bộ xã {name}</a>" in page_2024
-    assert ">Đảng bộ Trường THPT Thanh Chương 1</a>" in page_2024
+    # The school committee was moved (not merged) under the new commune on
+    # 1 July 2025: in 2024 it belonged to the district, so the commune's
+    # officer does not see it in that year's tree (dated access, docs/access.md).
+    assert ">Đảng bộ Trường THPT Thanh Chương 1</a>" not in page_2024
     assert "Đảng bộ huyện" not in page_2024
     assert "Tân Kỳ" not in page_2024
     detail = reverse("organizations:unit_detail", args=[school.pk])
