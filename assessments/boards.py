@@ -11,14 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from assessments.models import ReviewCampaign
+from assessments.models import OrganizationReview, ReviewCampaign
 from assessments.progress import (
     STATES,
+    approval_scope,
     awaiting_approval,
     progress,
 )
-from assessments.selectors import approvable_units, campaigns_for
-from organizations.access import is_admin, root_unit_ids
+from assessments.selectors import campaigns_for
+from organizations.access import is_admin, root_unit_ids, scope_on_day
 from organizations.models import GRASSROOTS_LEVELS, Unit
 from organizations.tree import ancestor_ids
 from partyquality.http import AuthedRequest
@@ -53,10 +54,13 @@ def board_roots(
 
     ``?unit=`` drills down to a unit the viewer sees under the campaign's
     unit; without it, a viewer who reaches the campaign's unit starts there,
-    one beneath it (a campaign opened above them) at their own units.
+    one beneath it (a campaign opened above them) at their own units. A unit
+    is seen as the tree stood at the end of the campaign's year: one moved
+    away since is still counted by its former parent for that year, not by
+    its new one (issue #16, dated access).
     """
     chosen = request.GET.get("unit", "")
-    visible = Unit.objects.visible_to(request.user)
+    visible = Unit.objects.filter(scope_on_day(request.user, "id", day))
     if chosen.isdigit():
         unit = visible.filter(pk=int(chosen)).first()
         path = ancestor_ids(unit.pk, day) if unit else []
@@ -91,9 +95,11 @@ def completion_board(request: AuthedRequest, pk: int) -> HttpResponse:
     state = request.GET.get("state", "")
     rows = [r for r in built.rows if r.status == state] if state else built.rows
     approvable = set(
-        approvable_units(request.user)
-        .filter(pk__in=[r.organization_id for r in rows if r.status == "submitted"])
-        .values_list("pk", flat=True)
+        OrganizationReview.objects.filter(
+            approval_scope(request.user),
+            year=campaign.year,
+            pk__in=[r.review_id for r in rows if r.status == "submitted"],
+        ).values_list("organization_id", flat=True)
     )
     context = {
         "campaign": campaign,

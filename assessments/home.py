@@ -33,7 +33,7 @@ from organizations.access import (
     APPROVE_ROLES,
     assignment_rows,
     is_admin,
-    scope_filter,
+    scope_in_year,
 )
 from organizations.models import Role, Unit
 from organizations.tree import ancestor_ids
@@ -189,9 +189,11 @@ LATEST_APPROVED = 10
 
 
 def latest_approved(user) -> list[OrganizationReview]:  # type: ignore[no-untyped-def]
+    """A year approved is shown to those above its organization that year."""
     return list(
         OrganizationReview.objects.filter(
-            scope_filter(user, "organization_id"), state=ReviewState.APPROVED
+            scope_in_year(user, "organization_id", "year"),
+            state=ReviewState.APPROVED,
         )
         .select_related("organization")
         .order_by("-updated_at", "-id")[:LATEST_APPROVED]

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +26,12 @@ from assessments.models import (
 from organizations.access import (
     APPROVE_ROLES,
     AnyUser,
-    is_admin,
-    scope_unit_ids,
+    scope_in_year,
+    scope_reach,
 )
 from organizations.models import GRASSROOTS_LEVELS, Unit
 from organizations.tree import ancestor_ids
+from partyquality.lookups import IdArray
 
 NOT_STARTED = "not_started"
 OVERDUE = "overdue"
@@ -158,11 +159,16 @@ def progress(
     today: datetime.date | None = None,
 ) -> Progress:
     """The organizations under ``roots`` that ``user`` sees, grouped by the
-    units directly below the roots, on the tree of the end of ``year``."""
+    units directly below the roots, on the tree of the end of ``year``: a
+    unit that moved counts for the parent it had then (issue #16)."""
     today = today or timezone.localdate()
     day = datetime.date(year, 12, 31)
-    everything = is_admin(user)
-    reach = "{}" if everything else scope_unit_ids(user).text
+    dated = scope_reach(user)
+    everything = dated is None
+    reach = "{}"
+    if dated is not None:
+        ids = IdArray([*dated.whole, *dated.on(day)]) if dated.spans else dated.ids
+        reach = ids.text
     grassroots = [u.pk for u in roots if u.level in GRASSROOTS_LEVELS]
     others = [u.pk for u in roots if u.level not in GRASSROOTS_LEVELS]
     with connection.cursor() as cursor:
@@ -206,11 +212,10 @@ def progress(
 # --- What waits for an officer --------------------------------------------
 
 
-def approval_scope(user: AnyUser) -> QuerySet[Unit]:
-    """The units whose reviews ``user`` decides (officers and administrators)."""
-    if is_admin(user):
-        return Unit.objects.all()
-    return Unit.objects.filter(id__any_of=scope_unit_ids(user, roles=APPROVE_ROLES))
+def approval_scope(user: AnyUser) -> Q:
+    """The reviews ``user`` decides (officers and administrators): of the
+    organizations under them in the tree of the review's year (issue #16)."""
+    return scope_in_year(user, "organization_id", "year", roles=APPROVE_ROLES)
 
 
 def awaiting_approval(user: AnyUser) -> QuerySet[OrganizationReview]:
@@ -225,8 +230,7 @@ def awaiting_approval(user: AnyUser) -> QuerySet[OrganizationReview]:
     )
     return (
         OrganizationReview.objects.filter(
-            state=ReviewState.SUBMITTED,
-            organization__in=approval_scope(user).values("id"),
+            approval_scope(user), state=ReviewState.SUBMITTED
         )
         .annotate(submitted_at=Subquery(submitted_at))
         .select_related("organization")
@@ -236,8 +240,7 @@ def awaiting_approval(user: AnyUser) -> QuerySet[OrganizationReview]:
 
 def awaiting_count(user: AnyUser) -> int:
     return OrganizationReview.objects.filter(
-        state=ReviewState.SUBMITTED,
-        organization__in=approval_scope(user).values("id"),
+        approval_scope(user), state=ReviewState.SUBMITTED
     ).count()
 
 

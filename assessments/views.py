@@ -26,6 +26,7 @@ from assessments.models import (
     RuleKind,
     UnitClassification,
 )
+from assessments.progress import approval_scope
 from assessments.rules import check_sheet
 from assessments.selectors import (
     approvable_units,
@@ -449,10 +450,9 @@ def bulk_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     if not can_approve(request.user):
         raise PermissionDenied
     ids = [int(i) for i in request.POST.getlist("review") if i.isdigit()]
+    # Of the organizations under the officer in the tree of the year (#16).
     reviews = OrganizationReview.objects.filter(
-        pk__in=ids,
-        year=campaign.year,
-        organization__in=approvable_units(request.user).visible_to(request.user),
+        approval_scope(request.user), pk__in=ids, year=campaign.year
     ).select_related("organization")
     approved = services.review_bulk_approve(user=request.user, reviews=reviews)
     messages.success(request, _("Đã duyệt %(n)d tổ chức.") % {"n": len(approved)})

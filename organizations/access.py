@@ -163,6 +163,8 @@ class Reach:
     ids: IdArray
     whole: IdArray
     spans: dict[int, list[Span]] = field(default_factory=dict)
+    # The closing day of those of ``spans`` that closed.
+    closed: dict[int, datetime.date] = field(default_factory=dict)
 
     def on(self, day: datetime.date) -> list[int]:
         """The units of ``spans`` reached on ``day``."""
@@ -171,6 +173,25 @@ class Reach:
             for unit, periods in self.spans.items()
             if any(_holds(period, day) for period in periods)
         ]
+
+    def years(self, unit: int) -> list[tuple[int | None, int | None]]:
+        """The years ``[from, to)`` (None unbounded) whose tree reached
+        ``unit``, one of ``spans``. A year's tree is that of its last day, or
+        of the day before the unit closed (``assessments.selectors.day_in_year``):
+        a unit moved on 1 July 2025 belongs for 2025 to its new parent."""
+        closed = self.closed.get(unit)
+        years = []
+        for start, end in self.spans[unit]:
+            first = None if start is None else start.year
+            # A period lasting to the unit's closing holds its last year too.
+            last = (
+                None
+                if end is None or (closed is not None and end >= closed)
+                else end.year
+            )
+            if first is None or last is None or first < last:
+                years.append((first, last))
+        return years
 
 
 def _holds(period: Span, day: datetime.date) -> bool:
@@ -183,8 +204,8 @@ def _reach_of(roots: list[int]) -> Reach:
     from organizations.tree import dated_reach
 
     def read() -> Reach:
-        whole, spans = dated_reach(roots)
-        return Reach(IdArray([*whole, *spans]), IdArray(whole), spans)
+        whole, spans, closed = dated_reach(roots)
+        return Reach(IdArray([*whole, *spans]), IdArray(whole), spans, closed)
 
     return _kept_or_read(("reach", tuple(roots)), read)
 
@@ -288,16 +309,18 @@ def _dated_filter(
     partial: Callable[[Reach], list[Q]],
     *,
     write: bool = False,
+    roles: tuple[str, ...] | None = None,
     province_field: str | None = None,
 ) -> Q:
+    roles = WRITE_ROLES if write else roles
     rows = assignment_rows(user)
-    reach = scope_reach(user, roles=WRITE_ROLES if write else None, rows=rows)
+    reach = scope_reach(user, roles=roles, rows=rows)
     if reach is None:
         return Q()
     if not reach.ids:
         return Q(pk__in=[])
     moved = partial(reach) if reach.spans else []
-    province = None if write or province_field is None else whole_province(user)
+    province = None if roles or province_field is None else whole_province(user)
     if province is not None:
         # access.whole_province: the rows of the province by their copy of it,
         # less those of the units reached only part of the time, outside it.
@@ -404,6 +427,32 @@ def scope_on_day(
         return [Q(**{f"{unit_field}__any_of": ids})] if ids else []
 
     return _dated_filter(user, unit_field, partial, write=write)
+
+
+def scope_in_year(
+    user: AnyUser,
+    unit_field: str,
+    year_field: str,
+    *,
+    roles: tuple[str, ...] | None = None,
+) -> Q:
+    """Rows of a year (a review, its approval) whose unit the user's
+    assignments (in ``roles``, if given) reached in the tree of that year:
+    the lists' form of ``reaches_on`` (``Reach.years``)."""
+
+    def partial(reach: Reach) -> list[Q]:
+        moved = []
+        for unit in reach.spans:
+            for first, last in reach.years(unit):
+                q = Q(**{unit_field: unit})
+                if first is not None:
+                    q &= Q(**{f"{year_field}__gte": first})
+                if last is not None:
+                    q &= Q(**{f"{year_field}__lt": last})
+                moved.append(q)
+        return moved
+
+    return _dated_filter(user, unit_field, partial, roles=roles)
 
 
 def day_reached(

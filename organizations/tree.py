@@ -151,7 +151,8 @@ WITH RECURSIVE down(id, span) AS (
     ) e
 ),
 spans AS (SELECT id, range_agg(span) AS spans FROM down GROUP BY id)
-SELECT spans.id, spans.spans @> daterange(u.opened_on, u.closed_on), spans.spans
+SELECT spans.id, spans.spans @> daterange(u.opened_on, u.closed_on), spans.spans,
+       u.closed_on
 FROM spans CROSS JOIN LATERAL (
     SELECT opened_on, closed_on FROM organizations_unit WHERE id = spans.id
 ) u
@@ -163,21 +164,25 @@ Span = tuple[datetime.date | None, datetime.date | None]
 
 def dated_reach(
     root_ids: list[int],
-) -> tuple[list[int], dict[int, list[Span]]]:
+) -> tuple[list[int], dict[int, list[Span]], dict[int, datetime.date]]:
     """The units under the roots on every day of their life, and the others
-    with the half-open periods ``[from, to)`` (None: unbounded) they were."""
+    with the half-open periods ``[from, to)`` (None: unbounded) they were and,
+    for those closed, the day they closed (a year's tree is the day before)."""
     whole: list[int] = []
     partial: dict[int, list[Span]] = {}
+    closed: dict[int, datetime.date] = {}
     if not root_ids:
-        return whole, partial
+        return whole, partial, closed
     with connection.cursor() as cursor:
         cursor.execute(DATED_REACH_SQL, {"roots": list(root_ids)})
-        for unit_id, is_whole, spans in cursor.fetchall():
+        for unit_id, is_whole, spans, closed_on in cursor.fetchall():
             if is_whole:
                 whole.append(unit_id)
-            else:
-                partial[unit_id] = [(span.lower, span.upper) for span in spans]
-    return whole, partial
+                continue
+            partial[unit_id] = [(span.lower, span.upper) for span in spans]
+            if closed_on is not None:
+                closed[unit_id] = closed_on
+    return whole, partial, closed
 
 
 def subtree_ids_sql(root_ids: list[int], day: datetime.date) -> RawSQL:
