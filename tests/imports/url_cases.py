@@ -37,6 +37,8 @@ URL_CASES: dict[str, CaseBuilder] = {
     "imports:review": lambda tree: UrlCase(kwargs=_foreign_upload(tree)),
     "imports:confirm": lambda tree: UrlCase(kwargs=_foreign_upload(tree), write=True),
     "imports:errors": lambda tree: UrlCase(kwargs=_foreign_upload(tree)),
+    # The column-mapping step saves a mapping for the user: a write.
+    "imports:mapping": lambda tree: UrlCase(kwargs=_foreign_upload(tree), write=True),
     # A writing job is followed only by the user who confirmed it.
     "imports:job": lambda tree: UrlCase(kwargs=_foreign_job(tree)),
 }
