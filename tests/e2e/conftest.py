@@ -15,17 +15,9 @@ from assessments.rules import load_rules
 from assessments.scales import load_scales
 from members.models import Person
 from tests.assessments.factories import make_member
+from tests.browser import launch
 from tests.conftest import Tree
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Screenshots go to /tmp, to look at after the run.
 SHOTS = Path("/tmp")  # noqa: S108
 PASSWORD = "matkhau-thu-nghiem"
@@ -36,7 +28,7 @@ TABLET = {"width": 820, "height": 1180}
 @pytest.fixture
 def browser_page():  # type: ignore[no-untyped-def]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport=LAPTOP)
         yield page
         browser.close()

@@ -9,17 +9,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from tests.browser import launch
 from tests.reports.data import approve, classify_unit
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,7 +37,7 @@ def test_board_officer_compares_years_and_downloads_excel(
     approve(tree.commune, year=2024)
     approve(tree.commune, year=2025)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         page = browser.new_page(accept_downloads=True)
         page.goto(live_server.url + "/dang-nhap/")
         page.fill("input[name=username]", "bantochuc_huyen")

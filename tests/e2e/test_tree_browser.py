@@ -10,23 +10,15 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import CHROMIUM, launch
+
 # Screenshots to look at after a run (/tmp/tree.png).
 SHOTS = Path(tempfile.gettempdir())
 PASSWORD = "matkhau-thu-nghiem"  # tests.factories.UserFactory
 
 pytestmark = [
     pytest.mark.skipif(
-        not CHROMIUM.exists(),
+        not Path(CHROMIUM).exists(),
         reason="Debian Chromium is not installed at /usr/bin/chromium",
     ),
     # The live server needs committed data; restore what migrations loaded
@@ -56,9 +48,7 @@ def page(live_server) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 800}, locale="vi-VN")
         page.set_default_timeout(10_000)
         yield page

@@ -6,17 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser import launch
 from tests.members.factories import make_member
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _logged_in_page(browser, base: str, username: str):  # type: ignore[no-untyped-def]
@@ -44,7 +35,7 @@ def test_typing_a_name_filters_the_list_and_the_url_can_be_shared(
     make_member(tree.cell1, full_name="Nguyễn Văn An")
     make_member(tree.cell2, full_name="Trần Thị Bình")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         page = _secretary_page(browser, live_server.url)
         page.goto(f"{live_server.url}/dang-vien/")
         assert page.locator("table.people tbody tr").count() == 2
@@ -78,7 +69,7 @@ def test_a_secretary_imports_members_and_follows_the_writing(
     upload = tmp_path / "dang-vien.xlsx"
     upload.write_bytes(xlsx([member_row(n) for n in range(1, 4)]))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         page = _secretary_page(browser, live_server.url)
         page.goto(f"{live_server.url}/dang-vien/nhap/")
         page.set_input_files("input[type=file]", str(upload))
@@ -110,7 +101,7 @@ def test_choosing_a_unit_offers_its_children_next(
     make_member(tree.cell1, full_name="Nguyễn Văn An")
     make_member(tree.cell2, full_name="Trần Thị Bình")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         page = _logged_in_page(browser, live_server.url, "bantochuc_huyen")
         page.goto(f"{live_server.url}/dang-vien/")
         options = page.locator("#id_unit option")
