@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from assessments.models import CellMeeting, OrganizationReview
 from assessments.selectors import _cells_of
@@ -108,13 +108,15 @@ def cell_meetings(request: AuthedRequest, pk: int, year: int) -> HttpResponse:
     return render(request, "assessments/cellmeeting_list.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def cell_meeting_delete(
     request: AuthedRequest, pk: int, year: int, meeting: int
 ) -> HttpResponse:
-    """Delete a meeting recorded by mistake. The audit trail keeps the row
-    and who deleted it (assessments.audit_models.CellMeetingHistory)."""
+    """Delete a meeting recorded by mistake, after a confirmation page (GET)
+    naming it: the list's "Xóa" is a link, so one stray click deletes
+    nothing. The audit trail keeps the row and who deleted it
+    (assessments.audit_models.CellMeetingHistory)."""
     organization, year = _organization_year(request, pk, year, write=True)
     cells = _meeting_cells(organization, year)
     found = CellMeeting.objects.filter(
@@ -129,6 +131,9 @@ def cell_meeting_delete(
         messages.error(
             request, _("Năm đã trình hoặc đã duyệt: không xóa buổi sinh hoạt.")
         )
+    elif request.method == "GET":
+        context = {"organization": organization, "year": year, "meeting": found}
+        return render(request, "assessments/cellmeeting_confirm_delete.html", context)
     else:
         found.delete()
         messages.success(

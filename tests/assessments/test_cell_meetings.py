@@ -96,6 +96,11 @@ def test_secretary_deletes_a_meeting_and_the_audit_log_keeps_who(
     )
     client.force_login(secretary)
     assert url in client.get(page_url).content.decode()
+    # The list's "Xóa" opens a page naming the meeting; nothing is deleted yet.
+    confirm = client.get(url).content.decode()
+    assert "Xóa buổi sinh hoạt ngày 12/03/2024 của Chi bộ thôn 1" in confirm
+    assert "năm 2024;" in confirm
+    assert CellMeeting.objects.count() == 1
     response = client.post(url, follow=True)
     assert "Đã xóa buổi sinh hoạt ngày 12/03/2024 của Chi bộ thôn 1." in (
         response.content.decode()

@@ -129,9 +129,9 @@ def test_votes_checklists_and_meetings_are_reached_by_clicking(
 
     # A meeting recorded by mistake is deleted.
     page.get_by_role("link", name="Sinh hoạt chi bộ").first.click()
-    page.get_by_role(
-        "button", name="Xóa buổi ngày 09/04/2024 của Chi bộ thôn 1"
-    ).click()
+    page.get_by_role("link", name="Xóa buổi ngày 09/04/2024 của Chi bộ thôn 1").click()
+    expect(page.locator("#delete-what")).to_contain_text("09/04/2024")
+    page.get_by_role("button", name="Xóa buổi sinh hoạt").click()
     expect(page.locator("#meetings")).not_to_contain_text("09/04/2024")
     _look(page, "4_meetings")
 
