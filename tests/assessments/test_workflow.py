@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from assessments import services
 from assessments.audit_models import (
     MemberClassificationHistory,
-    PersonHistory,
     UnitClassificationHistory,
 )
 from assessments.models import (
@@ -21,25 +20,14 @@ from assessments.models import (
     UnitClassification,
 )
 from assessments.progress import progress
-from members.models import Person
-from partyquality.models import RecordAccess
-from tests.assessments.factories import level, make_member
+from tests.assessments.factories import classify_all_good, level, make_member
 from tests.factories import make_unit
 
 YEAR = 2024
 
 
-def _fill(tree, user=None):  # type: ignore[no-untyped-def]
-    good = level("organization", YEAR, "good")
-    for cell in (tree.cell1, tree.cell2):
-        services.unit_classification_set(user=user, unit=cell, year=YEAR, level=good)
-    services.unit_classification_set(
-        user=user, unit=tree.commune, year=YEAR, level=good
-    )
-
-
 def _approved(tree, secretary, board_officer):  # type: ignore[no-untyped-def]
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = services.review_submit(
         user=secretary, organization=tree.commune, year=YEAR
     )
@@ -89,7 +77,7 @@ def test_members_who_left_during_the_year_are_listed_with_a_note(tree) -> None:
 def test_workflow_secretary_submits_officer_returns_and_approves(
     tree, secretary, board_officer
 ) -> None:
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = services.review_submit(
         user=secretary, organization=tree.commune, year=YEAR
     )
@@ -258,7 +246,7 @@ def test_locked_year_refuses_the_admin(
 
 
 def test_admin_edit_of_an_open_year_is_audited(client, tree, admin_user) -> None:
-    _fill(tree)
+    classify_all_good(tree, YEAR)
     client.force_login(admin_user)
     obj = UnitClassification.objects.get(unit=tree.cell1)
     change = reverse("admin:assessments_unitclassification_change", args=[obj.pk])
@@ -335,7 +323,7 @@ def test_plain_form_post_saves_every_changed_row(client, tree, secretary) -> Non
 def test_views_who_may_move_the_workflow(
     client, tree, secretary, board_officer, reader, outsider
 ) -> None:
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     args = [tree.commune.pk, YEAR]
     client.force_login(reader)
     assert (
@@ -455,7 +443,7 @@ def test_entry_page_and_board_query_counts_do_not_grow(
 ) -> None:
     for i in range(30):
         make_member(tree.cell1 if i % 2 else tree.cell2)
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     campaign = ReviewCampaign.objects.create(
         unit=tree.district,
         year=YEAR,
@@ -478,98 +466,6 @@ def test_entry_page_and_board_query_counts_do_not_grow(
     assert "Đảng bộ xã Thanh Phong" in response.content.decode()
 
 
-def test_viewing_the_entry_page_is_logged(client, tree, secretary) -> None:
-    person = make_member(tree.cell1)
-    client.force_login(secretary)
-    url = reverse("assessments:review_entry", args=[tree.commune.pk, YEAR])
-    client.get(url)
-    access = RecordAccess.objects.get()
-    assert (
-        access.user,
-        access.action,
-        access.model,
-        access.object_ids,
-        access.path,
-    ) == (secretary, "view", "members.Person", [str(person.pk)], url)
-
-
-def test_bulk_writes_of_people_are_recorded_by_the_triggers(db) -> None:
-    import pghistory
-
-    with pghistory.context(command="nhap_dang_vien"):
-        Person.objects.bulk_create(
-            [
-                Person(
-                    full_name=f"Người {i}",
-                    gender="F",
-                    date_of_birth=datetime.date(1990, 1, 1),
-                )
-                for i in range(3)
-            ]
-        )
-        Person.objects.filter(full_name__startswith="Người").update(religion="Không")
-    events = PersonHistory.objects.select_related("pgh_context").order_by("pgh_id")
-    assert [e.pgh_label for e in events] == ["insert"] * 3 + ["update"] * 3
-    assert events[0].pgh_context.metadata == {"command": "nhap_dang_vien"}
-
-
-def test_history_reads_in_plain_language(client, tree, secretary) -> None:
-    client.force_login(secretary)
-    key = f"unit-{tree.cell1.pk}"
-    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
-    for code in ("good", "excellent"):
-        client.post(
-            url,
-            {"row": key, f"{key}-level": level("organization", YEAR, code).pk},
-            HTTP_HX_REQUEST="true",
-        )
-    body = client.get(
-        reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
-    ).content.decode()
-    assert (
-        "Mức xếp loại: Hoàn thành tốt nhiệm vụ → Hoàn thành xuất sắc nhiệm vụ" in body
-    )
-    assert "bithu_thanhphong" in body
-
-
-def test_audit_list_is_scoped_and_exports(
-    client, tree, secretary, outsider, board_officer
-) -> None:
-    import pghistory
-
-    with pghistory.context(user=outsider.pk, url="/x"):
-        services.unit_classification_set(
-            user=outsider,
-            unit=tree.other_cell,
-            year=YEAR,
-            level=level("organization", YEAR, "good"),
-        )
-    _fill(tree, secretary)
-    client.force_login(board_officer)
-    body = client.get(reverse("assessments:audit_list")).content.decode()
-    assert "Chi bộ thôn 1" in body
-    assert "Hương Sơn" not in body
-    response = client.get(reverse("assessments:audit_export"))
-    assert response["Content-Type"].startswith("application/vnd.openxml")
-    assert RecordAccess.objects.filter(action="export", user=board_officer).count() == 1
-
-
-def test_clearing_a_level_shows_as_a_deletion_in_the_history(
-    client, tree, secretary
-) -> None:
-    client.force_login(secretary)
-    key = f"unit-{tree.cell1.pk}"
-    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
-    good = level("organization", YEAR, "good")
-    client.post(url, {"row": key, f"{key}-level": good.pk}, HTTP_HX_REQUEST="true")
-    client.post(url, {"row": key, f"{key}-level": ""}, HTTP_HX_REQUEST="true")
-    assert not UnitClassification.objects.exists()
-    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
-    body = client.get(history).content.decode()
-    assert "xóa xếp loại tổ chức" in body
-    assert "tạo mới xếp loại tổ chức" in body
-
-
 def test_an_officer_opens_a_campaign_over_their_subtree(
     client, tree, board_officer, secretary
 ) -> None:
@@ -590,22 +486,6 @@ def test_an_officer_opens_a_campaign_over_their_subtree(
     campaign = ReviewCampaign.objects.get()
     assert response.url == reverse("assessments:completion_board", args=[campaign.pk])
     assert (campaign.unit, campaign.opened_by) == (tree.district, board_officer)
-
-
-def test_member_history_names_the_member_not_an_id(client, tree, secretary) -> None:
-    person = make_member(tree.cell1, "Hoàng Thị Lan")
-    client.force_login(secretary)
-    key = f"person-{person.pk}"
-    url = reverse("assessments:review_save_row", args=[tree.commune.pk, YEAR])
-    client.post(
-        url,
-        {"row": key, f"{key}-level": level("member", YEAR, "good").pk},
-        HTTP_HX_REQUEST="true",
-    )
-    history = reverse("assessments:review_history", args=[tree.commune.pk, YEAR])
-    body = client.get(history).content.decode()
-    assert "xếp loại đảng viên <em>Hoàng Thị Lan 2024</em>" in body
-    assert "Đảng viên: — → Hoàng Thị Lan" in body
 
 
 def test_a_member_transferred_out_is_classified_by_the_new_organization(

@@ -19,17 +19,11 @@ from django.db import connection, transaction
 
 from assessments import services
 from assessments.models import OrganizationReview, UnitYearSnapshot
-from tests.assessments.factories import level
+from tests.assessments.factories import classify_all_good, level
 
 YEAR = 2024
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _fill(tree, user):  # type: ignore[no-untyped-def]
-    good = level("organization", YEAR, "good")
-    for unit in (tree.cell1, tree.cell2, tree.commune):
-        services.unit_classification_set(user=user, unit=unit, year=YEAR, level=good)
 
 
 def _waiting_on_locks() -> int:
@@ -78,7 +72,7 @@ def _log(review: OrganizationReview) -> list[tuple[str, str]]:
 def test_approve_and_return_at_once_log_one_of_them(
     tree, secretary, board_officer
 ) -> None:
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = services.review_submit(
         user=secretary, organization=tree.commune, year=YEAR
     )
@@ -110,7 +104,7 @@ def test_approve_and_return_at_once_log_one_of_them(
 def test_two_approvals_at_once_log_one_approval(
     tree, secretary, board_officer, province_officer
 ) -> None:
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = services.review_submit(
         user=secretary, organization=tree.commune, year=YEAR
     )
@@ -130,7 +124,7 @@ def test_two_approvals_at_once_log_one_approval(
 
 
 def test_three_submissions_at_once_log_one_submission(tree, secretary) -> None:
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = OrganizationReview.objects.get(organization=tree.commune, year=YEAR)
 
     def submit() -> object:
@@ -153,7 +147,7 @@ def test_a_classification_waits_for_a_submission_and_is_then_refused(
 ) -> None:
     """The sheet cannot change between the submission's check and its state:
     a write that met the submission's lock is refused once it is submitted."""
-    _fill(tree, secretary)
+    classify_all_good(tree, YEAR, secretary)
     review = OrganizationReview.objects.get(organization=tree.commune, year=YEAR)
     excellent = level("organization", YEAR, "excellent")
     results = _race(
