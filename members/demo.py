@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from members.demo_posts import seed_cadres, seed_village_posts
 from members.models import (
     CellPeriod,
     Discipline,
@@ -33,10 +34,8 @@ from members.models import (
     MemberEventKind,
     Membership,
     MembershipStatus,
-    Origin,
     Person,
     Position,
-    PositionGroup,
     PositionHolding,
     Qualification,
     QualificationStatus,
@@ -45,8 +44,7 @@ from members.positions import load_positions
 from members.qualifications import LEVEL_RANK
 from members.selectors import membership_status_on
 from members.services import probation_ends
-from organizations.models import CELL_LIKE_LEVELS, Kind, Unit, UnitEvent
-from organizations.tree import subtree_ids_sql
+from organizations.models import CELL_LIKE_LEVELS, Unit, UnitEvent
 
 SEED = 2026
 D = datetime.date
@@ -70,10 +68,7 @@ GIVEN_F = [
 ]  # fmt: skip
 # Kinh most; Thái, Mường, Thổ, Khơ-mú and HMông live in western Nghệ An.
 ETHNICITY_WEIGHTS = [("01", 88), ("03", 5), ("06", 2), ("24", 2), ("29", 2), ("08", 1)]
-COMMUNE_KINDS = (Kind.COMMUNE, Kind.WARD, Kind.TOWNSHIP, Kind.SPECIAL_ZONE)
-VILLAGE_KINDS = (Kind.VILLAGE, Kind.RESIDENTIAL_GROUP)
 EARLIEST_ADMISSION = D(1975, 1, 1)
-TERM_START = D(2021, 6, 1)  # commune People's Council term 2021–2026
 
 
 @dataclass
@@ -458,143 +453,6 @@ class Builder:
                     break
         return found
 
-    def cadres(self, positions: dict[str, Position]) -> None:
-        communes = Unit.objects.filter(kind__in=COMMUNE_KINDS).exclude(
-            level__in=CELL_LIKE_LEVELS
-        )
-        used: set[int] = set()
-        for index, commune in enumerate(communes.order_by("opened_on", "code")):
-            start = max(commune.opened_on, TERM_START)
-            if start >= self.today or (
-                commune.closed_on and commune.closed_on <= start
-            ):
-                continue
-            cell_ids = set(
-                Unit.objects.filter(id__in=subtree_ids_sql([commune.pk], start))
-                .filter(level__in=CELL_LIKE_LEVELS)
-                .values_list("id", flat=True)
-            )
-            pool = [p for p in self.members_in(cell_ids, start) if id(p) not in used]
-            self.rng.shuffle(pool)
-            wanted = [
-                p
-                for p in positions.values()
-                if p.group in (PositionGroup.ELECTED, PositionGroup.CIVIL_SERVANT)
-            ]
-            secretary: Person | None = None
-            for position in wanted:
-                if position.code == "hdnd_chair" and index % 2 == 0 and secretary:
-                    # The party secretary often chairs the People's Council too.
-                    self.hold(
-                        secretary,
-                        commune,
-                        position,
-                        start,
-                        commune.closed_on,
-                        Origin.LOCAL,
-                        True,
-                    )
-                    continue
-                if pool and (
-                    position.group == PositionGroup.ELECTED or self.rng.random() < 0.7
-                ):
-                    plan = pool.pop()
-                    used.add(id(plan))
-                    person = plan.person
-                else:
-                    person = self.person(
-                        born_from=1970, born_to=1998, registered_unit=commune
-                    )
-                    self.extra_people.append(person)
-                self.cadre_ids.add(id(person))
-                origin = self.origin(position.code, index)
-                self.hold(
-                    person, commune, position, start, commune.closed_on, origin, False
-                )
-                if position.code == "party_secretary":
-                    secretary = person
-            for _n in range(2):
-                person = self.person(
-                    born_from=1965, born_to=2000, registered_unit=commune
-                )
-                self.extra_people.append(person)
-                self.hold(
-                    person,
-                    commune,
-                    positions["part_time"],
-                    start,
-                    commune.closed_on,
-                    Origin.LOCAL,
-                    False,
-                )
-
-    def origin(self, code: str, index: int) -> str:
-        if code == "party_secretary" and index % 2 == 1:
-            return Origin.ROTATED_DOWN
-        if code == "party_deputy_secretary" and index % 3 == 0:
-            return Origin.ARMED_FORCES
-        if code == "ubnd_vice_chair" and index % 3 == 1:
-            return Origin.ROTATED_HORIZONTAL
-        if code in ("office_statistics", "justice_civil_status") and index % 4 == 2:
-            return Origin.GRADUATES
-        return Origin.LOCAL
-
-    def hold(
-        self,
-        person: Person,
-        unit: Unit,
-        position: Position,
-        start: datetime.date,
-        end: datetime.date | None,
-        origin: str,
-        concurrent: bool,
-    ) -> None:
-        self.holdings.append(
-            PositionHolding(
-                person=person,
-                unit=unit,
-                position=position,
-                valid_from=start,
-                valid_to=end,
-                origin=origin,
-                is_concurrent=concurrent,
-            )
-        )
-
-    def village_posts(self, positions: dict[str, Position]) -> None:
-        cells = Unit.objects.filter(level__in=CELL_LIKE_LEVELS, kind__in=VILLAGE_KINDS)
-        for cell in cells.order_by("opened_on", "code"):
-            start = max(cell.opened_on, D(2022, 12, 1))
-            if start >= self.today or (cell.closed_on and cell.closed_on <= start):
-                continue
-            pool = self.members_in({cell.pk}, start)
-            self.rng.shuffle(pool)
-            if pool:
-                self.hold(
-                    pool[0].person,
-                    cell,
-                    positions["village_cell_secretary"],
-                    start,
-                    cell.closed_on,
-                    Origin.LOCAL,
-                    False,
-                )
-            # 80–95% of village heads are members (DOMAIN.md §6).
-            if len(pool) > 1 and self.rng.random() < 0.85:
-                head = pool[1].person
-            else:
-                head = self.person(born_from=1960, born_to=1990, registered_unit=cell)
-                self.extra_people.append(head)
-            self.hold(
-                head,
-                cell,
-                positions["village_head"],
-                start,
-                cell.closed_on,
-                Origin.LOCAL,
-                False,
-            )
-
     def discipline(self) -> None:
         candidates = [
             p
@@ -686,8 +544,8 @@ def seed() -> None:
     for index, cell in enumerate(cells):
         others = [c for c in cells if c.pk != cell.pk]
         builder.members_of(cell, index, others)
-    builder.cadres(positions)
-    builder.village_posts(positions)
+    seed_cadres(builder, positions)
+    seed_village_posts(builder, positions)
     for person in [plan.person for plan in builder.plans] + builder.extra_people:
         builder.qualify(person, cadre=id(person) in builder.cadre_ids)
     builder.discipline()
