@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 
-from members import services
+from members import selectors, services
 from members.models import Gender, Membership, Person, Position
 from members.positions import load_positions
 from organizations.models import Unit
@@ -53,3 +54,13 @@ def position(code: str) -> Position:
     if not Position.objects.exists():
         load_positions(Position)
     return Position.objects.get(code=code)
+
+
+def assert_cache_matches_events(membership: Membership) -> None:
+    membership.refresh_from_db()
+    today = timezone.localdate()
+    assert membership.status == selectors.membership_status_on(membership, today)
+    expected_cell = selectors.membership_cell_on(membership, today)
+    if expected_cell is None:  # left: the last cell keeps the file
+        expected_cell = selectors.membership_current_cell(membership)
+    assert membership.current_cell == expected_cell

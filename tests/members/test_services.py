@@ -11,7 +11,6 @@ from django.utils import timezone
 from members import selectors, services
 from members.models import (
     CellPeriod,
-    Discipline,
     MemberEventKind,
     Membership,
     MembershipStatus,
@@ -19,27 +18,21 @@ from members.models import (
     Person,
     Qualification,
 )
-from members.services import DisciplineDecision
 from organizations.models import Kind, Level
 from organizations.services import organization_dissolve
 from tests.factories import make_unit
-from tests.members.factories import PersonFactory, make_member, position
+from tests.members.factories import (
+    PersonFactory,
+    assert_cache_matches_events,
+    make_member,
+    position,
+)
 
 D = datetime.date
 
 
 def messages(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
     return exc.value.messages
-
-
-def assert_cache_matches_events(membership: Membership) -> None:
-    membership.refresh_from_db()
-    today = timezone.localdate()
-    assert membership.status == selectors.membership_status_on(membership, today)
-    expected_cell = selectors.membership_cell_on(membership, today)
-    if expected_cell is None:  # left: the last cell keeps the file
-        expected_cell = selectors.membership_current_cell(membership)
-    assert membership.current_cell == expected_cell
 
 
 def test_admission_opens_a_probationary_membership_in_the_cell(tree) -> None:
@@ -511,74 +504,6 @@ def test_positions_can_be_held_concurrently_and_ended(tree) -> None:
     assert secretary.origin == "rotated_down"
 
 
-DISCIPLINE_DAY = D(2025, 3, 3)
-
-
-def _decision(form: str, day: D = DISCIPLINE_DAY) -> DisciplineDecision:
-    return DisciplineDecision(
-        form=form,
-        date=day,
-        deciding_body="Ban Thường vụ Huyện ủy",
-        decision_number="21-QĐ/HU",
-        reason="Vi phạm quy định",
-    )
-
-
-def test_probationary_members_may_only_be_reprimanded_or_warned(tree) -> None:
-    membership = make_member(tree.cell1, admitted_on=D(2024, 9, 1), full=False)
-    for form in ("removal", "expulsion"):
-        with pytest.raises(ValidationError) as exc:
-            services.discipline_record(membership=membership, decision=_decision(form))
-        assert messages(exc) == [
-            "Đảng viên dự bị chỉ bị kỷ luật khiển trách hoặc cảnh cáo (Điều lệ Đảng, Điều 35)."
-        ]
-    discipline = services.discipline_record(
-        membership=membership, decision=_decision("warning")
-    )
-    assert (discipline.person, discipline.unit) == (membership.person, tree.cell1)
-
-
-def test_dissolution_is_not_a_form_for_members(tree) -> None:
-    membership = make_member(tree.cell1)
-    with pytest.raises(ValidationError) as exc:
-        services.discipline_record(
-            membership=membership, decision=_decision("dissolution")
-        )
-    assert messages(exc) == ["Hình thức kỷ luật này không áp dụng cho đảng viên."]
-
-
-def test_expelling_a_member_ends_the_membership(tree) -> None:
-    membership = make_member(tree.cell1)
-    services.discipline_record(membership=membership, decision=_decision("expulsion"))
-    membership.refresh_from_db()
-    assert (membership.status, membership.ended_on) == ("expelled", D(2025, 3, 3))
-    assert Discipline.objects.get().form == "expulsion"
-    assert_cache_matches_events(membership)
-
-
-def test_organizations_are_reprimanded_warned_or_dissolved(tree) -> None:
-    with pytest.raises(ValidationError) as exc:
-        services.discipline_record(unit=tree.cell2, decision=_decision("expulsion"))
-    assert messages(exc) == [
-        "Tổ chức đảng chỉ bị kỷ luật khiển trách, cảnh cáo hoặc giải tán."
-    ]
-    discipline = services.discipline_record(
-        unit=tree.cell2, decision=_decision("warning")
-    )
-    assert discipline.subject_is_unit
-    assert discipline.person is None
-
-
-def test_discipline_needs_the_deciding_body(tree) -> None:
-    membership = make_member(tree.cell1)
-    decision = DisciplineDecision(
-        form="reprimand", date=D(2025, 1, 1), deciding_body="", decision_number="1"
-    )
-    with pytest.raises(ValidationError) as exc:
-        services.discipline_record(membership=membership, decision=decision)
-    assert messages(exc) == ["Cần nhập cơ quan quyết định."]
-
-
 def test_status_is_derived_from_events_on_any_day(tree) -> None:
     membership = make_member(tree.cell1, admitted_on=D(2018, 4, 1))
     services.member_exempt(
@@ -609,43 +534,3 @@ def test_people_are_kept_even_when_they_only_hold_a_village_post(tree) -> None:
     )
     assert Person.objects.count() == 1
     assert not person.memberships.exists()
-
-
-def test_a_discipline_may_be_entered_after_a_later_transfer(tree) -> None:
-    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
-    services.member_transfer(
-        membership=membership,
-        to_cell=tree.cell2,
-        date=D(2025, 7, 1),
-        decision_number="2",
-    )
-    discipline = services.discipline_record(
-        membership=membership, decision=_decision("reprimand", D(2024, 10, 1))
-    )
-    assert discipline.unit == tree.cell1
-
-
-def test_no_discipline_before_admission(tree) -> None:
-    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
-    with pytest.raises(ValidationError) as exc:
-        services.discipline_record(
-            membership=membership, decision=_decision("warning", D(2014, 1, 1))
-        )
-    assert messages(exc) == ["Người này không phải đảng viên vào ngày 01/01/2014."]
-
-
-def test_no_discipline_after_leaving(tree) -> None:
-    membership = make_member(tree.cell1, admitted_on=D(2015, 1, 1))
-    services.member_leave(
-        membership=membership,
-        kind="resignation",
-        date=D(2024, 1, 1),
-        decision_number="1",
-    )
-    with pytest.raises(ValidationError) as exc:
-        services.discipline_record(
-            membership=membership, decision=_decision("warning", D(2024, 3, 1))
-        )
-    assert messages(exc) == [
-        "Đảng viên đã ra khỏi Đảng ngày 01/01/2024; không thể ghi thêm sự kiện."
-    ]
