@@ -60,6 +60,22 @@ def no_database_server_outlives_the_suite(
 
 
 @pytest.fixture(autouse=True)
+def language_back_to_vietnamese():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's language. The test client runs
+    ``LocaleMiddleware`` in this thread and nothing deactivates the language
+    it chose: a test that posts to /ngon-ngu/ or sends the English cookie
+    (tests/test_language.py, the import check's and the worker's language
+    tests) left English on, and the next test's lazy messages came out in
+    English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request: pytest.FixtureRequest) -> None:
     """Scales, rules, positions and standards come from data migrations; a
     browser test's flush removes them for the rest of a --reuse-db run, so
