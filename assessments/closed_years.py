@@ -22,14 +22,23 @@ from organizations.models import GRASSROOTS_LEVELS
 
 CLOSED_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
 
-# Every unit ever above the units (the units included), whatever the date.
+# The grassroots organizations ever above the units (the units included),
+# whatever the date: only they have reviews. Inside a transaction their rows
+# are share-locked, in this statement, before the reviews are read in the
+# next: a submission locks its organization's row first (services.
+# _lock_organization), so a review it creates in the same transaction — a
+# row this check could not see, let alone lock — is in the next statement's
+# view once the submission commits, and the submission, if it came second,
+# reads a sheet with the event in (issue #16).
 EVER_ABOVE_SQL = """
 WITH RECURSIVE up(id) AS (
-    SELECT unnest(%s::bigint[])
+    SELECT unnest(%(units)s::bigint[])
   UNION
     SELECT l.parent_id FROM organizations_unitlink l JOIN up ON l.child_id = up.id
 )
-SELECT id FROM up
+SELECT o.id FROM organizations_unit o
+WHERE o.id IN (SELECT id FROM up) AND o.level = ANY(%(levels)s::text[])
+ORDER BY o.id
 """
 
 # For one year: each unit's ancestors on the last day of the year it existed
@@ -65,22 +74,22 @@ WHERE up.id = ANY(%(orgs)s::bigint[])
 REVIEWS_SQL = """
 SELECT r.organization_id, r.year, r.state
 FROM assessments_organizationreview r
-JOIN organizations_unit o ON o.id = r.organization_id
 WHERE r.organization_id = ANY(%(orgs)s::bigint[]) AND r.year >= %(since)s
-  AND o.level = ANY(%(levels)s::text[])
 ORDER BY r.id
 """
 
 
 def find_closed(unit_ids: Collection[int], since: int) -> dict[int, list[ClosedYear]]:
     units = sorted(unit_ids)
+    levels = list(GRASSROOTS_LEVELS)
+    lock = " FOR SHARE OF o" if connection.in_atomic_block else ""
     with connection.cursor() as cursor:
-        cursor.execute(EVER_ABOVE_SQL, [units])
+        cursor.execute(EVER_ABOVE_SQL + lock, {"units": units, "levels": levels})
         above = [row[0] for row in cursor.fetchall()]
     with connection.cursor() as cursor:
         cursor.execute(
             REVIEWS_SQL + (" FOR SHARE OF r" if connection.in_atomic_block else ""),
-            {"orgs": above, "since": since, "levels": list(GRASSROOTS_LEVELS)},
+            {"orgs": above, "since": since},
         )
         reviews = cursor.fetchall()
     by_year: dict[int, dict[int, str]] = {}

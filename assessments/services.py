@@ -221,6 +221,22 @@ def _locked(review_pk: int) -> OrganizationReview:
     )
 
 
+def _lock_organization(organization: Unit) -> None:
+    """Hold the organization's row against the closed-year check, which
+    share-locks it (assessments/closed_years.py): the one transition that
+    closes a year may create its review row in the same transaction, a row
+    an event's check could neither see nor lock. An event checked first is
+    waited for, and the sheet read after it holds the event; one checked
+    after waits and sees the year submitted (issue #16). ``no_key``: a row
+    only referenced by what is written meanwhile (a classification) is not
+    held up."""
+    list(
+        Unit.objects.select_for_update(no_key=True)
+        .filter(pk=organization.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 def _transition(
     review: OrganizationReview, to: str, *, user: User | None, reason: str = ""
 ) -> None:
@@ -246,6 +262,7 @@ def review_submit(*, user: User, organization: Unit, year: int) -> OrganizationR
     grassroots = grassroots_of(organization, year)
     if grassroots is None:
         raise ValidationError(NOT_IN_ORGANIZATION.format(year=year))
+    _lock_organization(grassroots)
     review = _open_review(grassroots, year)
     sheet = review_sheet(organization, year)
     errors = []

@@ -131,3 +131,59 @@ def test_an_approval_during_a_backdated_event_waits_for_it(
     else:
         assert review.state == "returned"
         assert "Trần Văn An" in answer
+
+
+def _without_review(tree, secretary):  # type: ignore[no-untyped-def]
+    """The year filled in and complete, but with no review row yet (rows
+    normally exist from the first classification or the campaign's opening;
+    a year entered by other means may have none): nothing to share-lock."""
+    member = _filled(tree, secretary)
+    OrganizationReview.objects.filter(organization=tree.commune, year=YEAR).delete()
+    return member
+
+
+def test_an_event_checked_while_a_new_review_is_submitted_waits_and_is_refused(
+    tree, secretary
+) -> None:
+    """The submission creates the year's review row and submits it in one
+    transaction: the event's check cannot share-lock a row it does not see
+    yet, so it share-locks the organization's own row, which the submission
+    holds first (the gap docs/access.md named)."""
+    member = _without_review(tree, secretary)
+    answer = _while_held(
+        lambda: services.review_submit(
+            user=secretary, organization=tree.commune, year=YEAR
+        ),
+        _discipline(member),
+    )
+    assert "Năm 2024 của Đảng bộ xã Thanh Phong đã trình cấp trên" in answer
+    assert not Discipline.objects.exists()
+    review = OrganizationReview.objects.get(organization=tree.commune, year=YEAR)
+    assert review.state == "submitted"
+
+
+def test_a_first_submission_during_a_backdated_event_waits_for_it(
+    tree, secretary
+) -> None:
+    """The event is checked (no review: the year is open) and not committed;
+    the submission that creates the review waits for it, then reads a sheet
+    with the discipline in."""
+    member = _without_review(tree, secretary)
+    answer = _while_held(
+        _discipline(member),
+        lambda: services.review_submit(
+            user=secretary, organization=tree.commune, year=YEAR
+        ),
+    )
+    assert Discipline.objects.count() == 1
+    review = OrganizationReview.objects.filter(
+        organization=tree.commune, year=YEAR
+    ).first()
+    if answer == "ok":
+        assert review is not None
+        assert review.state == "submitted"
+    else:
+        # Refused by the sheet's rules (a disciplined member rated "good"),
+        # the review it created rolled back with it.
+        assert review is None
+        assert "Trần Văn An" in answer
