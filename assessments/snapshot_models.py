@@ -15,6 +15,10 @@ exactly the arrays that start with ``{1,5}`` — so a report of the whole
 country sums one year's rows without walking the tree or passing a list of
 units (bench/RESULTS-reports.md).
 
+A commune whose every grassroots organization is approved also gets its rows
+summed once (``CommuneYearRollup``), so that a province or the whole country
+reads about one rollup row per commune rather than every unit's row.
+
 A figure is a column here plus the line that computes it
 (``snapshots.SOURCES``); counts default to 0 so that a column added later
 reads 0 for the rows written before it until ``rebuild_snapshots`` runs.
@@ -28,7 +32,12 @@ from django.db import models
 from members.models import Person, Position, PositionGroup
 from organizations.models import Unit
 
-__all__ = ["PostGroupYearSnapshot", "StandardGapYearSnapshot", "UnitYearSnapshot"]
+__all__ = [
+    "CommuneYearRollup",
+    "PostGroupYearSnapshot",
+    "StandardGapYearSnapshot",
+    "UnitYearSnapshot",
+]
 
 
 def _count() -> models.PositiveIntegerField:
@@ -47,33 +56,9 @@ class SnapshotPlace(models.Model):
         abstract = True
 
 
-class UnitYearSnapshot(SnapshotPlace):
-    """One unit's figures of an approved year (the unit, its classification,
-    its members, the year's events in it, its villages and rotations)."""
+class SnapshotFigures(models.Model):
+    """The counts of a snapshot row, summable over any set of rows."""
 
-    level = models.CharField(max_length=24)
-    kind = models.CharField(max_length=24)
-    # The grassroots organization whose approval wrote the row; none for the
-    # own row of a commune committee above grassroots (written once every
-    # organization under it is approved).
-    organization = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    # The commune-level unit the row counts under (coverage per commune).
-    commune = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    # False for a unit closed during the year: it is placed under the unit
-    # that succeeded it so the year's events in it still count there, but it
-    # is not counted as a unit of the year.
-    open_at_end = models.BooleanField(default=True)
-    written_at = models.DateTimeField(auto_now_add=True)
-
-    # The unit's own classification of the year.
-    tier = models.PositiveSmallIntegerField(null=True)
-    classification_level = models.ForeignKey(
-        "assessments.ScaleLevel", on_delete=models.PROTECT, null=True, related_name="+"
-    )
     # Members whose official cell on 31 December is this unit.
     members = _count()
     # Member classifications of the year given in this cell, by tier.
@@ -115,6 +100,42 @@ class UnitYearSnapshot(SnapshotPlace):
     university_cadres = _count()
 
     class Meta:
+        abstract = True
+
+
+class UnitYearSnapshot(SnapshotPlace, SnapshotFigures):
+    """One unit's figures of an approved year (the unit, its classification,
+    its members, the year's events in it, its villages and rotations)."""
+
+    level = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)
+    # The grassroots organization whose approval wrote the row; none for the
+    # own row of a commune committee above grassroots (written once every
+    # organization under it is approved).
+    organization = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # The commune-level unit the row counts under (coverage per commune).
+    commune = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # False for a unit closed during the year: it is placed under the unit
+    # that succeeded it so the year's events in it still count there, but it
+    # is not counted as a unit of the year.
+    open_at_end = models.BooleanField(default=True)
+    written_at = models.DateTimeField(auto_now_add=True)
+    # Counted in the rollup of the commune it stands under
+    # (``CommuneYearRollup``): a report of a subtree holding that commune
+    # reads the rollup instead of this row.
+    rolled_up = models.BooleanField(default=False, db_default=False)
+
+    # The unit's own classification of the year.
+    tier = models.PositiveSmallIntegerField(null=True)
+    classification_level = models.ForeignKey(
+        "assessments.ScaleLevel", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "unit"], name="unityearsnapshot_once_a_year"
@@ -124,6 +145,19 @@ class UnitYearSnapshot(SnapshotPlace):
             models.Index(fields=["year", "path"], name="unityearsnapshot_path_idx"),
             models.Index(
                 fields=["year", "organization"], name="unityearsnapshot_org_idx"
+            ),
+            # The rows a report above the communes still reads one by one.
+            models.Index(
+                fields=["year", "path"],
+                condition=models.Q(rolled_up=False),
+                name="unityearsnapshot_detail_idx",
+            ),
+            # The weak units a report lists (tier 4: "không hoàn thành nhiệm
+            # vụ"), a few in a thousand rows.
+            models.Index(
+                fields=["year", "path"],
+                condition=models.Q(tier=4),
+                name="unityearsnapshot_weak_idx",
             ),
         ]
 
@@ -186,3 +220,41 @@ class StandardGapYearSnapshot(SnapshotPlace):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} {self.dimension}"
+
+
+class CommuneYearRollup(SnapshotPlace, SnapshotFigures):
+    """The rows of a commune's year summed, written once every grassroots
+    organization under it is approved (assessments/snapshot_rollups.py).
+
+    ``unit`` is a commune-level unit no other commune contains in the year's
+    tree, ``path`` its path: a report of a province or of the country sums
+    the rollups in its range and the rows not rolled up, instead of every
+    row. One rollup row per group of rows the reports tell apart: the
+    commune the rows count under (a ward's grassroots committee inside a
+    new commune is a commune of its own), their level and kind, whether
+    they are open on 31 December and whether the row is that commune's own.
+    """
+
+    commune = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    level = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)
+    open_at_end = models.BooleanField()
+    own = models.BooleanField()
+    written_at = models.DateTimeField(auto_now_add=True)
+    # How many rows, and how many of them classified at each tier.
+    units = _count()
+    unit_tier_1 = _count()
+    unit_tier_2 = _count()
+    unit_tier_3 = _count()
+    unit_tier_4 = _count()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "path"], name="communeyearrollup_path"),
+            models.Index(fields=["year", "unit"], name="communeyearrollup_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.commune_id} {self.level}"

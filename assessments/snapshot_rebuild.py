@@ -12,8 +12,12 @@ from typing import Any
 from django.db import connection, transaction
 
 from assessments.snapshot_posts import POST_FIGURES, _write_posts, posts_standing
-from assessments.snapshots import (  # noqa: F401
-    FIGURES,
+from assessments.snapshot_rollups import (
+    stage_complete,
+    year_rollups_verify,
+    year_rollups_write,
+)
+from assessments.snapshots import (
     GAP_TABLE,
     INSERT_UNITS,
     POST_TABLE,
@@ -22,7 +26,6 @@ from assessments.snapshots import (  # noqa: F401
     UNIT_TABLE,
     _no_jit,
     _params,
-    _write,
     figures_sql,
     walk_sql,
 )
@@ -105,6 +108,9 @@ def year_snapshots_rebuild(
         )
         _write_posts(cursor, year, dict(cursor.fetchall()))
         say(f"{year}: chức danh cấp xã đã tính")
+        stage_complete(cursor, year, REBUILD_WALK)
+        communes = year_rollups_write(cursor, year)
+        say(f"{year}: {communes} xã đủ duyệt đã tổng hợp")
         return count
 
 
@@ -172,6 +178,11 @@ def year_snapshots_verify(year: int, *, limit: int = 20) -> list[Difference]:
             differences.append(
                 Difference(0, "danh sách chưa đạt chuẩn khác số liệu chốt")
             )
+        stage_complete(cursor, year, REBUILD_WALK)
+        differences += [
+            Difference(unit_id, what)
+            for unit_id, what in year_rollups_verify(cursor, year)
+        ]
     return differences[:limit]
 
 

@@ -35,8 +35,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
-
 from members.ethnicities import KINH
 from members.models import (
     DisciplineForm,
@@ -448,73 +446,7 @@ def live_rows_sql() -> str:
     return figures_sql(walk_sql(ROOTS_CTE), NOT_SNAPSHOT, per_unit=True)
 
 
-# --- Writing and removing --------------------------------------------------
-
 INSERT_UNITS = f"INSERT INTO {UNIT_TABLE} ({', '.join(UNIT_COLUMNS)}, written_at) "
-COMMUNE_UNITS_SQL = f"""
-SELECT unit_id, path FROM {UNIT_TABLE} s
-WHERE s.year = %(year)s AND s.unit_id = ANY(%(units)s)
-  AND s.kind = ANY(%(commune_kinds)s)
-"""
-DELETE_SQL = f"""
-WITH gone AS (
-    DELETE FROM {UNIT_TABLE} WHERE year = %(year)s AND {{which}} RETURNING unit_id
-), posts AS (
-    DELETE FROM {POST_TABLE} WHERE year = %(year)s
-      AND unit_id IN (SELECT unit_id FROM gone)
-), gaps AS (
-    DELETE FROM {GAP_TABLE} WHERE year = %(year)s
-      AND unit_id IN (SELECT unit_id FROM gone)
-)
-SELECT count(*) FROM gone
-"""
-# The commune committees above grassroots on the organization's path that
-# have every grassroots organization under them approved (their own rows are
-# then written).
-COMPLETE_COMMUNES_SQL = f"""
-WITH RECURSIVE communes AS (
-    SELECT u.id FROM organizations_unit u
-    WHERE u.id = ANY(%(path)s) AND {IS_COMMUNE}
-      AND NOT u.level = ANY(%(grassroots)s)
-), below(commune_id, id, level) AS (
-    SELECT c.id, c.id, ''::varchar FROM communes c
-  UNION ALL
-    SELECT b.commune_id, u.id, u.level FROM below b
-    JOIN organizations_unitlink l ON l.parent_id = b.id AND {LINK_AT_END}
-    JOIN organizations_unit u ON u.id = l.child_id
-         AND u.opened_on <= %(end)s AND {OPEN_AT_END}
-    WHERE NOT b.level = ANY(%(grassroots)s)
-)
-SELECT c.id FROM communes c
-WHERE NOT EXISTS (
-    SELECT 1 FROM below b
-    WHERE b.commune_id = c.id AND b.level = ANY(%(grassroots)s)
-      AND NOT EXISTS (SELECT 1 FROM {UNIT_TABLE} s
-                      WHERE s.year = %(year)s AND s.unit_id = b.id))
-"""
-
-
-def _write(cursor: Any, year: int, roots: list[int], which: str) -> int:
-    """Write the rows of the units under ``roots`` that satisfy ``which``
-    (one organization's units, or one commune committee), then the posts of
-    the commune-level ones; return the number of rows."""
-    params = _params(year, roots=roots)
-    # A unit another organization's snapshot holds (the year's tree was
-    # corrected since that approval) moves to this one.
-    moved = ", ".join(f"{c} = EXCLUDED.{c}" for c in UNIT_COLUMNS[2:])
-    cursor.execute(
-        INSERT_UNITS
-        + "SELECT *, now() FROM ("
-        + figures_sql(walk_sql(ROOTS_CTE), which, per_unit=True)
-        + ") AS rows "
-        + f"ON CONFLICT (year, unit_id) DO UPDATE SET {moved}, written_at = now() "
-        + "RETURNING unit_id",
-        params,
-    )
-    written = [row[0] for row in cursor.fetchall()]
-    cursor.execute(COMMUNE_UNITS_SQL, params | {"units": written})
-    _write_posts(cursor, year, dict(cursor.fetchall()))
-    return len(written)
 
 
 def _no_jit(cursor: Any) -> None:
@@ -524,70 +456,11 @@ def _no_jit(cursor: Any) -> None:
     cursor.execute("SET LOCAL jit = off")
 
 
-def year_snapshot_write(*, organization_id: int, year: int) -> int:
-    """Write (or write again) the snapshot of a grassroots organization's
-    approved year, and the own rows of the commune committees above it that
-    this approval completes. Returns the number of unit rows written."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _no_jit(cursor)
-        _delete(cursor, year, "organization_id = %(organization)s", organization_id)
-        written = _write(
-            cursor,
-            year,
-            [organization_id],
-            f"walked.organization_id = {int(organization_id)}",
-        )
-        cursor.execute(
-            f"SELECT path FROM {UNIT_TABLE} WHERE year = %s AND unit_id = %s",
-            [year, organization_id],
-        )
-        row = cursor.fetchone()
-        if row is None:  # not in the year's tree (closed before it began)
-            return written
-        cursor.execute(COMPLETE_COMMUNES_SQL, _params(year, path=row[0]))
-        for (commune_id,) in cursor.fetchall():
-            _delete(cursor, year, "unit_id = %(organization)s", commune_id)
-            written += _write(
-                cursor, year, [commune_id], f"walked.unit_id = {int(commune_id)}"
-            )
-        return written
-
-
-def year_snapshot_remove(*, organization_id: int, year: int) -> int:
-    """Delete the snapshot of a year that leaves "approved", and the own
-    rows of the commune committees above it (no longer complete)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT path FROM {UNIT_TABLE} WHERE year = %s AND unit_id = %s",
-            [year, organization_id],
-        )
-        row = cursor.fetchone()
-        removed = _delete(
-            cursor, year, "organization_id = %(organization)s", organization_id
-        )
-        if row is not None:
-            cursor.execute(
-                DELETE_SQL.format(
-                    which="organization_id IS NULL AND unit_id = ANY(%(path)s)"
-                ),
-                {"year": year, "path": row[0]},
-            )
-            removed += cursor.fetchone()[0]
-        return removed
-
-
-def _delete(cursor: Any, year: int, which: str, organization_id: int) -> int:
-    cursor.execute(
-        DELETE_SQL.format(which=which), {"year": year, "organization": organization_id}
-    )
-    return cursor.fetchone()[0]
-
-
-# Commune posts against their standards, and the rebuild with its proof,
-# live beside this module.
+# Writing and removing one organization's year, commune posts against their
+# standards, per-commune rollups, and the rebuild with its proof live beside
+# this module.
 from assessments.snapshot_posts import (  # noqa: E402
     POST_FIGURES,
-    _write_posts,
     posts_standing,
 )
 from assessments.snapshot_rebuild import (  # noqa: E402
@@ -596,11 +469,17 @@ from assessments.snapshot_rebuild import (  # noqa: E402
     year_snapshots_verify,
     years_with_approvals,
 )
+from assessments.snapshot_writes import (  # noqa: E402
+    year_snapshot_remove,
+    year_snapshot_write,
+)
 
 __all__ = [
     "POST_FIGURES",
     "Difference",
     "posts_standing",
+    "year_snapshot_remove",
+    "year_snapshot_write",
     "year_snapshots_rebuild",
     "year_snapshots_verify",
     "years_with_approvals",

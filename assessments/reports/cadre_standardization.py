@@ -318,9 +318,9 @@ SELECT {sums} FROM {relation}
 """
 UNIVERSITY_SQL = """
 SELECT u.name, f.university_cadres
-FROM {relation} JOIN organizations_unit u ON u.id = f.unit_id
-WHERE f.kind = ANY(%(commune_kinds)s) AND f.open_at_end
-ORDER BY u.sort_name, f.unit_id
+FROM {relation} JOIN organizations_unit u ON u.id = f.commune_id
+WHERE f.own AND f.kind = ANY(%(commune_kinds)s) AND f.open_at_end
+ORDER BY u.sort_name, f.commune_id
 """
 
 
@@ -431,14 +431,14 @@ def build(
             params = {}
             rotations_sql = UNIT_SQL.format(
                 sums=", ".join(f"coalesce(sum(f.{o}), 0)::int" for o in ROTATIONS),
-                relation=now.relation(params),
+                relation=now.sums(params),
             )
             cursor.execute(rotations_sql, params)
             rotations = {
                 o: n for o, n in zip(ROTATIONS, cursor.fetchone(), strict=True) if n
             }
             params = {}
-            cursor.execute(UNIVERSITY_SQL.format(relation=now.relation(params)), params)
+            cursor.execute(UNIVERSITY_SQL.format(relation=now.sums(params)), params)
             university = cursor.fetchall()
         report = CadreStandardization(
             slug=SLUG,

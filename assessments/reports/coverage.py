@@ -60,16 +60,16 @@ FROM (
            sum(f.villages_without_cell) AS without_cell,
            sum(f.villages_without_member) AS without_member,
            sum(f.village_heads_members) AS heads_members,
-           count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s))
+           sum(f.units) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s))
                AS cells,
            sum(f.members) AS members,
            sum(f.villages_members_from_residence) AS from_residence,
            sum(f.villages_members_from_figure) AS from_figure,
-           count(*) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)
-                            AND f.kind = ANY(%(residential)s)) AS residential_cells
+           sum(f.units) FILTER (WHERE f.open_at_end AND f.level = ANY(%(cell_like)s)
+                                AND f.kind = ANY(%(residential)s)) AS residential_cells
     FROM {relation}
     GROUP BY f.commune_id
-    HAVING bool_or(f.unit_id = f.commune_id AND f.open_at_end)
+    HAVING bool_or(f.own AND f.open_at_end)
 ) c
 JOIN organizations_unit u ON u.id = c.commune_id
 ORDER BY u.sort_name, c.commune_id
@@ -82,8 +82,7 @@ SELECT r.name, (SELECT name FROM organizations_unit WHERE id = r.commune_id),
        c.covering_cell_id IS NULL, coalesce({snapshots.WITHOUT_MEMBER}, false)
 FROM {VILLAGES}
   AND r.commune_id IN (
-        SELECT f.unit_id FROM {{relation}}
-        WHERE f.unit_id = f.commune_id AND f.open_at_end)
+        SELECT f.commune_id FROM {{relation}} WHERE f.own AND f.open_at_end)
   AND (c.covering_cell_id IS NULL OR {snapshots.WITHOUT_MEMBER})
 ORDER BY (SELECT sort_name FROM organizations_unit WHERE id = r.commune_id),
          pq_vn_sort_key(r.name), r.id
@@ -260,7 +259,7 @@ def communes(rows: YearRows) -> list[CommuneCoverage]:
         "cell_like": [str(lv) for lv in CELL_LIKE_LEVELS],
         "residential": [str(Kind.VILLAGE), str(Kind.RESIDENTIAL_GROUP)],
     }
-    sql = COMMUNES_SQL.format(relation=rows.relation(params))
+    sql = COMMUNES_SQL.format(relation=rows.sums(params))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
@@ -322,7 +321,7 @@ def build(
                 others[y] = totals(communes(scope.year(y)))
         found = communes(now)
         params: dict = {}
-        sql = UNCOVERED_SQL.format(relation=now.relation(params))
+        sql = UNCOVERED_SQL.format(relation=now.sums(params))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             uncovered = [

@@ -9,6 +9,12 @@ With "tạm tính" the units not approved yet are computed now by the same SQL
 (``snapshots.live_rows_sql``) and added, once per report and year, from a
 temporary table; the report says so everywhere it is shown (DOMAIN.md §8).
 
+A report whose root is not inside a commune sums the rollups of the
+complete communes in its range and the rows not rolled up
+(``YearRows.sums``; assessments/snapshot_rollups.py): about one row per
+commune and kind of unit rather than one per unit. Lists of units (the weak
+ones, the named posts) read the rows themselves.
+
 Beside every table a report prints how many grassroots organizations of the
 subtree are approved ("58/63 tổ chức cơ sở đảng đã được duyệt"), counted on
 the year's tree.
@@ -26,10 +32,12 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from assessments import snapshots
+from assessments.snapshot_rollups import ROLLUP_TABLE, SUM_COLUMNS, as_sums
 from assessments.snapshots import (
     COMMUNE_KINDS,
     COMMUNE_LEVELS,
     GAP_TABLE,
+    IS_COMMUNE,
     LINK_AT_END,
     OPEN_AT_END,
     POST_FIGURES,
@@ -43,9 +51,15 @@ from partyquality.lookups import IdArray
 
 _temporary = itertools.count(1)
 
-ROOT_PATHS_SQL = (
-    f"WITH RECURSIVE {ROOTS_CTE} SELECT unit_id, path FROM start ORDER BY path"
-)
+# Each root's path, and whether a commune-level unit stands above it (its
+# subtree is then part of a commune's rollup, never a whole one).
+ROOT_PATHS_SQL = f"""
+WITH RECURSIVE {ROOTS_CTE}
+SELECT unit_id, path, EXISTS (
+    SELECT 1 FROM organizations_unit u
+    WHERE u.id = ANY(path[1:cardinality(path) - 1]) AND {IS_COMMUNE})
+FROM start ORDER BY path
+"""
 
 # The grassroots organizations and commune-level units of the subtree on
 # 31 December, walked from the roots down to grassroots level (not into the
@@ -121,6 +135,7 @@ class YearRows:
         self.provisional = provisional
         self.reach = reach
         self._paths: list[list[int]] | None = None
+        self._inside_commune = False
         self._live: str | None = None
         self._live_posts: tuple[str, str] | None = None
         self._approval: Approval | None = None
@@ -139,7 +154,9 @@ class YearRows:
             else:
                 with connection.cursor() as cursor:
                     cursor.execute(ROOT_PATHS_SQL, self.params())
-                    paths = [row[1] for row in cursor.fetchall()]
+                    found = cursor.fetchall()
+                paths = [row[1] for row in found]
+                self._inside_commune = any(row[2] for row in found)
                 self._paths = [
                     p
                     for p in paths
@@ -179,6 +196,34 @@ class YearRows:
         if not self.provisional:
             return f"({official}) AS f"
         return f"({official} UNION ALL SELECT {columns} FROM {self.live()}) AS f"
+
+    @property
+    def rolled(self) -> bool:
+        """Whether the sums read the communes' rollups: the root is not
+        inside a commune (a rollup is then wholly in its range or wholly
+        out), and the user sees the whole subtree."""
+        return bool(self.paths) and not self._inside_commune and self.reach is None
+
+    def sums(self, params: dict[str, Any]) -> str:
+        """A FROM item ``f`` to sum the year's figures over
+        (``snapshot_rollups.SUM_COLUMNS``: ``units`` counts units, ``own``
+        marks a commune's own row): the rollups of the complete communes in
+        range and the rows not rolled up, else the rows; adds its
+        parameters to ``params``."""
+        params.update(self.params())
+        ranges = self._ranges("s", params)
+        rows = f"SELECT {as_sums('s')} FROM {UNIT_TABLE} s WHERE s.year = %(year)s"
+        if self.rolled:
+            official = (
+                f"SELECT {', '.join(SUM_COLUMNS)} FROM {ROLLUP_TABLE} s"
+                f" WHERE s.year = %(year)s AND {ranges}"
+                f" UNION ALL {rows} AND NOT s.rolled_up AND {ranges}"
+            )
+        else:
+            official = f"{rows} AND {ranges}{self._visible('s', params)}"
+        if not self.provisional:
+            return f"({official}) AS f"
+        return f"({official} UNION ALL SELECT {as_sums('l')} FROM {self.live()} l) AS f"
 
     def live(self) -> str:
         """The temporary table of the rows computed now for the units not

@@ -230,7 +230,7 @@ def sums(rows: YearRows) -> dict[str, int]:
     """The year's member figures summed over the subtree (one query)."""
     params: dict = {}
     sql = MEMBER_SQL.format(
-        relation=rows.relation(params),
+        relation=rows.sums(params),
         sums=", ".join(f"coalesce(sum(f.{name}), 0)::int" for name in FIGURES),
     )
     with connection.cursor() as cursor:

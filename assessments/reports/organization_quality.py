@@ -293,7 +293,7 @@ def scale_notes(short_labels: dict[int, dict[int, str]], year: int) -> list[str]
 
 
 TALLY_SQL = """
-SELECT f.level, f.kind, count(*), count(f.tier),
+SELECT f.level, f.kind, sum(f.units), {classified},
        {tiers}
 FROM {relation}
 WHERE f.open_at_end AND f.level = ANY(%(counted)s)
@@ -319,8 +319,9 @@ def tally(
     year's rows (one query)."""
     params: dict = {"counted": [str(lv) for lv in COUNTED_LEVELS]}
     sql = TALLY_SQL.format(
-        relation=rows.relation(params),
-        tiers=", ".join(f"count(*) FILTER (WHERE f.tier = {t})" for t in TIERS),
+        relation=rows.sums(params),
+        classified=" + ".join(f"sum(f.unit_tier_{t})" for t in TIERS),
+        tiers=", ".join(f"sum(f.unit_tier_{t})" for t in TIERS),
     )
     by_level: dict[str, Tally] = {}
     per_kind: dict[str, dict[str, int]] = {}
