@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Căn cước (Law on Identification 2023): 12 digits.
 from members.models import Person, ProvinceCopy, province_copy, province_to_rows
-from members.qualifications import LEVEL_CHOICES, Dimension
+from members.qualifications import LEVEL_CHOICES, Dimension, levels_of
 from members.querysets import (
     PositionHoldingQuerySet,
 )
@@ -104,6 +104,63 @@ class Qualification(models.Model):
 
         self.rank = LEVEL_RANK[self.level]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _highest(dimension: Dimension) -> models.CharField:
+    return models.CharField(
+        dimension.label, max_length=24, null=True, choices=levels_of(dimension)
+    )
+
+
+class HighestLevels(models.Model):
+    """A person's highest completed level per dimension, and whether they
+    study now: what the lists show and filter on (``person__highest_levels``),
+    read by a plain WHERE on an index instead of a search through the
+    qualifications. Written only by ``members.highest_levels.refresh`` in the
+    transaction that changes the person's qualifications (the services, the
+    import, the demo and synthetic data); a person without qualifications
+    has no row. "Highest" is the greatest rank, then the latest year, then
+    the last recorded: political advanced and bachelor share a rank
+    (DOMAIN.md §4), and the person counts under the one they got last."""
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="highest_levels",
+    )
+    general = _highest(Dimension.GENERAL)
+    professional = _highest(Dimension.PROFESSIONAL)
+    political = _highest(Dimension.POLITICAL)
+    state_management = _highest(Dimension.STATE_MANAGEMENT)
+    it = _highest(Dimension.IT)
+    foreign_language = _highest(Dimension.FOREIGN_LANGUAGE)
+    studying = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("trình độ cao nhất")
+        verbose_name_plural = _("trình độ cao nhất")
+        # One index per dimension, without the people who have no level in
+        # it (a filter's "= level" implies NOT NULL, so PostgreSQL uses it),
+        # and the few who study now.
+        indexes = [
+            *(
+                models.Index(
+                    fields=[dimension],
+                    condition=Q(**{f"{dimension}__isnull": False}),
+                    name=f"highest_{dimension}_idx",
+                )
+                for dimension in Dimension.values
+            ),
+            models.Index(
+                fields=["person"],
+                condition=Q(studying=True),
+                name="highest_studying_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
 
 
 class PositionGroup(models.TextChoices):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from members import highest_levels
 from members.models import (
     CellPeriod,
     Origin,
@@ -134,6 +135,7 @@ def qualification_add(
     qualification.rank = LEVEL_RANK[level]
     qualification.full_clean(exclude=["rank"])
     qualification.save()
+    highest_levels.refresh([person.pk])
     return qualification
 
 
@@ -164,7 +166,21 @@ def qualification_update(
         setattr(qualification, name, value)
     qualification.full_clean(exclude=["rank"])
     qualification.save()
+    highest_levels.refresh([qualification.person_id])
     return qualification
+
+
+@transaction.atomic
+def qualification_delete(*, qualification: Qualification) -> None:
+    """Delete a qualification recorded in error; refused, as a change is,
+    where it counted in a closed year's figures."""
+    _assert_qualification_open(
+        qualification.person,
+        _counted_year(qualification.status, qualification.year),
+    )
+    person_id = qualification.person_id
+    qualification.delete()
+    highest_levels.refresh([person_id])
 
 
 # Positions ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from members import highest_levels
 from members.demo_posts import seed_cadres, seed_village_posts
 from members.models import (
     CellPeriod,
@@ -526,6 +527,7 @@ class Builder:
         CellPeriod.objects.bulk_create(periods, batch_size=5000)
         MemberEvent.objects.bulk_create(events, batch_size=5000)
         Qualification.objects.bulk_create(self.qualifications, batch_size=5000)
+        highest_levels.refresh(q.person_id for q in self.qualifications)
         PositionHolding.objects.bulk_create(self.holdings, batch_size=2000)
         Discipline.objects.bulk_create(self.disciplines, batch_size=2000)
 

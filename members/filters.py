@@ -27,16 +27,8 @@ from members.models import (
     Position,
     PositionGroup,
     PositionHolding,
-    Qualification,
-    QualificationStatus,
 )
-from members.qualifications import (
-    LEVEL_DIMENSION,
-    LEVEL_RANK,
-    TOP_RANK,
-    Dimension,
-    levels_of,
-)
+from members.qualifications import Dimension, levels_of
 from organizations.models import Unit
 from organizations.tree import subtree_ids_sql
 from organizations.unit_select import unit_select, visible_units
@@ -224,25 +216,17 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def filter_highest(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The person's highest completed level in that dimension is
-        ``value``: they completed it, and nothing ranked above it."""
-        dimension = LEVEL_DIMENSION[value]
-        completed = Qualification.objects.filter(
-            person=OuterRef("person_id"),
-            dimension=dimension,
-            status=QualificationStatus.COMPLETED,
-        )
-        having = queryset.filter(Exists(completed.filter(level=value)))
-        if LEVEL_RANK[value] == TOP_RANK[dimension]:
-            return having  # nothing ranks higher
-        return having.filter(~Exists(completed.filter(rank__gt=LEVEL_RANK[value])))
+        ``value``, as their row of highest levels has it."""
+        return queryset.filter(**{f"person__highest_levels__{name}": value})
 
     def filter_studying(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        studying = Exists(
-            Qualification.objects.filter(
-                person=OuterRef("person_id"), status=QualificationStatus.STUDYING
-            )
+        if value == "yes":
+            return queryset.filter(person__highest_levels__studying=True)
+        # No row: no qualifications, so not studying.
+        return queryset.filter(
+            Q(person__highest_levels__studying=False)
+            | Q(person__highest_levels__isnull=True)
         )
-        return queryset.filter(studying if value == "yes" else ~studying)
 
     def _open_holdings(self) -> QuerySet[PositionHolding]:
         today = timezone.localdate()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from members import highest_levels
 from members.career_services import qualification_closed_years
 from members.ethnicities import KINH
 from members.importing import (
@@ -157,6 +158,9 @@ class QualificationImporter(PeopleImporter):
                     setattr(q, f, v[f])
                 changed.append(q)
         Qualification.objects.bulk_update(changed, list(self.FIELDS), batch_size=2000)
+        highest_levels.refresh(
+            v["_person_id"] for r, v in parsed if r.outcome in (NEW, UPDATED)
+        )
 
 
 NEW_PERSON_NEEDS_CCCD = _(

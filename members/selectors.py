@@ -8,7 +8,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.models import (
@@ -23,7 +24,6 @@ from members.models import (
     Qualification,
     QualificationStatus,
 )
-from members.qualifications import Dimension
 from organizations.access import AnyUser, reach_province
 from organizations.models import Unit
 
@@ -93,35 +93,31 @@ def membership_current_cell(membership: Membership) -> Unit | None:
 def highest_qualifications(
     qualifications: Iterable[Qualification],
 ) -> dict[str, Qualification]:
-    """The highest completed qualification per dimension (what reports use)."""
+    """The highest completed qualification per dimension: the greatest rank,
+    then the latest year, then the last recorded, as the lists have it
+    (members/highest_levels.py)."""
     best: dict[str, Qualification] = {}
+
+    def key(q: Qualification) -> tuple[int, int, int]:
+        return (q.rank, q.year or 0, q.pk or 0)
+
     for q in qualifications:
         if q.status != QualificationStatus.COMPLETED:
             continue
         current = best.get(q.dimension)
-        if current is None or (q.rank, q.year or 0) > (current.rank, current.year or 0):
+        if current is None or key(q) > key(current):
             best[q.dimension] = q
     return best
 
 
-def _highest_level(dimension: str) -> Subquery:
-    return Subquery(
-        Qualification.objects.filter(
-            person=OuterRef("person_id"),
-            dimension=dimension,
-            status=QualificationStatus.COMPLETED,
-        )
-        .order_by("-rank", "-year")
-        .values("level")[:1]
-    )
-
-
-def _studying() -> Exists:
-    return Exists(
-        Qualification.objects.filter(
-            person=OuterRef("person_id"), status=QualificationStatus.STUDYING
-        )
-    )
+# What a row shows of the person's qualifications, from their row of
+# highest levels (members/highest_levels.py); a person without
+# qualifications has none (NULL, not studying).
+LEVEL_COLUMNS = {
+    "professional_level": F("person__highest_levels__professional"),
+    "political_level": F("person__highest_levels__political"),
+    "studying": Coalesce(F("person__highest_levels__studying"), False),
+}
 
 
 def _in_reach_province(queryset: QuerySet, user: AnyUser) -> QuerySet:
@@ -138,11 +134,7 @@ def member_list(*, user: AnyUser) -> QuerySet[Membership]:
     return (
         _in_reach_province(Membership.objects.visible_to(user), user)
         .select_related("person", "current_cell")
-        .annotate(
-            professional_level=_highest_level(Dimension.PROFESSIONAL),
-            political_level=_highest_level(Dimension.POLITICAL),
-            studying=_studying(),
-        )
+        .annotate(**LEVEL_COLUMNS)
         .order_by("person__sort_name", "id")
     )
 
@@ -161,12 +153,7 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
     return (
         _in_reach_province(holdings, user)
         .select_related("person", "unit", "position")
-        .annotate(
-            professional_level=_highest_level(Dimension.PROFESSIONAL),
-            political_level=_highest_level(Dimension.POLITICAL),
-            studying=_studying(),
-            is_member=is_member,
-        )
+        .annotate(**LEVEL_COLUMNS, is_member=is_member)
         .order_by("person__sort_name", "position__order", "id")
     )
 

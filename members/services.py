@@ -593,5 +593,6 @@ from members.career_services import (  # noqa: E402, F401 (re-exported)
     holding_end,
     holding_start,
     qualification_add,
+    qualification_delete,
     qualification_update,
 )

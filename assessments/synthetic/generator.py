@@ -12,6 +12,7 @@ import time
 from typing import NoReturn
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from assessments.synthetic.classifications import ClassificationDrawing
@@ -30,6 +31,7 @@ from assessments.synthetic.sql import (
     _stderr,
 )
 from assessments.synthetic.tree import TreeDrawing
+from members import highest_levels
 from members.bulk_load import (
     RunFailed,
     SideBySide,
@@ -41,6 +43,7 @@ from members.bulk_load import (
 )
 from members.models import (
     CellPeriod,
+    HighestLevels,
     MemberEvent,
     Membership,
     Person,
@@ -101,9 +104,15 @@ class Generator(TreeDrawing, PeopleDrawing, ClassificationDrawing):
                 cursor.execute("DROP TABLE IF EXISTS syn_cell, syn_m")
                 cursor.execute("SET LOCAL session_replication_role = origin")
                 run_here(cursor, rebuild, verb="rebuilt", say=self.say)
+                self._highest_levels(cursor, summary)
         if side_by_side:
             self.say("tree and drawn members committed")
             self._load_side_by_side(load, rebuild, summary)
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    self._highest_levels(cursor, summary)
+            except BaseException as error:
+                self._give_up(error, [], summary)
         with connection.cursor() as cursor:
             for table in [*PEOPLE_TABLES, Unit._meta.db_table, UnitLink._meta.db_table]:
                 cursor.execute(f'ANALYZE "{table}"')
@@ -145,6 +154,17 @@ class Generator(TreeDrawing, PeopleDrawing, ClassificationDrawing):
             )
         except RunFailed as failed:
             self._give_up(failed.error, failed.left, summary)
+
+    def _highest_levels(self, cursor: CursorWrapper, summary: Summary) -> None:
+        """The loaded people's highest levels, from their qualifications, as
+        the qualification services keep them (members/highest_levels.py)."""
+        last = self.person0 + summary.members - 1
+        cursor.execute(
+            highest_levels.fill_sql(
+                f"WHERE person_id BETWEEN {self.person0} AND {last}"
+            )
+        )
+        self.say(f"highest levels: {cursor.rowcount}")
 
     def _give_up(
         self, error: BaseException, left: list[Statement], summary: Summary
@@ -200,6 +220,7 @@ class Generator(TreeDrawing, PeopleDrawing, ClassificationDrawing):
                 ("assessments_memberclassification", "person_id", persons),
                 (PositionHolding._meta.db_table, "person_id", persons),
                 (Qualification._meta.db_table, "person_id", persons),
+                (HighestLevels._meta.db_table, "person_id", persons),
                 (MemberEvent._meta.db_table, "membership_id", memberships),
                 (CellPeriod._meta.db_table, "membership_id", memberships),
                 (Membership._meta.db_table, "id", memberships),

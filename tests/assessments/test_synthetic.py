@@ -22,6 +22,7 @@ from members.models import (
 )
 from organizations.models import Level, Unit, UnitLink
 from organizations.tree import place_in_provinces
+from tests.members.factories import highest_levels_kept, highest_levels_reference
 
 
 def _generate(seed: int = 3, *extra: str) -> str:
@@ -105,6 +106,12 @@ def test_the_tiny_scale_builds_a_consistent_tree_of_people(db) -> None:
         )
     scored = MemberClassification.objects.filter(year=2025)
     assert not scored.filter(score__isnull=True).exists()
+    # Everyone has qualifications (general education at least) and a row of
+    # highest levels, the one the qualification services would write.
+    assert set(highest_levels_kept()) == set(
+        Person.objects.values_list("pk", flat=True)
+    )
+    assert highest_levels_kept() == highest_levels_reference()
 
 
 def test_the_same_seed_gives_the_same_people_under_new_codes(db) -> None:
@@ -216,6 +223,8 @@ def test_a_committed_bulk_load_rebuilds_every_index_on_two_connections() -> None
     assert _invalid_or_missing_indexes() == []
     assert Membership.objects.count() > 50
     assert _misplaced_memberships() == 0
+    assert highest_levels_kept() == highest_levels_reference()
+    assert len(highest_levels_kept()) == Person.objects.count()
 
 
 @committed

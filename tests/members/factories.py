@@ -9,8 +9,16 @@ import factory
 from django.utils import timezone
 
 from members import selectors, services
-from members.models import Gender, Membership, Person, Position
+from members.models import (
+    Gender,
+    HighestLevels,
+    Membership,
+    Person,
+    Position,
+    Qualification,
+)
 from members.positions import load_positions
+from members.qualifications import Dimension
 from organizations.models import Unit
 
 
@@ -64,3 +72,36 @@ def assert_cache_matches_events(membership: Membership) -> None:
     if expected_cell is None:  # left: the last cell keeps the file
         expected_cell = selectors.membership_current_cell(membership)
     assert membership.current_cell == expected_cell
+
+
+def highest_levels_reference() -> dict[int, dict[str, object]]:
+    """Every person's highest levels computed in Python from their
+    qualifications: per dimension the completed one of greatest rank, then
+    latest year (none counts as earliest), then last recorded; studying if
+    one is being studied. People without qualifications are absent."""
+    rows: dict[int, dict[str, object]] = {}
+    best: dict[tuple[int, str], Qualification] = {}
+    for q in Qualification.objects.all():
+        row = rows.setdefault(q.person_id, {"studying": False})
+        row.setdefault(q.dimension, None)
+        if q.status == "studying":
+            row["studying"] = True
+            continue
+        current = best.get((q.person_id, q.dimension))
+        key = (q.rank, q.year or 0, q.pk)
+        if current is None or key > (current.rank, current.year or 0, current.pk):
+            best[(q.person_id, q.dimension)] = q
+            row[q.dimension] = q.level
+    return {
+        person: {d: row.get(d) for d in [*Dimension.values, "studying"]}
+        for person, row in rows.items()
+    }
+
+
+def highest_levels_kept() -> dict[int, dict[str, object]]:
+    """The rows of ``HighestLevels`` as the reference has them."""
+    columns = [*Dimension.values, "studying"]
+    return {
+        row["person_id"]: {c: row[c] for c in columns}
+        for row in HighestLevels.objects.values("person_id", *columns)
+    }

@@ -18,6 +18,7 @@ from members.models import (
 from organizations.models import Kind, Level
 from organizations.services import NewUnit, organization_merge
 from tests.factories import make_unit
+from tests.members.factories import highest_levels_kept, highest_levels_reference
 
 D = datetime.date
 
@@ -78,6 +79,8 @@ def test_demo_people_are_consistent_and_idempotent(tree) -> None:
     assert holdings.filter(position__code="party_secretary").count() == 2
     assert holdings.exclude(origin="local").exists()
     assert PositionHolding.objects.filter(position__code="village_head").exists()
+    assert highest_levels_kept() == highest_levels_reference()
+    assert len(highest_levels_kept()) == Person.objects.count()
     counts = (Person.objects.count(), CellPeriod.objects.count())
     demo.seed()
     assert (Person.objects.count(), CellPeriod.objects.count()) == counts

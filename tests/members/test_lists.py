@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from members import services
 from members.filters import AGE_BANDS, MEMBERSHIP_YEAR_BANDS, years_before
 from members.models import ACTIVE_STATUSES, Membership, PositionHolding
-from members.qualifications import LEVEL_DIMENSION
+from members.qualifications import LEVEL_CHOICES, Dimension
 from partyquality.search import fold
 from tests.members.factories import make_member, position
 
@@ -76,23 +76,39 @@ def data(tree) -> Data:
     services.member_leave(
         membership=hung, kind="resignation", date=D(2025, 2, 1), decision_number="4"
     )
-    for person, dimension, level, status in [
-        (hoa, "professional", "university", "completed"),
-        (hoa, "political", "pol_intermediate", "completed"),
-        (an, "professional", "intermediate", "completed"),
-        (an, "professional", "university", "studying"),
-        (huong, "professional", "university", "completed"),
-        (huong, "professional", "master", "completed"),
-        (giang, "political", "pol_advanced", "completed"),
-        (xa, "professional", "university", "completed"),
+    added = {}
+    for person, dimension, level, status, year in [
+        (hoa, "professional", "university", "completed", None),
+        (hoa, "political", "pol_intermediate", "completed", None),
+        (an, "professional", "intermediate", "completed", 2010),
+        (an, "professional", "university", "studying", None),
+        (an, "professional", "college", "completed", 2012),  # deleted below
+        (an, "general", "lower_secondary", "completed", None),
+        (huong, "professional", "university", "completed", 2012),
+        (huong, "professional", "master", "completed", 2016),
+        (huong, "state_management", "sm_principal", "completed", 2020),
+        (huong, "it", "it_basic", "completed", None),
+        (huong, "foreign_language", "fl_intermediate", "completed", 2018),
+        # Equal ranks: the later year is the highest (bachelor, 2010).
+        (giang, "political", "pol_advanced", "completed", None),
+        (giang, "political", "pol_bachelor", "completed", 2010),
+        (xa, "professional", "university", "completed", None),
+        (xa, "general", "primary", "completed", None),
+        (_binh, "general", "upper_secondary", "completed", None),
+        (_binh, "foreign_language", "fl_basic", "completed", 2019),  # changed below
     ]:
-        services.qualification_add(
+        added[person.pk, level] = services.qualification_add(
             person=person.person,
             dimension=dimension,
             level=level,
             status=status,
             expected_year=2027 if status == "studying" else None,
+            year=year,
         )
+    services.qualification_delete(qualification=added[an.pk, "college"])
+    services.qualification_update(
+        qualification=added[_binh.pk, "fl_basic"], level="fl_advanced"
+    )
     for member, unit, code, origin in [
         (hoa, tree.commune, "party_secretary", "rotated_down"),
         (huong, tree.commune, "ubnd_chair", "local"),
@@ -125,12 +141,14 @@ def _in_band(day: datetime.date, bands: list, code: str) -> bool:
 
 
 def _highest(person, dimension: str) -> str | None:
+    """Greatest rank, then latest year (none is earliest), then last recorded."""
     done = [
         q
         for q in person.qualifications.all()
         if q.dimension == dimension and q.status == "completed"
     ]
-    return max(done, key=lambda q: q.rank).level if done else None
+    best = max(done, key=lambda q: (q.rank, q.year or 0, q.pk), default=None)
+    return best.level if best else None
 
 
 def _open_holdings(person) -> list[PositionHolding]:
@@ -163,8 +181,8 @@ def person_matches(person, key: str, value: str) -> bool:
         )
     if key == "age":
         return _in_band(person.date_of_birth, AGE_BANDS, value)
-    if key in {"general", "professional", "political"}:
-        return _highest(person, LEVEL_DIMENSION[value]) == value
+    if key in Dimension.values:
+        return _highest(person, key) == value
     if key == "studying":
         studying = any(q.status == "studying" for q in person.qualifications.all())
         return studying == (value == "yes")
@@ -247,8 +265,18 @@ MEMBER_CASES = [
     {"professional": "university"},
     {"professional": "master"},
     {"professional": "intermediate"},
+    {"professional": "college"},
     {"political": "pol_intermediate"},
     {"political": "pol_advanced"},
+    {"political": "pol_bachelor"},
+    {"general": "primary"},
+    {"general": "lower_secondary", "professional": "intermediate"},
+    {"general": "upper_secondary", "o": "-dob"},
+    {"state_management": "sm_principal"},
+    {"it": "it_basic"},
+    {"foreign_language": "fl_basic"},
+    {"foreign_language": "fl_advanced"},
+    {"foreign_language": "fl_intermediate", "q": "huong"},
     {"studying": "yes"},
     {"studying": "no"},
     {"origin": "rotated_down"},
@@ -348,6 +376,9 @@ CADRE_CASES = [
     {"q": "huong"},
     {"q": "xa "},
     {"professional": "master"},
+    {"political": "pol_intermediate"},
+    {"state_management": "sm_principal"},
+    {"studying": "no"},
     *({"o": key} for key in ["name", "-name", "dob", "position", "-unit", "since"]),
 ]
 
@@ -361,6 +392,44 @@ def test_cadre_list_and_export_match_the_reference(client, data, request, user) 
         assert listed_ids(client.get(CADRES, query)) == expected, query
         exported = exported_names(client, reverse("members:cadre_export"), query)
         assert exported == [names[pk] for pk in expected], query
+
+
+@pytest.mark.parametrize(
+    ("url", "export", "columns"),
+    [
+        (LIST, "members:member_export", (9, 10)),
+        (CADRES, "members:cadre_export", (10, 11)),
+    ],
+)
+def test_the_highest_levels_shown_are_the_reference(
+    client, data, province_officer, url, export, columns
+) -> None:
+    """The page's and the workbook's highest professional and political
+    levels, and the page's "studying", are those of the qualifications."""
+    client.force_login(province_officer)
+    labels = {code: str(label) for code, label in LEVEL_CHOICES}
+    rows = client.get(url, {"status": "all"}).context["page"].object_list
+    assert rows
+    expected = []
+    for row in rows:
+        person = row.person
+        levels = (row.professional_level, row.political_level)
+        assert levels == (
+            _highest(person, "professional"),
+            _highest(person, "political"),
+        ), person
+        studying = any(q.status == "studying" for q in person.qualifications.all())
+        assert row.studying is studying
+        expected.append(tuple(labels.get(level or "", "") for level in levels))
+    sheet = load_workbook(
+        BytesIO(client.get(reverse(export), {"status": "all"}).content)
+    ).active
+    shown = [
+        tuple(r[c] or "" for c in columns)
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert shown == expected
+    assert ("Thạc sĩ", "") in shown  # Nguyễn Thị Hương, by hand
 
 
 def test_a_member_who_left_is_listed_only_when_asked_for(
