@@ -60,41 +60,9 @@ class Qualification(models.Model):
                 name="qualification_unique_per_level",
             ),
         ]
-        indexes = [
-            models.Index(fields=["person", "dimension", "rank"]),
-            # "Studying now" is asked of every row of the member and cadre
-            # lists; few people study at a time, so a partial index keeps
-            # that test an index probe instead of a scan of millions of rows.
-            models.Index(
-                fields=["person"],
-                condition=Q(status="studying"),
-                name="qualification_studying_idx",
-            ),
-            # The people holding a level, for the lists' qualification
-            # filters: most levels are held by few ("advanced political
-            # theory": 0.2 % of people), and the list walked a province's
-            # names testing each (1.3 s); from this index, 0.15 s. Extended
-            # statistics (members/0019) tell PostgreSQL how often each level
-            # is held: its guesses were 4× too low. The levels held by many
-            # are tested person by person (``PersonFilterSet.filter_highest``).
-            models.Index(
-                fields=["level", "status", "person"],
-                include=["dimension"],
-                condition=~Q(dimension="general"),
-                name="qualification_level_idx",
-            ),
-            # General education apart, and without upper secondary (three
-            # people in four), so the index above stays as small as the
-            # probes of its levels want it (members/0025): without primary
-            # education here, PostgreSQL read all 7 million qualifications
-            # in their order on disk until it met a province's people (0.6 s
-            # for the last province's officer, bench/RESULTS.md).
-            models.Index(
-                fields=["level", "status", "person"],
-                condition=Q(dimension="general") & ~Q(level="upper_secondary"),
-                name="qualification_general_idx",
-            ),
-        ]
+        # The lists read levels from ``HighestLevels``, not from here
+        # (members/0037 dropped the indexes their filters probed).
+        indexes = [models.Index(fields=["person", "dimension", "rank"])]
 
     def __str__(self) -> str:
         return f"{self.get_dimension_display()}: {self.get_level_display()}"

@@ -114,21 +114,20 @@ class Generator(TreeDrawing, PeopleDrawing, ClassificationDrawing):
             except BaseException as error:
                 self._give_up(error, [], summary)
         with connection.cursor() as cursor:
-            for table in [*PEOPLE_TABLES, Unit._meta.db_table, UnitLink._meta.db_table]:
+            others = [Unit, UnitLink, HighestLevels]
+            for table in [*PEOPLE_TABLES, *(m._meta.db_table for m in others)]:
                 cursor.execute(f'ANALYZE "{table}"')
             self.say("analyzed")
             if side_by_side:
                 # VACUUM (outside a transaction) marks the loaded pages
                 # all-visible, so the member list can walk the covering name
                 # index without reading the table; autovacuum would get there
-                # later on its own. The qualifications too: the lists'
-                # qualification filters read their level index alone (with
-                # the table's pages unmarked PostgreSQL read 28,000 of them
-                # for the 95,000 master's degrees: 244 → 92 ms).
-                tables = (Person, Membership, Qualification)
+                # later on its own. The highest levels too: the lists'
+                # level filters read their indexes.
+                tables = (Person, Membership, HighestLevels)
                 for table in (model._meta.db_table for model in tables):
                     cursor.execute(f'VACUUM "{table}"')
-                self.say("vacuumed persons, memberships and qualifications")
+                self.say("vacuumed persons, memberships and highest levels")
         summary.seconds = time.perf_counter() - self.started
         return summary
 
