@@ -119,6 +119,12 @@ def plan_organization(
     inside = {r.unit_id for r in sheet.unit_rows}
     seen: dict[str, int] = {}
     planned: list[Planned] = []
+    # A level by its code, label or short label, as the page's import finds
+    # it (``importing._find_level``), looked up once per text.
+    member_levels, org_levels = (
+        _by_text(sheet.member_levels),
+        _by_text(sheet.org_levels),
+    )
     for row, v in rows:
         card = (v["card_number"] or "").strip().lower()
         cell_code = (v["cell_code"] or "").strip().lower()
@@ -154,8 +160,9 @@ def plan_organization(
             )
         seen[key] = row.number
         scale = sheet.member_scale if card else sheet.org_scale
-        levels = sheet.member_levels if card else sheet.org_levels
-        level = page_import._find_level(levels, v["level"] or "")
+        level = (member_levels if card else org_levels).get(
+            (v["level"] or "").strip().lower()
+        )
         if scale is None:
             report(row, "level", services.NO_SCALE.format(year=year))
         elif level is None:
@@ -197,6 +204,15 @@ def plan_organization(
             )
     _cells_first(sheet, rows, planned, report)
     return planned
+
+
+def _by_text(levels: list[ScaleLevel]) -> dict[str, ScaleLevel]:
+    found: dict[str, ScaleLevel] = {}
+    for level in reversed(levels):  # the first level wins, as in _find_level
+        for text in (level.code, level.label, level.short_label):
+            if text:
+                found[text.lower()] = level
+    return found
 
 
 def _outcome(

@@ -40,6 +40,7 @@ from organizations.access import (
 from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
 from organizations.tree import SUBTREES_ON_DAYS_SQL, ancestor_ids
 from partyquality.collation import person_sort_key
+from partyquality.lookups import IdArray
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:
@@ -228,7 +229,9 @@ def review_sheets(
     for org_id, ids in units_of.items():
         for uid in ids:
             orgs_of_unit[uid].append(org_id)
-    all_units = list(orgs_of_unit)
+    # As arrays made once: Django walks each element of a list given to a
+    # lookup, ~5 s for a province's 200,000 members over these queries.
+    all_units = IdArray(orgs_of_unit)
     org_scale = scale_for(ScaleSubject.ORGANIZATION, year)
     member_scale = scale_for(ScaleSubject.MEMBER, year)
     scales = [s for s in (org_scale, member_scale) if s is not None]
@@ -260,7 +263,7 @@ def review_sheets(
         period = Period(*values)
         for org_id in orgs_of_unit[period.cell_id]:
             latest[org_id][period.person_id] = period
-    person_ids = list({p for people in latest.values() for p in people})
+    person_ids = IdArray({p for people in latest.values() for p in people})
 
     # Members whose next official cell that year lies outside the organization.
     moves = list(

@@ -267,11 +267,21 @@ def _read_rows(
     positions = _header_index(spec, tuple(header), mapping)
     example = tuple(spec.example_row)
     width = len(header)
+    # The template's columns in the template's order (most files): a slice,
+    # not a lookup per cell — a province's file is a million cells.
+    in_order = positions == list(range(len(positions)))
+    count = len(positions)
     for number, values in rows:
         if len(values) < width:
             values = [*values, *([None] * (width - len(values)))]
-        ordered = tuple(values[at] if at is not None else None for at in positions)
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in ordered):
+        if in_order:
+            ordered = tuple(values[:count])
+        else:
+            ordered = tuple(values[at] if at is not None else None for at in positions)
+        first = ordered[0]
+        if not (type(first) is str and first.strip()) and all(
+            v is None or (isinstance(v, str) and not v.strip()) for v in ordered
+        ):
             continue
         if _is_example(ordered, example):
             if skipped is not None:
