@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Kind, Level, Unit
+from organizations.models import Kind, Level, Unit, parent_level_problem
 from organizations.services import NewUnit, open_children
 from partyquality.widgets import DayInput
 
@@ -74,6 +74,15 @@ class NewUnitFields(forms.Form):
 
 class EstablishForm(NewUnitFields, EventForm):
     field_order = ["code", "name", "level", "kind", "date", "decision_number"]
+
+    def clean_level(self) -> str:
+        """The new unit's level under this one, on the field (the service
+        refuses it too, as the tree import does: models.ALLOWED_PARENTS)."""
+        level = self.cleaned_data["level"]
+        wrong = parent_level_problem(level, self.unit.level, self.unit.code)
+        if wrong:
+            raise forms.ValidationError(wrong)
+        return level
 
 
 class RenameForm(EventForm):

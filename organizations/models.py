@@ -70,6 +70,47 @@ class Level(models.TextChoices):
 
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
+
+# Who sits under whom (DOMAIN.md §2): a province committee has no parent; a
+# chi bộ cơ sở and a cell have no units under them. Checked wherever a unit
+# is put under another: the tree import, and every link the services make
+# ("Thành lập", moves, merges, splits), so a tree built through the forms
+# re-imports.
+ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
+    Level.PROVINCE: (),
+    Level.SUPERIOR: (Level.PROVINCE, Level.SUPERIOR),
+    Level.GRASSROOTS_COMMITTEE: (Level.PROVINCE, Level.SUPERIOR),
+    Level.GRASSROOTS_CELL: (Level.PROVINCE, Level.SUPERIOR),
+    Level.SUBCOMMITTEE: (Level.GRASSROOTS_COMMITTEE,),
+    Level.CELL: (Level.GRASSROOTS_COMMITTEE, Level.SUBCOMMITTEE),
+}
+BAD_PARENT_LEVEL = _(
+    "“{level}” không thể trực thuộc “{parent_level}” (“{code}”): cấp trên của "
+    "“{level}” phải là {allowed}."
+)
+NO_PARENT_LEVEL = _(
+    "“{level}” là cấp cao nhất, không trực thuộc tổ chức nào (“{code}”)."
+)
+OR = _(" hoặc ")
+
+
+def parent_level_problem(level: str, parent_level: str, parent_code: str) -> str:
+    """The message for a unit of ``level`` put under one of
+    ``parent_level`` (code ``parent_code``), or "" when that is allowed."""
+    allowed = ALLOWED_PARENTS.get(level, ())
+    if parent_level in allowed:
+        return ""
+    labels = dict(Level.choices)
+    names = {"level": labels.get(level, level), "code": parent_code}
+    if not allowed:
+        return str(NO_PARENT_LEVEL).format(**names)
+    return str(BAD_PARENT_LEVEL).format(
+        parent_level=labels.get(parent_level, parent_level),
+        allowed=str(OR).join(f"“{labels[a]}”" for a in allowed),
+        **names,
+    )
+
+
 CELL_LIKE_LEVELS = (Level.CELL, Level.GRASSROOTS_CELL)
 
 

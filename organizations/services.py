@@ -24,6 +24,7 @@ from organizations.models import (
     UnitEvent,
     UnitLink,
     UnitName,
+    parent_level_problem,
 )
 from organizations.tree import ancestor_ids, place_in_provinces
 
@@ -107,6 +108,11 @@ def open_children(unit: Unit, day: datetime.date) -> list[Unit]:
 
 
 def _link(child: Unit, parent: Unit, day: datetime.date) -> UnitLink:
+    # Every link of the tree is made here: the levels as the tree import
+    # checks them (models.ALLOWED_PARENTS, DOMAIN.md §2).
+    wrong_level = parent_level_problem(child.level, parent.level, parent.code)
+    if wrong_level:
+        raise ValidationError(wrong_level)
     if not parent.is_open_on(day):
         raise ValidationError(ERR_PARENT_CLOSED.format(parent=parent, date=day))
     if day < child.opened_on:

@@ -27,7 +27,15 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.access import is_admin, scope_unit_ids
 from organizations.closed_years import closed_message, closed_years
-from organizations.models import EventKind, Level, Role, Unit, UnitEvent, UnitLink
+from organizations.models import (
+    EventKind,
+    Level,
+    Role,
+    Unit,
+    UnitEvent,
+    UnitLink,
+    parent_level_problem,
+)
 from organizations.tree import place_in_provinces, subtree_ever_ids
 from organizations.tree_spreadsheet import TREE_SPEC
 from partyquality.importing import (
@@ -47,7 +55,6 @@ OUTSIDE_SCOPE = _("Tổ chức “{code}” nằm ngoài phạm vi bạn đượ
 CODE_TAKEN = _("Mã “{code}” đang được một tổ chức khác dùng trong thời gian này.")
 PARENT_REQUIRED = _("Cần mã tổ chức cấp trên (chỉ đảng bộ tỉnh không có cấp trên).")
 PARENT_IN_SCOPE_REQUIRED = _("Cần mã tổ chức cấp trên thuộc phạm vi bạn được cập nhật.")
-BAD_PARENT_LEVEL = _("{level} không trực thuộc {parent_level} (“{code}”).")
 CLOSES_BEFORE_OPENING = _("Ngày kết thúc phải sau ngày thành lập.")
 ONLY_WHEN_CLOSED = _("Chỉ điền khi tổ chức đã kết thúc (có ngày kết thúc).")
 OUTLIVES_PARENT = _(
@@ -67,16 +74,6 @@ HAS_OPEN_CHILDREN = _(
 SUCCESSOR_IS_SELF = _("Tổ chức kế tục không được là chính tổ chức này.")
 IMPORT_NOTE = _("Nhập từ bảng tính")
 
-# Who sits under whom (DOMAIN.md §2): a province committee has no parent; a
-# chi bộ cơ sở and a cell have no units under them.
-ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
-    Level.PROVINCE: (),
-    Level.SUPERIOR: (Level.PROVINCE, Level.SUPERIOR),
-    Level.GRASSROOTS_COMMITTEE: (Level.PROVINCE, Level.SUPERIOR),
-    Level.GRASSROOTS_CELL: (Level.PROVINCE, Level.SUPERIOR),
-    Level.SUBCOMMITTEE: (Level.GRASSROOTS_COMMITTEE,),
-    Level.CELL: (Level.GRASSROOTS_COMMITTEE, Level.SUBCOMMITTEE),
-}
 # Roles that may load a tree under their unit: the board's officers and
 # administrators (organizations/models.py Role).
 TREE_ROLES = (Role.ADMIN, Role.OFFICER)
@@ -314,15 +311,11 @@ class TreeImporter(Importer):
             row.error(col, OUTSIDE_SCOPE.format(code=v["parent_code"]))
             return
         v["_parent"] = node
-        if level and parent["level"] not in ALLOWED_PARENTS.get(level, ()):
-            row.error(
-                self.column("level"),
-                BAD_PARENT_LEVEL.format(
-                    level=_label(Level.choices, level),
-                    parent_level=_label(Level.choices, parent["level"]),
-                    code=v["parent_code"],
-                ),
-            )
+        wrong_level = level and parent_level_problem(
+            level, parent["level"], v["parent_code"]
+        )
+        if wrong_level:
+            row.error(self.column("level"), wrong_level)
         ends = parent["closed_on"]
         if ends is not None and (v["closed_on"] is None or v["closed_on"] > ends):
             row.error(

@@ -234,7 +234,9 @@ BAD_FILES = {
     ),
     "a cell under a cell": (
         xlsx([row("TC-TP-1-A", "Chi bộ A", "Chi bộ trực thuộc", "Khác", "TC-TP-1")]),
-        "2|Cấp|Chi bộ trực thuộc không trực thuộc Chi bộ trực thuộc (“TC-TP-1”).",
+        "2|Cấp|“Chi bộ trực thuộc” không thể trực thuộc “Chi bộ trực thuộc” "
+        "(“TC-TP-1”): cấp trên của “Chi bộ trực thuộc” phải là “Đảng bộ cơ sở” "
+        "hoặc “Đảng bộ bộ phận”.",
     ),
     "closed without a decision": (
         xlsx(
