@@ -73,9 +73,9 @@ GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
 
 # Who sits under whom (DOMAIN.md §2): a province committee has no parent; a
 # chi bộ cơ sở and a cell have no units under them. Checked wherever a unit
-# is put under another: the tree import, and every link the services make
-# ("Thành lập", moves, merges, splits), so a tree built through the forms
-# re-imports.
+# is put under another: the tree import, and the services' new units
+# ("Thành lập", a merge's or split's successor) and moves, so a tree built
+# through the forms re-imports.
 ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     Level.PROVINCE: (),
     Level.SUPERIOR: (Level.PROVINCE, Level.SUPERIOR),

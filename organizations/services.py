@@ -107,12 +107,18 @@ def open_children(unit: Unit, day: datetime.date) -> list[Unit]:
     )
 
 
-def _link(child: Unit, parent: Unit, day: datetime.date) -> UnitLink:
-    # Every link of the tree is made here: the levels as the tree import
-    # checks them (models.ALLOWED_PARENTS, DOMAIN.md §2).
-    wrong_level = parent_level_problem(child.level, parent.level, parent.code)
+def _require_parent_level(level: str, parent: Unit) -> None:
+    """A unit of ``level`` put under ``parent`` by a form (a new unit, a
+    move): the levels as the tree import checks them (models.ALLOWED_PARENTS,
+    DOMAIN.md §2). A merge's or a split's children are not checked as they
+    follow their unit: on 1 July 2025 the cells of the merged communes came
+    under the new commune committee and became chi bộ cơ sở the same day."""
+    wrong_level = parent_level_problem(level, parent.level, parent.code)
     if wrong_level:
         raise ValidationError(wrong_level)
+
+
+def _link(child: Unit, parent: Unit, day: datetime.date) -> UnitLink:
     if not parent.is_open_on(day):
         raise ValidationError(ERR_PARENT_CLOSED.format(parent=parent, date=day))
     if day < child.opened_on:
@@ -137,6 +143,8 @@ def _end_link(child: Unit, day: datetime.date) -> UnitLink | None:
 
 
 def _create_unit(new: NewUnit, *, parent: Unit | None, day: datetime.date) -> Unit:
+    if parent is not None:
+        _require_parent_level(new.level, parent)
     unit = Unit(
         code=new.code,
         name=new.name,
@@ -236,6 +244,7 @@ def organization_move(
     link = current_link(unit, date)
     if link is not None and link.parent_id == new_parent.pk:
         raise ValidationError(ERR_SAME_PARENT.format(unit=unit, parent=new_parent))
+    _require_parent_level(unit.level, new_parent)
     _require_years_open(date, unit, new_parent)
     _end_link(unit, date)
     _link(unit, new_parent, date)

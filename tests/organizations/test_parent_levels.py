@@ -75,7 +75,7 @@ def test_the_establish_form_refuses_a_cell_under_the_province(
 
 
 def test_the_services_refuse_it_too(tree) -> None:
-    """A move (or a merge's, a split's link) goes through the same check."""
+    """A move (and a merge's or split's new unit) goes through the same check."""
     before = _state()
     with pytest.raises(ValidationError) as refused:
         services.organization_move(
