@@ -3,11 +3,15 @@ from members/models.py, which star-imports it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partyquality import column_mapping
 from partyquality.jobs import BackgroundJob
 
 # Căn cước (Law on Identification 2023): 12 digits.
@@ -155,3 +159,16 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {', '.join(self.headers)[:80]}"
+
+    @classmethod
+    def finder(cls, user: Any, kind: str) -> Callable[[list[str]], Any]:
+        """The user's saved mapping of a file's headers, for a check to read
+        the file through it in the same pass (``importing.SavedMapping``)."""
+
+        def find(headers: list[str]) -> dict[str, str | None] | None:
+            saved = cls.objects.filter(
+                user=user, kind=kind, signature=column_mapping.signature(headers)
+            ).first()
+            return saved.columns if saved is not None else None
+
+        return find

@@ -20,7 +20,13 @@ from django.http import Http404
 from django.tasks import task
 from django.utils import timezone, translation
 
-from members.models import ImportJob, ImportJobStatus, UploadCheck, UploadCheckStatus
+from members.models import (
+    ColumnMapping,
+    ImportJob,
+    ImportJobStatus,
+    UploadCheck,
+    UploadCheckStatus,
+)
 from partyquality import import_uploads, importing
 from partyquality.jobs import LIVE_STATUSES, claim, fail_stale, forget_old
 
@@ -178,7 +184,12 @@ def upload_check_run(check_id: int) -> None:
         stored = import_uploads.load_upload(user=check.user, token=check.token)
         with translation.override(check.language):
             # The review's rows and error workbook are written here, once.
-            import_uploads.check_upload(stored, user=check.user, progress=progress)
+            import_uploads.check_upload(
+                stored,
+                user=check.user,
+                progress=progress,
+                saved=ColumnMapping.finder(check.user, stored.kind),
+            )
     except Http404:  # the upload was discarded or has expired
         _finish(check, UploadCheckStatus.FAILED, error="upload gone")
         return

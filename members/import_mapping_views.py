@@ -32,10 +32,15 @@ class MappingForm(forms.Form):
     """One choice per column of the import: which of the file's headers."""
 
     def __init__(
-        self, *args: Any, spec: Any, headers: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        spec: Any,
+        headers: list[str],
+        repeated: dict[str, list[str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.spec, self.headers = spec, headers
+        self.spec, self.headers, self.repeated = spec, headers, repeated or {}
         choices = [("", NOT_IN_FILE_CHOICE), *((h, h) for h in headers)]
         for column in spec.columns:
             self.fields[column.key] = forms.ChoiceField(
@@ -50,7 +55,8 @@ class MappingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         mapping = {c.key: data.get(c.key) or None for c in self.spec.columns}
-        for key, message in column_mapping.problems(self.spec, self.headers, mapping):
+        found = column_mapping.problems(self.spec, self.headers, mapping, self.repeated)
+        for key, message in found:
             self.add_error(key, message)
         data["mapping"] = mapping
         return data
@@ -71,15 +77,27 @@ def decide(
     read it by the user's saved mapping for these headers (None: go on to
     its check), else show the mapping page with the suggestions."""
     headers = list((stored.columns or {}).get("headers", []))
+    repeated = _repeated(stored)
     spec = importing.KINDS[stored.kind].spec
     saved = _saved(request.user, stored, headers)
-    if saved is not None and not column_mapping.problems(spec, headers, saved.columns):
+    if saved is not None and not column_mapping.problems(
+        spec, headers, saved.columns, repeated
+    ):
         stored.set_mapping(saved.columns, saved=True)
         return None
-    form = MappingForm(
-        initial=column_mapping.suggest(spec, headers), spec=spec, headers=headers
-    )
+    suggested = column_mapping.suggest(spec, headers)
+    # A header over several columns is not suggested: the user picks.
+    twice = {column_mapping.fold(h) for h in repeated}
+    for key, header in suggested.items():
+        if header is not None and column_mapping.fold(header) in twice:
+            suggested[key] = None
+    form = MappingForm(initial=suggested, spec=spec, headers=headers, repeated=repeated)
     return _page(request, stored, form, upload_url)
+
+
+def _repeated(stored: import_uploads.StoredUpload) -> dict[str, list[str]]:
+    """The file's headers found over several columns, with their letters."""
+    return dict((stored.columns or {}).get("repeated") or {})
 
 
 def _page(
@@ -93,6 +111,10 @@ def _page(
         "kind_label": importing.KINDS[stored.kind].label,
         "form": form,
         "difference": (stored.columns or {}).get("differs"),
+        "repeated": [
+            (header, ", ".join(letters))
+            for header, letters in _repeated(stored).items()
+        ],
         "upload_url": upload_url,
     }
     return render(request, "members/import_mapping.html", context)
@@ -110,8 +132,9 @@ def mapping(request: AuthedRequest, token: str) -> HttpResponse:
         return redirect("imports:review", token=token)
     headers = list(stored.columns["headers"])
     spec = importing.KINDS[stored.kind].spec
+    repeated = _repeated(stored)
     if request.method == "POST":
-        form = MappingForm(request.POST, spec=spec, headers=headers)
+        form = MappingForm(request.POST, spec=spec, headers=headers, repeated=repeated)
         if form.is_valid():
             chosen = form.cleaned_data["mapping"]
             ColumnMapping.objects.update_or_create(
@@ -129,5 +152,7 @@ def mapping(request: AuthedRequest, token: str) -> HttpResponse:
             or (saved.columns if saved is not None else None)
             or column_mapping.suggest(spec, headers)
         )
-        form = MappingForm(initial=initial, spec=spec, headers=headers)
+        form = MappingForm(
+            initial=initial, spec=spec, headers=headers, repeated=repeated
+        )
     return _page(request, stored, form, _upload_url(stored))

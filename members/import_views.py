@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from members.import_jobs import import_job_start, upload_check_start
 from members.import_mapping_views import decide
-from members.models import ImportJob, UploadCheck
+from members.models import ColumnMapping, ImportJob, UploadCheck
 from members.spreadsheet_templates import KIND_LABELS
 from organizations.access import can_write
 from partyquality import import_uploads, importing
@@ -133,7 +133,11 @@ def _dry_run(request: AuthedRequest, stored: import_uploads.StoredUpload) -> Dry
     always checks the file again against the database as it is then."""
     kept = stored.dry_run()
     if kept is None:
-        import_uploads.check_upload(stored, user=request.user)
+        import_uploads.check_upload(
+            stored,
+            user=request.user,
+            saved=ColumnMapping.finder(request.user, stored.kind),
+        )
         kept = stored.dry_run()
     if kept is None:  # (written a moment ago)
         raise Http404

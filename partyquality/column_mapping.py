@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils import get_column_letter
 
 from partyquality.spreadsheet_specs import Spec, normalise_header
 
@@ -37,6 +38,14 @@ MAPPED_TWICE = _(
     "của tệp chỉ dùng cho một cột."
 )
 NOT_IN_FILE = _("Tệp không có cột “{header}”: hãy chọn lại.")
+REPEATED_HEADER = _(
+    "Tệp có nhiều cột cùng tiêu đề “{header}” (cột {letters}), không biết đọc cột "
+    "nào cho “{column}”: hãy đặt tiêu đề khác nhau cho các cột đó trong tệp rồi "
+    "tải lên lại."
+)
+# The error workbook's last column: a file sent back corrected is read
+# without it, and keeps the headers its mapping was saved for.
+ERROR_COLUMN = _("Lỗi")
 
 # Headers other programs and offices use for our columns, by column key
 # (the keys are shared by every kind: a card number is "card_number" in the
@@ -65,15 +74,51 @@ def fold(text: object) -> str:
     return bare.replace("đ", "d")
 
 
+def is_error_column(name: str) -> bool:
+    """The error workbook's column, in any language the application speaks."""
+    names = {normalise_header("Lỗi"), normalise_header(ERROR_COLUMN)}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(normalise_header(ERROR_COLUMN))
+    return name in names
+
+
 def file_headers(header_row: Sequence[Any]) -> list[str]:
-    """The file's header texts, blank cells left out, as the user typed them."""
-    return [str(v).strip() for v in header_row if v is not None and str(v).strip()]
+    """The file's header texts, as the user typed them: blank cells, the
+    error workbook's column and a header's repeats left out."""
+    found, seen = [], set()
+    for value in header_row:
+        name = normalise_header(value)
+        if name and name not in seen and not is_error_column(name):
+            seen.add(name)
+            found.append(str(value).strip())
+    return found
+
+
+def repeated(header_row: Sequence[Any]) -> dict[str, list[str]]:
+    """The headers found over more than one column of the file (as typed in
+    the first), with those columns' letters: ``{"Ghi chú": ["C", "F"]}``."""
+    letters: dict[str, list[str]] = {}
+    typed: dict[str, str] = {}
+    for index, value in enumerate(header_row):
+        name = normalise_header(value)
+        if name:
+            letters.setdefault(name, []).append(get_column_letter(index + 1))
+            typed.setdefault(name, str(value).strip())
+    return {typed[n]: at for n, at in letters.items() if len(at) > 1}
 
 
 def signature(headers: Iterable[str]) -> str:
     """The key a mapping is saved under: the file's headers as a set, so the
-    same export with its columns moved still finds it."""
-    names = sorted({normalise_header(h) for h in headers if normalise_header(h)})
+    same export with its columns moved still finds it (and so does its error
+    workbook, whose "Lỗi" column is left out)."""
+    names = sorted(
+        {
+            normalise_header(h)
+            for h in headers
+            if normalise_header(h) and not is_error_column(normalise_header(h))
+        }
+    )
     return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
@@ -121,13 +166,18 @@ def suggest(spec: Spec, headers: Sequence[str]) -> dict[str, str | None]:
 
 
 def problems(
-    spec: Spec, headers: Sequence[str], mapping: dict[str, str | None]
+    spec: Spec,
+    headers: Sequence[str],
+    mapping: dict[str, str | None],
+    repeats: dict[str, list[str]] | None = None,
 ) -> list[tuple[str, str]]:
     """What is wrong with a mapping, as (column key, message): a required
-    column left unmapped, a header the file does not have, or one header
-    chosen for two columns."""
+    column left unmapped, a header the file does not have, one header chosen
+    for two columns, or a header the file has over several columns
+    (``repeats``, from ``repeated``)."""
     found: list[tuple[str, str]] = []
     present = {normalise_header(h) for h in headers}
+    twice = {normalise_header(h): (h, at) for h, at in (repeats or {}).items()}
     chosen: dict[str, str] = {}
     for column in spec.columns:
         header = mapping.get(column.key) or ""
@@ -139,6 +189,13 @@ def problems(
             continue
         if normalise_header(header) not in present:
             found.append((column.key, str(NOT_IN_FILE).format(header=header)))
+            continue
+        if normalise_header(header) in twice:
+            typed, letters = twice[normalise_header(header)]
+            message = str(REPEATED_HEADER).format(
+                header=typed, letters=", ".join(letters), column=column.header
+            )
+            found.append((column.key, message))
             continue
         first = chosen.get(normalise_header(header))
         if first is not None:

@@ -19,17 +19,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
-from partyquality import dry_runs
+from partyquality import column_mapping, dry_runs
 from partyquality.importing import (
     ERROR_COLUMN,
     KINDS,
     HeaderMismatch,
+    HeaderRead,
     ImportFileError,
     ImportResult,
     Progress,
+    SavedMapping,
     import_file,
     no_progress,
 )
+from partyquality.spreadsheet_specs import normalise_header
 from partyquality.xlsx import Sheet, write_workbook
 
 
@@ -99,10 +102,31 @@ class StoredUpload:
         meta_path.write_text(json.dumps(meta), encoding="utf-8")
         self.columns = columns
 
-    def record_other_headers(self, headers: list[str], differs: str) -> None:
+    def record_other_headers(
+        self,
+        headers: list[str],
+        differs: str,
+        repeated: dict[str, list[str]] | None = None,
+    ) -> None:
         """Its check found these headers, not the template's (``differs``
-        says how): the pages ask for a mapping."""
-        self._write_columns({"headers": headers, "differs": differs})
+        says how; ``repeated``: those over several columns, with their
+        letters): the pages ask for a mapping."""
+        self._write_columns(
+            {"headers": headers, "differs": differs, "repeated": repeated or {}}
+        )
+
+    def read_by_saved_mapping(self, read: HeaderRead) -> None:
+        """Its check found headers of its own and read them through the
+        user's saved mapping for them, in the same pass over the file."""
+        self._write_columns(
+            {
+                "headers": read.headers,
+                "differs": read.differs,
+                "repeated": read.repeated,
+                "mapping": read.mapping,
+                "saved": True,
+            }
+        )
 
     def set_mapping(self, mapping: dict[str, str | None], *, saved: bool) -> None:
         """Read the file by ``mapping`` from now on (column key → the file's
@@ -148,10 +172,16 @@ class StoredUpload:
 
 
 def check_upload(
-    stored: StoredUpload, *, user: Any, progress: Progress = no_progress
+    stored: StoredUpload,
+    *,
+    user: Any,
+    progress: Progress = no_progress,
+    saved: SavedMapping | None = None,
 ) -> None:
     """Dry-run the stored upload and keep its outcome beside it (in the
-    request for a small file, by the worker for a large one)."""
+    request for a small file, by the worker for a large one). A file with
+    headers of its own is read through the user's mapping saved for them
+    (``saved``) in the same pass, else the pages ask for a mapping."""
     try:
         result = import_file(
             stored.kind,
@@ -161,15 +191,18 @@ def check_upload(
             within=stored.within,
             progress=progress,
             mapping=stored.mapping,
+            saved=saved if stored.mapping is None else None,
         )
     except HeaderMismatch as exc:
         if stored.mapping is None:  # the pages ask for a mapping
-            stored.record_other_headers(exc.headers, exc.message)
+            stored.record_other_headers(exc.headers, exc.message, exc.repeated)
         stored.keep_dry_run(None, str(exc.message))
         return
     except ImportFileError as exc:
         stored.keep_dry_run(None, str(exc.message))
         return
+    if result.header is not None and result.header.saved:
+        stored.read_by_saved_mapping(result.header)
     stored.keep_dry_run(result)
 
 
@@ -209,20 +242,43 @@ def _forget_old_uploads(directory: Path) -> None:
 
 def write_error_workbook(result: ImportResult, path: Path) -> None:
     """The rows in error, as uploaded, with a column saying what to fix,
-    written to ``path`` (streamed: a file may have 200,000 rows in error)."""
+    written to ``path`` (streamed: a file may have 200,000 rows in error).
+    A file read through a mapping comes back in its own layout (its headers,
+    its order, its other columns; each error naming the file's column), to
+    be fixed and sent again: its mapping is found again by its headers (the
+    "Lỗi" column is left out)."""
     spec = KINDS[result.kind].spec
-    rows = (
-        [
-            *(_cell(v) for v in row.raw),
+    header: list[Any] = list(spec.headers)
+    kept = None  # the file's columns, but a "Lỗi" column it came back with
+    named: dict[str, str] = {}  # our column's header → the file's
+    mapping = result.header.mapping if result.header is not None else None
+    if result.header is not None and mapping is not None:
+        kept = [
+            i
+            for i, v in enumerate(result.header.row)
+            if not column_mapping.is_error_column(normalise_header(v))
+        ]
+        header = [_cell(result.header.row[i]) or "" for i in kept]
+        named = {str(c.header): mapping.get(c.key) or "" for c in spec.columns}
+
+    def fix(row: Any) -> str:
+        return (
             _g("Dòng %(n)s") % {"n": row.number}
             + " — "
-            + "; ".join(f"{header}: {text}" for header, text in row.errors),
+            + "; ".join(f"{named.get(h) or h}: {text}" for h, text in row.errors)
+        )
+
+    rows = (
+        [
+            *(
+                _cell(v)
+                for v in (row.raw if kept is None else [row.original[i] for i in kept])
+            ),
+            fix(row),
         ]
         for row in result.error_rows
     )
-    write_workbook(
-        path, [Sheet(spec.sheet_title, [*spec.headers, str(ERROR_COLUMN)], rows)]
-    )
+    write_workbook(path, [Sheet(spec.sheet_title, [*header, str(ERROR_COLUMN)], rows)])
 
 
 def _cell(value: Any) -> Any:

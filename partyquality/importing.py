@@ -70,7 +70,8 @@ DUPLICATE_IN_FILE = _("Trùng với dòng {other} trong tệp.")
 WRITE_CONFLICT = _(
     "Dữ liệu đã thay đổi trong lúc nhập ({detail}); không có gì được ghi, hãy thử lại."
 )
-ERROR_COLUMN = _("Lỗi")
+# The error workbook's last column ("Lỗi"), skipped when a file comes back.
+ERROR_COLUMN = column_mapping.ERROR_COLUMN
 
 NEW = "new"
 UPDATED = "updated"
@@ -102,6 +103,9 @@ class HeaderMismatch(ImportFileError):
     def __init__(self, message: str, header: Iterable[Any]) -> None:
         super().__init__(message)
         self.headers = column_mapping.file_headers(list(header))
+        # Headers found over several columns, with their letters: a mapping
+        # cannot choose one of them (column_mapping.REPEATED_HEADER).
+        self.repeated = column_mapping.repeated(list(header))
 
 
 @dataclass(slots=True)
@@ -111,6 +115,9 @@ class RowResult:
     outcome: str = NEW
     errors: list[tuple[str, str]] = field(default_factory=list)
     raw: tuple[Any, ...] = ()
+    # The row in the file's own layout, when it was read through a mapping:
+    # its error workbook comes back in that layout (``write_error_workbook``).
+    original: tuple[Any, ...] = ()
     changes: list[str] = field(default_factory=list)
     # Each column's value as read, for the dry run (import_cells.ValuesAsRead).
     shown: tuple[str, ...] = ()
@@ -132,6 +139,7 @@ class ImportResult:
     written: bool = False
     seconds: float = 0.0
     example_row: int | None = None  # the template's example, skipped
+    header: HeaderRead | None = None
 
     @property
     def notes(self) -> list[str]:
@@ -159,6 +167,23 @@ class ImportResult:
 Progress = Callable[[str, int, int], None]
 # Column key → the header of the file's column that holds it.
 Mapping = dict[str, str | None]
+# The user's saved mapping for a file's headers, or None (members.ColumnMapping).
+SavedMapping = Callable[[list[str]], Mapping | None]
+
+
+@dataclass
+class HeaderRead:
+    """How the file's header row was read: by the template's headers, or
+    through a mapping — the one given, or the user's saved one for these
+    headers, found while reading (``saved``), so a large file is read once."""
+
+    row: list[Any]
+    mapping: Mapping | None = None
+    saved: bool = False
+    # How the headers differ from the template's (when read by a saved one).
+    differs: str = ""
+    headers: list[str] = field(default_factory=list)
+    repeated: dict[str, list[str]] = field(default_factory=dict)
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -191,7 +216,10 @@ def _header_index(
     file's header, ``partyquality/column_mapping.py``)."""
     if mapping is not None:
         wrong = column_mapping.problems(
-            spec, column_mapping.file_headers(header), mapping
+            spec,
+            column_mapping.file_headers(header),
+            mapping,
+            column_mapping.repeated(header),
         )
         if wrong:
             raise ImportFileError(" ".join(message for _key, message in wrong))
@@ -239,16 +267,41 @@ def read_rows(
     source: str | Path | IO[bytes],
     mapping: Mapping | None = None,
     skipped: Callable[[int], None] | None = None,
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values in the spec's column order) for each non-blank row
+    saved: SavedMapping | None = None,
+    on_header: Callable[[HeaderRead], None] | None = None,
+) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+    """(row number, values in the spec's column order, the row as laid out
+    in the file when read through a mapping, else ()) for each non-blank row
     of the workbook's first visible sheet, read by the safe reader
     (``partyquality/spreadsheets.py``: limits checked first, then calamine in
-    a child process).
+    a child process). Headers other than the template's are read through
+    ``mapping``, or the one ``saved`` finds for them.
     """
     try:
-        yield from _read_rows(spec, spreadsheets.read_rows(source), mapping, skipped)
+        yield from _read_rows(
+            spec, spreadsheets.read_rows(source), mapping, skipped, saved, on_header
+        )
     except spreadsheets.SpreadsheetError as exc:
         raise ImportFileError(exc.message) from None
+
+
+def _positions(
+    spec: Spec, header: tuple[Any, ...], mapping: Mapping | None, saved: Any
+) -> tuple[list[int | None], HeaderRead]:
+    if mapping is not None:
+        return _header_index(spec, header, mapping), HeaderRead(list(header), mapping)
+    try:
+        return _header_index(spec, header), HeaderRead(list(header))
+    except HeaderMismatch as exc:
+        found = saved(exc.headers) if saved is not None else None
+        if found is None or column_mapping.problems(
+            spec, exc.headers, found, exc.repeated
+        ):
+            raise
+        read = HeaderRead(
+            list(header), found, True, exc.message, exc.headers, exc.repeated
+        )
+        return column_mapping.positions(spec, header, found), read
 
 
 def _read_rows(
@@ -256,7 +309,9 @@ def _read_rows(
     rows: Iterator[tuple[int, list[Any]]],
     mapping: Mapping | None = None,
     skipped: Callable[[int], None] | None = None,
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    saved: SavedMapping | None = None,
+    on_header: Callable[[HeaderRead], None] | None = None,
+) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
     header = None
     for _number, values in rows:  # the header: the first row not blank
         if any(v not in (None, "") for v in values):
@@ -264,7 +319,10 @@ def _read_rows(
             break
     if header is None:
         raise ImportFileError(str(FILE_EMPTY))
-    positions = _header_index(spec, tuple(header), mapping)
+    positions, read = _positions(spec, tuple(header), mapping, saved)
+    if on_header is not None:
+        on_header(read)
+    mapped = read.mapping is not None
     example = tuple(spec.example_row)
     width = len(header)
     # The template's columns in the template's order (most files): a slice,
@@ -287,7 +345,7 @@ def _read_rows(
             if skipped is not None:
                 skipped(number)
             continue
-        yield number, ordered
+        yield number, ordered, tuple(values[:width]) if mapped else ()
 
 
 def _is_example(values: tuple[Any, ...], example: tuple[Any, ...]) -> bool:
@@ -363,6 +421,7 @@ class Importer:
         *,
         commit: bool,
         mapping: Mapping | None = None,
+        saved: SavedMapping | None = None,
     ) -> ImportResult:
         started = time.perf_counter()
         result = ImportResult(kind=self.spec.kind)
@@ -371,8 +430,12 @@ class Importer:
         def skipped(number: int) -> None:
             result.example_row = number
 
-        for number, raw in read_rows(self.spec, source, mapping, skipped):
-            row = RowResult(number=number, raw=raw)
+        def on_header(read: HeaderRead) -> None:
+            result.header = read
+
+        rows = read_rows(self.spec, source, mapping, skipped, saved, on_header)
+        for number, raw, original in rows:
+            row = RowResult(number=number, raw=raw, original=original)
             parsed.append((row, self.parser.parse(row, raw)))
             result.rows.append(row)
             if len(parsed) % 10_000 == 0:
@@ -388,7 +451,7 @@ class Importer:
                 row.shown = as_read.row(row.raw, values, self.names(values))
         for row, _values in parsed:
             if row.outcome != ERROR:
-                row.raw = ()  # keep raw cells only for the error workbook
+                row.raw = row.original = ()  # kept for the error workbook only
         if commit and not result.has_errors:
             try:
                 with transaction.atomic():
@@ -490,9 +553,11 @@ def import_file(
     within: Any | None = None,
     progress: Progress = no_progress,
     mapping: Mapping | None = None,
+    saved: SavedMapping | None = None,
 ) -> ImportResult:
     """Dry-run (``commit=False``) or import a workbook of ``kind``; all or
     nothing. A workbook with its own headers is read through ``mapping``
-    (column key → the file's header)."""
+    (column key → the file's header), or through the mapping ``saved``
+    finds for its headers (``result.header`` says which)."""
     importer = KINDS[kind].importer(user=user, within=within, progress=progress)
-    return importer.run(source, commit=commit, mapping=mapping)
+    return importer.run(source, commit=commit, mapping=mapping, saved=saved)
