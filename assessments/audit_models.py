@@ -19,6 +19,13 @@ from __future__ import annotations
 import pghistory
 from django.db import models
 
+from assessments.audit_context import (
+    DeleteEvent,
+    InsertEvent,
+    UpdateEvent,
+    about_person,
+    context_fields,
+)
 from assessments.models import (
     CellMeeting,
     ConfidenceVote,
@@ -53,11 +60,28 @@ def _trackers() -> tuple[pghistory.RowEvent, ...]:
     # opens a subtransaction whose end scans the transaction's whole queue of
     # deferred foreign-key checks: quadratic, a quarter of an hour for an
     # import that takes under a minute without the trail (issue #3 §4).
+    # Each also records the row's unit, person and author (audit_context).
     return (
-        pghistory.InsertEvent("insert", level=pghistory.Statement),
-        pghistory.UpdateEvent("update", level=pghistory.Statement),
-        pghistory.DeleteEvent("delete", level=pghistory.Statement),
+        InsertEvent("insert", level=pghistory.Statement),
+        UpdateEvent("update", level=pghistory.Statement),
+        DeleteEvent("delete", level=pghistory.Statement),
     )
+
+
+def _indexes(short: str, *, has_person: bool) -> list[models.Index]:
+    columns = ["pgh_unit", "pgh_author"]
+    if has_person:  # units, meetings and checklists are about no one
+        columns.append("pgh_person")
+    return [
+        models.Index(fields=["pgh_created_at", "pgh_id"], name=f"{short}_ev_at"),
+        *(
+            models.Index(
+                fields=[column, "pgh_created_at"],
+                name=f"{short}_ev_{column.removeprefix('pgh_')}",
+            )
+            for column in columns
+        ),
+    ]
 
 
 def _event_model(tracked, name: str, exclude: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -70,11 +94,10 @@ def _event_model(tracked, name: str, exclude: list[str] | None = None):  # type:
         # (partyquality.audit.audit_changes): an index in that order stops
         # after a page's rows instead of sorting a province's year of events
         # (bench/RESULTS.md, "Audit log at a province's size").
-        meta={
-            "indexes": [
-                models.Index(fields=["pgh_created_at", "pgh_id"], name=f"{short}_ev_at")
-            ]
-        },
+        # The filters by unit, person and author read their column's index
+        # in the same order (audit_context).
+        meta={"indexes": _indexes(short, has_person=about_person(tracked))},
+        attrs=context_fields(),
         # The tracked row may be deleted: the event keeps its id, no constraint.
         obj_field=pghistory.ObjForeignKey(related_name="+", db_constraint=False),
         model_name=name,

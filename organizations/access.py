@@ -357,9 +357,18 @@ def _period(field_from: str, field_to: str | None, start: Any, end: Any) -> Q:
 
 
 def scope_on(
-    user: AnyUser, unit_field: str, day_field: str, *, write: bool = False
+    user: AnyUser,
+    unit_field: str,
+    day_field: str,
+    *,
+    write: bool = False,
+    province_field: str | None = None,
 ) -> Q:
-    """Rows whose unit the user reached on the row's day (``day_field``)."""
+    """Rows whose unit the user reached on the row's day (``day_field``).
+    With ``province_field`` (the unit's province, e.g. ``unit__province``),
+    an officer of a whole province is answered by it, as the lists are: a
+    unit placed elsewhere today is then not searched, even for the days it
+    was in the province."""
 
     def partial(reach: Reach) -> list[Q]:
         return [
@@ -368,7 +377,9 @@ def scope_on(
             for start, end in periods
         ]
 
-    return _dated_filter(user, unit_field, partial, write=write)
+    return _dated_filter(
+        user, unit_field, partial, write=write, province_field=province_field
+    )
 
 
 def scope_during(user: AnyUser, unit_field: str, from_field: str, to_field: str) -> Q:
