@@ -30,7 +30,7 @@ BACKFILL = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0022_criteria_check_history"),
+        ("assessments", "0023_commune_year_rollups"),
         ("members", "0035_column_mapping"),
         ("organizations", "0010_tree_changed_by_pgtrigger"),
         ("pghistory", "0007_auto_20250421_0444"),
