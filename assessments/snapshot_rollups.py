@@ -151,15 +151,14 @@ def communes_roll(
             f"DELETE FROM {ROLLUP_TABLE} WHERE year = %(year)s AND unit_id = %(commune)s",
             params,
         )
-        cursor.execute(
-            FLAG_SQL.format(communes=ONE_COMMUNE), params | {"rolled": False}
-        )
         cursor.execute(COMPLETE_SQL, params)
-        if cursor.fetchone()[0]:
+        complete = cursor.fetchone()[0]
+        if complete:
             cursor.execute(ROLLUP_INSERT.format(communes=ONE_COMMUNE), params)
-            cursor.execute(
-                FLAG_SQL.format(communes=ONE_COMMUNE), params | {"rolled": True}
-            )
+        # Only the rows whose mark changes are written.
+        cursor.execute(
+            FLAG_SQL.format(communes=ONE_COMMUNE), params | {"rolled": complete}
+        )
 
 
 # --- The whole year (rebuild_snapshots) -------------------------------------

@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from assessments import snapshots  # noqa: E402
 from assessments.models import OrganizationReview  # noqa: E402
+from assessments.reports.common import Scope  # noqa: E402
 from assessments.reports.registry import REPORTS  # noqa: E402
 from organizations.models import Unit  # noqa: E402
 
@@ -71,18 +72,21 @@ def timed(fn, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
 
 
 def approval_lines(slug: str, root: Unit, args) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    """The approval lines alone (each run on a fresh build: they are
-    counted once per report)."""
-    times, queries = [], 0
-    for _ in range(args.runs):
-        tables = build(slug, root, args.year, args.compare).tables()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            for table in tables:
-                str(table.approval)
-            times.append(time.perf_counter() - start)
-        queries = len(captured)
-    return statistics.median(times) * 1000, queries
+    """The approval lines alone, as ``views.approvals`` computes them (the
+    counts and nothing else, on a fresh scope each run)."""
+    module = REPORTS[slug]
+
+    def lines() -> None:
+        found = module.approvals(
+            Scope(root),
+            year=args.year,
+            compare_year=args.compare if "compare" in module.YEAR_OPTIONS else None,
+            base_year=args.year - 1 if slug == "trends" else None,
+        )
+        for line in found.values():
+            str(line)
+
+    return timed(lines, args.runs)
 
 
 def slowest_plan(slug: str, root: Unit, year: int, compare: int | None) -> str:

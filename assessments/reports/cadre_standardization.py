@@ -369,6 +369,22 @@ def posts_by(rows: YearRows, by: str) -> list[Counts]:
     return [_counts(name, values) for name, _key, _unit, *values in found]
 
 
+def approvals(
+    scope: Scope,
+    *,
+    year: int,
+    compare_year: int | None = None,
+    base_year: int | None = None,
+) -> dict[str, Later]:
+    """Each table's approval line, by table key, as the report prints it
+    (the page loads them after the figures: ``views.approvals``)."""
+    now = scope.commune_approvals(year)
+    lines = {"groups": now, "communes": now, "rotations": now, "gaps": now}
+    if any(y and y != year for y in (compare_year, base_year)):
+        lines["change"] = scope.approvals(year, compare_year, base_year)
+    return lines
+
+
 def build(
     *,
     root: Unit,
@@ -382,6 +398,7 @@ def build(
     """``listed``: how many rows of the named list to read (the page's
     ``PAGE_OPTIONS``); all of them when None (the files)."""
     scope = Scope.for_user(root, user, provisional=provisional)
+    lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
         now = scope.year(year)
         notes = []
@@ -455,9 +472,9 @@ def build(
             rotations=rotations,
             notes=notes,
             provisional=provisional,
-            approval=scope.commune_approvals(year),
+            approval=lines["groups"],
             others=others,
-            others_approval=scope.approvals(year, compare_year, base_year),
+            others_approval=lines.get("change", ""),
         )
         civil = per_group.get(PositionGroup.CIVIL_SERVANT, Counts(""))
         elected = per_group.get(PositionGroup.ELECTED, Counts(""))

@@ -31,11 +31,14 @@ class Later:
 
     The approval line ("50.334/53.010 tổ chức cơ sở đảng đã được duyệt")
     counts the grassroots organizations of the year's tree, approved or
-    not, by walking that tree: about a second a year for the whole country
-    (bench/RESULTS-reports.md), longer than the figures themselves. So a
-    report carries it unevaluated: the page shows its figures and loads the
-    line afterwards (``views.approvals``), while the workbook, the PDF and
-    the Word copy print it, evaluated once.
+    not, by walking that tree down to the complete communes (their rollups
+    keep their counts): for the whole country, while many communes still
+    wait, that walk can take as long as the figures
+    (bench/RESULTS-reports.md). So a report carries it unevaluated: the
+    page shows its figures and loads the lines afterwards
+    (``views.approvals``, which computes the counts alone: each report's
+    ``approvals``), while the workbook, the PDF and the Word copy print
+    them, evaluated once.
     """
 
     def __init__(self, compute: Any) -> None:

@@ -299,6 +299,22 @@ def totals(found: list[CommuneCoverage]) -> CommuneCoverage:
     return total
 
 
+def approvals(
+    scope: Scope,
+    *,
+    year: int,
+    compare_year: int | None = None,
+    base_year: int | None = None,
+) -> dict[str, Later]:
+    """Each table's approval line, by table key, as the report prints it
+    (the page loads them after the figures: ``views.approvals``)."""
+    now = scope.commune_approvals(year)
+    lines = {"communes": now, "uncovered": now}
+    if any(y and y != year for y in (compare_year, base_year)):
+        lines["change"] = scope.approvals(year, compare_year, base_year)
+    return lines
+
+
 def build(
     *,
     root: Unit,
@@ -309,6 +325,7 @@ def build(
     provisional: bool = False,
 ) -> Coverage:  # type: ignore[no-untyped-def]
     scope = Scope.for_user(root, user, provisional=provisional)
+    lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
         now = scope.year(year)
         notes = []
@@ -342,9 +359,9 @@ def build(
             uncovered=uncovered,
             notes=notes,
             provisional=provisional,
-            approval=scope.commune_approvals(year),
+            approval=lines["communes"],
             others=others,
-            others_approval=scope.approvals(year, compare_year, base_year),
+            others_approval=lines.get("change", ""),
         )
         report.targets = target_table(
             targets_for(root_id=root.pk, year=year, report=SLUG),

@@ -17,7 +17,8 @@ ones, the named posts) read the rows themselves.
 
 Beside every table a report prints how many grassroots organizations of the
 subtree are approved ("58/63 tổ chức cơ sở đảng đã được duyệt"), counted on
-the year's tree.
+the year's tree down to the complete communes, whose counts their rollups
+keep.
 """
 
 from __future__ import annotations
@@ -63,30 +64,51 @@ FROM start ORDER BY path
 
 # The grassroots organizations and commune-level units of the subtree on
 # 31 December, walked from the roots down to grassroots level (not into the
-# cells), and how many of them have their year in the snapshot.
+# cells) and not into a commune whose rollup is written (all approved: its
+# rollup counts them), and how many of them have their year in the
+# snapshot. ``{visible}``: the user's reach when the root is not all theirs
+# (the rollups are then not read).
 APPROVAL_SQL = f"""
-WITH RECURSIVE below(id, level, kind) AS (
-    SELECT u.id, u.level, u.kind FROM organizations_unit u
+WITH RECURSIVE below(id, level, kind, rolled) AS (
+    SELECT u.id, u.level, u.kind, {{rolled}} FROM organizations_unit u
     WHERE u.id = ANY(%(roots)s)
   UNION ALL
-    SELECT u.id, u.level, u.kind FROM below b
+    SELECT u.id, u.level, u.kind, {{rolled}} FROM below b
     JOIN organizations_unitlink l ON l.parent_id = b.id AND {LINK_AT_END}
     JOIN organizations_unit u ON u.id = l.child_id
          AND u.opened_on <= %(end)s AND {OPEN_AT_END}
-    WHERE NOT b.level = ANY(%(grassroots)s)
+    WHERE NOT b.level = ANY(%(grassroots)s) AND NOT b.rolled
 ), counted AS (
     SELECT b.*, EXISTS (SELECT 1 FROM {UNIT_TABLE} s
                         WHERE s.year = %(year)s AND s.unit_id = b.id) AS approved
-    FROM below b {{visible}}
+    FROM below b WHERE NOT b.rolled {{visible}}
+), walked AS (
+    SELECT count(*) FILTER (WHERE level = ANY(%(grassroots)s)) AS total,
+           count(*) FILTER (WHERE level = ANY(%(grassroots)s) AND approved)
+               AS approved,
+           count(*) FILTER (WHERE kind = ANY(%(commune_kinds)s)
+                              AND level = ANY(%(commune_levels)s)) AS communes,
+           count(*) FILTER (WHERE kind = ANY(%(commune_kinds)s)
+                              AND level = ANY(%(commune_levels)s) AND approved)
+               AS communes_approved
+    FROM counted
+), rolled AS (
+    SELECT coalesce(sum(r.units) FILTER (WHERE r.level = ANY(%(grassroots)s)
+                                           AND r.open_at_end), 0) AS total,
+           coalesce(sum(r.units) FILTER (WHERE r.own AND r.open_at_end
+                                           AND r.kind = ANY(%(commune_kinds)s)
+                                           AND r.level = ANY(%(commune_levels)s)),
+                    0) AS communes
+    FROM {ROLLUP_TABLE} r
+    WHERE r.year = %(year)s AND r.unit_id IN (SELECT id FROM below WHERE rolled)
 )
-SELECT count(*) FILTER (WHERE level = ANY(%(grassroots)s)),
-       count(*) FILTER (WHERE level = ANY(%(grassroots)s) AND approved),
-       count(*) FILTER (WHERE kind = ANY(%(commune_kinds)s)
-                          AND level = ANY(%(commune_levels)s)),
-       count(*) FILTER (WHERE kind = ANY(%(commune_kinds)s)
-                          AND level = ANY(%(commune_levels)s) AND approved)
-FROM counted
+SELECT walked.total + rolled.total, walked.approved + rolled.total,
+       walked.communes + rolled.communes,
+       walked.communes_approved + rolled.communes
+FROM walked, rolled
 """
+ROLLED = f"""EXISTS (SELECT 1 FROM {ROLLUP_TABLE} r
+                      WHERE r.year = %(year)s AND r.unit_id = u.id)"""
 
 
 @dataclass(frozen=True)
@@ -332,12 +354,13 @@ class YearRows:
                     commune_kinds=[str(k) for k in COMMUNE_KINDS],
                     commune_levels=[str(lv) for lv in COMMUNE_LEVELS],
                 )
-                visible = ""
+                visible, rolled = "", ROLLED
                 if self.reach is not None:
                     params["reach"] = self.reach.text
-                    visible = "WHERE b.id = ANY(%(reach)s::bigint[])"
+                    visible, rolled = "AND b.id = ANY(%(reach)s::bigint[])", "false"
+                sql = APPROVAL_SQL.format(visible=visible, rolled=rolled)
                 with connection.cursor() as cursor:
-                    cursor.execute(APPROVAL_SQL.format(visible=visible), params)
+                    cursor.execute(sql, params)
                     total, approved, communes, communes_done = cursor.fetchone()
                 self._approval = Approval(
                     self.year, approved, total, communes_done, communes

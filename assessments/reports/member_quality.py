@@ -246,6 +246,20 @@ def year_figures(rows: YearRows) -> YearFigures:
     return YearFigures(figures["members"], sum(tiers.values()), tiers, disciplined)
 
 
+def approvals(
+    scope: Scope,
+    *,
+    year: int,
+    compare_year: int | None = None,
+    base_year: int | None = None,
+) -> dict[str, Later]:
+    """Each table's approval line, by table key, as the report prints it
+    (the page loads them after the figures: ``views.approvals``)."""
+    now = scope.approvals(year)
+    levels = scope.approvals(year, compare_year, base_year)
+    return {"summary": now, "levels": levels, "discipline": now, "left": now}
+
+
 def build(
     *,
     root: Unit,
@@ -256,6 +270,7 @@ def build(
     provisional: bool = False,
 ) -> MemberQuality:  # type: ignore[no-untyped-def]
     scope = Scope.for_user(root, user, provisional=provisional)
+    lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
         notes: list[str] = []
         shown: dict[int, dict[str, int]] = {}
@@ -296,8 +311,8 @@ def build(
             left={s: now[f"left_{s}"] for s in LEFT if now[f"left_{s}"]},
             notes=notes,
             provisional=provisional,
-            approval=scope.approvals(year),
-            levels_approval=scope.approvals(year, compare_year, base_year),
+            approval=lines["summary"],
+            levels_approval=lines["levels"],
             short_labels={
                 y: {t: pair[1] for t, pair in labels[y].items()} for y in shown
             },

@@ -361,6 +361,20 @@ def weak_units(rows: YearRows) -> list[WeakUnit]:
         ]
 
 
+def approvals(
+    scope: Scope,
+    *,
+    year: int,
+    compare_year: int | None = None,
+    base_year: int | None = None,
+) -> dict[str, Later]:
+    """Each table's approval line, by table key, as the report prints it
+    (the page loads them after the figures: ``views.approvals``)."""
+    now = scope.approvals(year)
+    change = scope.approvals(year, compare_year, base_year)
+    return {"counts": now, "levels": now, "change": change, "weak": now}
+
+
 def build(
     *,
     root: Unit,
@@ -371,6 +385,7 @@ def build(
     provisional: bool = False,
 ) -> OrganizationQuality:  # type: ignore[no-untyped-def]
     scope = Scope.for_user(root, user, provisional=provisional)
+    lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
         notes: list[str] = []
         shown: dict[int, tuple[dict[str, Tally], dict[str, dict[str, int]]]] = {}
@@ -398,8 +413,8 @@ def build(
             weak_units=weak_units(scope.year(year)),
             notes=notes,
             provisional=provisional,
-            approval=scope.approvals(year),
-            change_approval=scope.approvals(year, compare_year, base_year),
+            approval=lines["counts"],
+            change_approval=lines["change"],
             short_labels={
                 y: {t: pair[1] for t, pair in labels[y].items()} for y in shown
             },

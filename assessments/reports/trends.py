@@ -145,6 +145,25 @@ class Trends:
         ]
 
 
+def first_year(year: int, compare_year: int | None, base_year: int | None) -> int:
+    """The series starts at the base year, else the comparison year, else
+    five years back."""
+    return min(base_year or compare_year or year - DEFAULT_SPAN + 1, year)
+
+
+def approvals(
+    scope: Scope,
+    *,
+    year: int,
+    compare_year: int | None = None,
+    base_year: int | None = None,
+) -> dict[str, Later]:
+    """Each table's approval line, by table key, as the report prints it
+    (the page loads them after the figures: ``views.approvals``)."""
+    first = first_year(year, compare_year, base_year)
+    return {"years": scope.approvals(*range(first, year + 1))}
+
+
 def build(
     *,
     root: Unit,
@@ -157,7 +176,7 @@ def build(
     """Every year from the base year (else the comparison year, else five
     years back) to ``year``; the comparison year is one of them."""
     scope = Scope.for_user(root, user, provisional=provisional)
-    first = min(base_year or compare_year or year - DEFAULT_SPAN + 1, year)
+    first = first_year(year, compare_year, base_year)
     scales = list(
         Scale.objects.filter(subject="organization").values(
             "regulation", "valid_from_year", "valid_to_year"
@@ -199,7 +218,9 @@ def build(
                     Ratio(members.disciplined, members.members),
                 )
             )
-        approval = scope.approvals(*range(first, year + 1))
+        approval = approvals(
+            scope, year=year, compare_year=compare_year, base_year=base_year
+        )["years"]
     return Trends(
         slug=SLUG,
         title=str(TITLE),

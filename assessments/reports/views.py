@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import ReportJob
 from assessments.reports import rendering, selectors
+from assessments.reports.common import Scope
 from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
 from assessments.reports.tasks import report_job_start
@@ -104,18 +105,23 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def approvals(request: AuthedRequest, slug: str) -> HttpResponse:
     """The approval line of each table of the page, loaded after its figures
-    (``common.Later``): out-of-band swaps into the page's placeholders."""
+    (``common.Later``): out-of-band swaps into the page's placeholders. Only
+    the counts are computed, never the report's figures."""
     module, root, values = _parse(request, slug)
-    built = _build(module, root, values, request.user, page=True)
-    lines = [
-        (table.key, str(table.approval))
-        for table in built.tables()
-        if table.approval != ""
-    ]
+    scope = Scope.for_user(root, request.user, provisional=values["provisional"])
+    found = module.approvals(
+        scope,
+        year=values["year"],
+        compare_year=values["compare"] if "compare" in module.YEAR_OPTIONS else None,
+        base_year=values["base"] if "base" in module.YEAR_OPTIONS else None,
+    )
     return render(
         request,
         "reports/_approvals.html",
-        {"lines": lines, "provisional": values["provisional"]},
+        {
+            "lines": [(key, str(line)) for key, line in found.items()],
+            "provisional": values["provisional"],
+        },
     )
 
 
