@@ -27,3 +27,22 @@ def test_the_campaign_form_starts_under_its_heading(
         page.screenshot(path=SHOTS / f"campaign_form_{name}.png")
         assert abs(_left(page, "main form") - _left(page, "main h1")) < 2, name
         assert not scrolls_sideways(page), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_units_facts_stay_inside_their_card_on_a_tablet(
+    live_server, tree, board_officer, browser_page
+) -> None:
+    """At 820 px the label "Trực thuộc (ngày …)" took the column's width and
+    the dates beside it ran past the card's edge."""
+    page = browser_page
+    sign_in(page, live_server.url, board_officer.username)
+    page.goto(f"{live_server.url}/to-chuc/{tree.commune.pk}/")
+    for name, size in (("1366", LAPTOP), ("820", TABLET)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SHOTS / f"unit_facts_{name}.png", full_page=True)
+        card = page.locator("section.card:has(dl.facts)").bounding_box()
+        for box in page.locator("dl.facts dd").all():
+            edge = box.bounding_box()
+            assert edge["x"] + edge["width"] <= card["x"] + card["width"], name
+        assert not scrolls_sideways(page), name
