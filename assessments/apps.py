@@ -48,3 +48,13 @@ class AssessmentsConfig(AppConfig):
             may_import=may_import_classifications,
             row_header=_("Chi bộ hoặc đảng viên"),
         )
+        # One organization's year, from its review page only.
+        from assessments import importing as review_import
+
+        register_import(
+            review_import.OrganizationClassificationImporter,
+            review_import.LABEL,
+            may_import=may_import_classifications,
+            listed=False,
+            row_header=_("Chi bộ hoặc đảng viên"),
+        )

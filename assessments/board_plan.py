@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from assessments import importing as page_import
 from assessments import services
 from assessments.models import MemberClassification, ScaleLevel, UnitClassification
 from assessments.rules import check_sheet, suggest_level
@@ -31,6 +31,15 @@ from assessments.selectors import ReviewSheet, Row, grassroots_of
 from partyquality.importing import ERROR, NEW, UNCHANGED, UPDATED, RowResult
 
 SCORE_FIELD = UnitClassification._meta.get_field("score")
+
+# --- Messages (tests assert these texts) -----------------------------------
+
+NO_KEY = _("Cần mã chi bộ hoặc số thẻ đảng viên.")
+UNKNOWN_CELL = _("Không có chi bộ mã “{value}” trong {organization} năm {year}.")
+UNKNOWN_CARD = _("Không có đảng viên số thẻ “{value}” trong {organization} năm {year}.")
+UNKNOWN_LEVEL = _("Mức “{value}” không có trong thang của năm {year}.")
+BAD_SCORE = _("Điểm không hợp lệ: “{value}”.")
+DUPLICATE = _("Trùng với dòng {row}.")
 
 # (column key, message) recorded on a row.
 Report = Callable[[RowResult, str, str], None]
@@ -92,9 +101,9 @@ def _score(text: str, scale: Any, year: int) -> tuple[Decimal | None, str]:
     try:
         score = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        return None, page_import.BAD_SCORE.format(value=text)
+        return None, BAD_SCORE.format(value=text)
     if not score.is_finite():
-        return None, page_import.BAD_SCORE.format(value=text)
+        return None, BAD_SCORE.format(value=text)
     if scale is None or not scale.uses_score:
         return None, services.SCORE_NOT_USED.format(year=year)
     if not Decimal(0) <= score <= Decimal(100):
@@ -119,8 +128,8 @@ def plan_organization(
     inside = {r.unit_id for r in sheet.unit_rows}
     seen: dict[str, int] = {}
     planned: list[Planned] = []
-    # A level by its code, label or short label, as the page's import finds
-    # it (``importing._find_level``), looked up once per text.
+    # A level by its code, label or short label (any case), looked up once
+    # per text.
     member_levels, org_levels = (
         _by_text(sheet.member_levels),
         _by_text(sheet.org_levels),
@@ -135,9 +144,7 @@ def plan_organization(
                 report(
                     row,
                     "card_number",
-                    page_import.UNKNOWN_CARD.format(
-                        value=card, organization=org, year=year
-                    ),
+                    UNKNOWN_CARD.format(value=card, organization=org, year=year),
                 )
         elif cell_code:
             sheet_row = units.get(cell_code)
@@ -145,18 +152,16 @@ def plan_organization(
                 report(
                     row,
                     "cell_code",
-                    page_import.UNKNOWN_CELL.format(
-                        value=cell_code, organization=org, year=year
-                    ),
+                    UNKNOWN_CELL.format(value=cell_code, organization=org, year=year),
                 )
         else:
-            report(row, "cell_code", page_import.NO_KEY)
+            report(row, "cell_code", NO_KEY)
         key = f"{card}|{cell_code}"
         if key in seen:
             report(
                 row,
                 "cell_code" if cell_code and not card else "card_number",
-                page_import.DUPLICATE.format(row=seen[key]),
+                DUPLICATE.format(row=seen[key]),
             )
         seen[key] = row.number
         scale = sheet.member_scale if card else sheet.org_scale
@@ -169,7 +174,7 @@ def plan_organization(
             report(
                 row,
                 "level",
-                page_import.UNKNOWN_LEVEL.format(value=v["level"] or "", year=year),
+                UNKNOWN_LEVEL.format(value=v["level"] or "", year=year),
             )
         score, bad_score = _score(str(v["score"] or "").strip(), scale, year)
         if bad_score:
@@ -208,7 +213,7 @@ def plan_organization(
 
 def _by_text(levels: list[ScaleLevel]) -> dict[str, ScaleLevel]:
     found: dict[str, ScaleLevel] = {}
-    for level in reversed(levels):  # the first level wins, as in _find_level
+    for level in reversed(levels):  # the first level in scale order wins
         for text in (level.code, level.label, level.short_label):
             if text:
                 found[text.lower()] = level

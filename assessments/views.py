@@ -17,7 +17,7 @@ from assessments import services
 from assessments.confidence import flagged_votes
 from assessments.copying import levels_copy_from_last_year
 from assessments.forms import CampaignForm, ImportForm, ReasonForm, RowForm
-from assessments.importing import classifications_import
+from assessments.importing import REVIEW_CLASSIFICATIONS
 from assessments.models import (
     MemberClassification,
     OrganizationReview,
@@ -47,6 +47,7 @@ from organizations.access import (
     reaches_on,
 )
 from organizations.models import GRASSROOTS_LEVELS, Unit
+from partyquality import import_uploads
 from partyquality.audit import history_matching, record_access
 from partyquality.http import AuthedRequest
 from partyquality.models import AccessAction
@@ -477,23 +478,21 @@ def classification_import(request: AuthedRequest, pk: int, year: int) -> HttpRes
         messages.error(request, _closed_message(review))
         return redirect("assessments:classification_import", pk=pk, year=year)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = classifications_import(
+        # Checked and confirmed on the imports pages (the column mapping, the
+        # dry run, the rows in error), then back to this page for another.
+        file = form.cleaned_data["file"]
+        token = import_uploads.store_upload(
             user=request.user,
-            organization=organization,
-            year=year,
-            file=form.cleaned_data["file"],
-            dry_run="commit" not in request.POST,
+            kind=REVIEW_CLASSIFICATIONS,
+            name=file.name,
+            chunks=file.chunks(),
+            within=organization.pk,
+            page=request.path,
         )
-        if result.committed:
-            messages.success(
-                request, _("Đã nhập %(n)d dòng.") % {"n": len(result.rows)}
-            )
-            return _back(pk, year)
+        return redirect("imports:review", token=token)
     context = {
         "form": form,
-        "result": result,
         "organization": organization,
         "year": year,
         "closed_message": _closed_message(review) if closed else "",

@@ -180,8 +180,11 @@ def _mapping_shown(stored: import_uploads.StoredUpload) -> list[tuple[str, str]]
 
 
 def _upload_url(stored: import_uploads.StoredUpload) -> str:
-    """Where to upload a corrected file: the unit's page for a file imported
-    under a unit (the tree), else the upload page."""
+    """Where to upload a corrected file: the page it was sent from (an
+    organization's review), the unit's page for a file imported under a unit
+    (the tree), else the upload page."""
+    if stored.page:
+        return stored.page
     if stored.within is not None:
         return reverse("organizations:unit_tree_import", args=[stored.within])
     return reverse("imports:upload")

@@ -54,9 +54,11 @@ def store_upload(
     name: str,
     chunks: Iterable[bytes],
     within: int | None = None,
+    page: str | None = None,
 ) -> str:
     """Save an upload as ``var/media/imports/<uuid>.xlsx`` bound to the user
-    (and to the unit under which it is imported, ``within``, if any)."""
+    (and to the unit under which it is imported, ``within``, if any; ``page``:
+    the page it was sent from, where a corrected file goes)."""
     directory = _upload_dir()
     _forget_old_uploads(directory)
     token = uuid.uuid4().hex
@@ -68,6 +70,7 @@ def store_upload(
         "kind": kind,
         "name": name[:200],
         "within": within,
+        "page": page,
         "created": timezone.now().isoformat(),
     }
     (directory / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -85,6 +88,8 @@ class StoredUpload:
     # headers and how they differ, found by its check, then the mapping it
     # is read by (``set_mapping``) and whether it was the user's saved one.
     columns: dict[str, Any] | None = None
+    # The page the file was sent from (None: the imports page, or the tree's).
+    page: str | None = None
 
     @property
     def mapping(self) -> dict[str, str | None] | None:
@@ -225,6 +230,7 @@ def load_upload(*, user: Any, token: str) -> StoredUpload:
         meta["name"],
         meta.get("within"),
         meta.get("columns"),
+        meta.get("page"),
     )
 
 

@@ -154,9 +154,27 @@ def _xlsx(rows):  # type: ignore[no-untyped-def]
     return buf
 
 
+def _send(client, url: str, rows: list) -> str:  # type: ignore[no-untyped-def]
+    """Upload from the organization's page: the imports pages check it."""
+    response = client.post(url, {"file": _xlsx(rows)})
+    assert response.status_code == 302, response.content.decode()
+    return response.url
+
+
+def _confirm(client, review: str) -> str:  # type: ignore[no-untyped-def]
+    from members.import_jobs import import_job_run
+    from members.models import ImportJob
+
+    token = review.rstrip("/").split("/")[-1]
+    response = client.post(reverse("imports:confirm", args=[token]))
+    import_job_run.call(ImportJob.objects.latest("pk").pk)  # the worker
+    return client.get(response.url).content.decode()
+
+
 def test_import_dry_run_writes_nothing_and_reports_rows(
-    client, tree, secretary
+    client, tree, secretary, settings, tmp_path
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path
     person = make_member(tree.cell1)
     card = person.memberships.get().card_number
     client.force_login(secretary)
@@ -167,26 +185,34 @@ def test_import_dry_run_writes_nothing_and_reports_rows(
         [None, card, 2024, "good", None, ""],
         ["TC-TP", None, 2024, "HTTNV", None, ""],
     ]
-    response = client.post(url, {"file": _xlsx(rows), "dry_run": "1"})
-    assert "mọi dòng hợp lệ" in response.content.decode()
+    review = client.get(_send(client, url, rows)).content.decode()
+    assert "Xác nhận nhập 4 dòng" in review
+    # Where a corrected file goes: back to this organization's page.
+    assert f'href="{url}"' in review
     assert UnitClassification.objects.count() == 0
-    bad = [*rows[:3], ["TC-TP-9", None, 2023, "xịn", None, ""]]
-    response = client.post(url, {"file": _xlsx(bad), "commit": "1"})
-    body = response.content.decode()
-    assert "Không có chi bộ mã “tc-tp-9”" in body
-    assert "năm: Năm phải là 2024." in body
-    assert "mức: Mức “xịn” không có trong thang của năm 2024." in body
+    bad = [
+        *rows[:2],
+        ["TC-TP-9", None, 2024, "HTTNV", None, ""],
+        [None, card, 2024, "xịn", None, ""],
+        ["TC-TP", None, 2023, "HTTNV", None, ""],
+    ]
+    review = client.get(_send(client, url, bad)).content.decode()
+    assert "Không có chi bộ mã “tc-tp-9” trong Đảng bộ xã Thanh Phong năm 2024." in (
+        review
+    )
+    assert "Mức “xịn” không có trong thang của năm 2024." in review
+    assert "Một tệp cho một năm: các dòng trước là năm 2024." in review
+    assert "Xác nhận nhập" not in review
     assert UnitClassification.objects.count() == 0  # all or nothing
-    response = client.post(url, {"file": _xlsx(rows), "commit": "1"})
-    assert response.status_code == 302
+    done = _confirm(client, _send(client, url, rows))
+    assert "Đã nhập 4 dòng: 4 thêm mới" in done
     assert UnitClassification.objects.filter(year=YEAR).count() == 3
     assert MemberClassification.objects.get(person=person).level.code == "good"
     # Import rows are in the audit trail with the page they came from.
-    event = UnitClassificationHistory.objects.filter(pgh_obj_id=tree.cell1.pk).first()
     event = UnitClassificationHistory.objects.select_related("pgh_context").get(
         unit_id=tree.cell1.pk
     )
-    assert event.pgh_context.metadata["url"] == url
+    assert event.pgh_context.metadata["url"].startswith("/dang-vien/nhap/")
     assert event.pgh_context.metadata["user"] == secretary.pk
 
 

@@ -272,3 +272,74 @@ def test_the_rows_in_error_come_back_in_their_own_layout_and_go_in_again(
     assert "Đã nhập 1 dòng: 1 thêm mới" in _confirm(client, again)
     person = Membership.objects.get(card_number="41.000002").person
     assert person.date_of_birth == datetime.date(1975, 2, 28)
+
+
+# --- One organization's year, from its review page -------------------------------
+
+
+def test_the_review_pages_import_takes_a_workbook_of_its_own_through_a_mapping(
+    client, secretary, tree
+) -> None:
+    """/danh-gia/<org>/<year>/nhap/ goes through the imports pages: its own
+    headers mapped once, the rows checked, back to its page for another."""
+    an = make_member(tree.cell1, "Nguyễn Văn An").memberships.get().card_number
+    header = ["Chi bộ", "Thẻ", "Năm ĐG", "Xếp loại"]
+    rows = [
+        ["TC-TP-1", None, 2024, GOOD],
+        ["TC-TP-2", None, 2024, DONE],
+        [None, an, 2024, GOOD],
+        ["TC-TP", None, 2024, GOOD],
+    ]
+    page = reverse("assessments:classification_import", args=[tree.commune.pk, 2024])
+    client.force_login(secretary)
+    sent = client.post(
+        page, {"file": SimpleUploadedFile("xl.xlsx", workbook(header, rows))}
+    )
+    url = sent.url
+    mapping_page = client.get(url).content.decode()
+    assert "Ghép cột của tệp “xl.xlsx”" in mapping_page
+    assert f'href="{page}"' in mapping_page  # another file: from its page
+    chosen = {
+        "cell_code": "Chi bộ",
+        "card_number": "Thẻ",
+        "year": "Năm ĐG",
+        "level": "Xếp loại",
+        "score": "",
+        "remarks": "",
+    }
+    client.post(reverse("imports:mapping", args=[_token(url)]), chosen)
+    assert "Xác nhận nhập 4 dòng" in client.get(url).content.decode()
+    assert "Đã nhập 4 dòng: 4 thêm mới" in _confirm(client, url)
+    assert UnitClassification.objects.filter(year=2024).count() == 3
+
+    # Again, with a level changed: no mapping asked, one row updated.
+    rows[1][3] = GOOD
+    url = client.post(
+        page, {"file": SimpleUploadedFile("xl.xlsx", workbook(header, rows))}
+    ).url
+    assert "theo cách ghép bạn đã lưu" in client.get(url).content.decode()
+    assert "1 cập nhật, 3 không đổi" in _confirm(client, url)
+
+
+def test_the_review_pages_import_is_for_its_own_organization(
+    client, secretary, outsider, tree
+) -> None:
+    """The outsider's file names the commune's cells: refused row by row on
+    the outsider's own page, nothing written; the commune's page is a 404."""
+    rows = [["TC-TP-1", None, 2024, GOOD]]
+    header = ["Mã chi bộ", "Số thẻ đảng viên", "Năm", "Mức"]
+    client.force_login(outsider)
+    own = reverse(
+        "assessments:classification_import", args=[tree.other_commune.pk, 2024]
+    )
+    url = client.post(
+        own, {"file": SimpleUploadedFile("x.xlsx", workbook(header, rows))}
+    ).url
+    review = client.get(url).content.decode()
+    assert "Không có chi bộ mã “tc-tp-1” trong Đảng bộ xã Hương Sơn năm 2024." in (
+        review
+    )
+    assert "Xác nhận nhập" not in review
+    theirs = reverse("assessments:classification_import", args=[tree.commune.pk, 2024])
+    assert client.get(theirs).status_code == 404
+    assert not UnitClassification.objects.exists()
