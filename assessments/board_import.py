@@ -199,7 +199,9 @@ class ClassificationImporter(Importer):
             ignore_conflicts=True,
         )
         reviews = list(
-            OrganizationReview.objects.select_for_update()
+            # Only the reviews: the joined organizations stay free for the
+            # rows that reference them (services._locked says why).
+            OrganizationReview.objects.select_for_update(of=("self",))
             .filter(organization_id__any_of=org_ids, year=year)
             .select_related("organization")
             .order_by("pk")

@@ -214,8 +214,11 @@ def _locked(review_pk: int) -> OrganizationReview:
     reads the state it checks only after taking the lock, so two officers
     pressing "approve" and "return" at once are served one after the other
     and the second sees the first's state (issue #16)."""
+    # of=("self",): only the review row. Without it the joined organization
+    # row is locked FOR UPDATE too, after the review: a submission that holds
+    # that row (_lock_organization) and waits for the review deadlocks.
     return (
-        OrganizationReview.objects.select_for_update()
+        OrganizationReview.objects.select_for_update(of=("self",))
         .select_related("organization")
         .get(pk=review_pk)
     )

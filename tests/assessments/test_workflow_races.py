@@ -15,10 +15,11 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from assessments import services
 from assessments.models import OrganizationReview, UnitYearSnapshot
+from organizations.models import Unit
 from tests.assessments.factories import classify_all_good, level
 
 YEAR = 2024
@@ -170,3 +171,34 @@ def test_a_classification_waits_for_a_submission_and_is_then_refused(
         assert results[0] == "ok"
         assert cell1 == "good"
         assert results[1].endswith("đã trình cấp trên; chờ duyệt hoặc trả lại.")
+
+
+def test_a_write_holding_the_review_leaves_its_organization_row_free(
+    tree, secretary
+) -> None:
+    """A classification write locks the review only: the submission takes the
+    organization's row first and the review second, so a write that held
+    both, in the other order, deadlocked with it (seen in the full suite)."""
+    OrganizationReview.objects.create(organization=tree.commune, year=YEAR)
+    answers: list[str] = []
+
+    def lock_the_organization() -> None:
+        try:
+            with transaction.atomic():
+                list(
+                    Unit.objects.select_for_update(no_key=True, nowait=True)
+                    .filter(pk=tree.commune.pk)
+                    .values_list("pk", flat=True)
+                )
+            answers.append("free")
+        except DatabaseError:
+            answers.append("held")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.review_assert_open(tree.cell1, YEAR, lock=True)
+        other = threading.Thread(target=lock_the_organization)
+        other.start()
+        other.join(timeout=30)
+    assert answers == ["free"]
