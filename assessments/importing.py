@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.board_import import SPEC, ClassificationImporter
 from organizations.models import Unit
-from partyquality.importing import RowResult
+from partyquality.importing import ImportFileError, RowResult
 from partyquality.spreadsheet_specs import Column, Spec
 
 REVIEW_CLASSIFICATIONS = "org_classifications"
 LABEL = _("Xếp loại cả năm của một tổ chức cơ sở")
+NO_ORGANIZATION = _("Hãy tải tệp lên từ trang đánh giá của tổ chức cơ sở.")
 
 # The board's columns but the organization's code: the page names it.
 ORGANIZATION_SPEC = Spec(
@@ -41,6 +42,8 @@ class OrganizationClassificationImporter(ClassificationImporter):
     def resolve(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
         units = Unit.objects.filter(pk=self.within)
         code = units.values_list("code", flat=True).first()
+        if code is None:  # only sent from an organization's page
+            raise ImportFileError(str(NO_ORGANIZATION))
         for _row, values in parsed:
             values["org_code"] = code
         super().resolve(parsed)

@@ -343,3 +343,22 @@ def test_the_review_pages_import_is_for_its_own_organization(
     theirs = reverse("assessments:classification_import", args=[tree.commune.pk, 2024])
     assert client.get(theirs).status_code == 404
     assert not UnitClassification.objects.exists()
+
+
+def test_the_review_kind_needs_its_organization(secretary, tree) -> None:
+    """Sent without the organization's page (no ``within``), the file is
+    refused whole, with nothing written."""
+    from assessments.importing import REVIEW_CLASSIFICATIONS
+    from partyquality import importing
+
+    content = workbook(
+        ["Mã chi bộ", "Số thẻ đảng viên", "Năm", "Mức"], [["TC-TP-1", None, 2024, GOOD]]
+    )
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.import_file(
+            REVIEW_CLASSIFICATIONS, BytesIO(content), commit=True, user=secretary
+        )
+    assert refused.value.message == (
+        "Hãy tải tệp lên từ trang đánh giá của tổ chức cơ sở."
+    )
+    assert not UnitClassification.objects.exists()
