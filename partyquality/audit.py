@@ -149,8 +149,17 @@ def _field_label(tracked: type[Model], attname: str) -> str:
     return attname
 
 
-def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
-    """Turn event rows of one model into entries with before/after values."""
+@dataclass
+class _Names:
+    """The authors and the names of the ids that some events hold."""
+
+    users: dict[Any, Any]
+    labels: dict[str, dict[Any, str]]
+
+
+def _read_names(events: Sequence[Any]) -> _Names:
+    """One read of the authors and one per kind of name, for events of any
+    tracked tables (the audit log reads them once for the whole page)."""
     user_ids = {
         (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context
     }
@@ -160,7 +169,6 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
         for attname, value in _data(e).items():
             if value is not None and attname in ids:
                 ids[attname].add(value)
-    labels: dict[str, dict[Any, str]] = {}
     read_together: dict[Callable, set[Any]] = {}
     for attname, found in ids.items():  # one read for columns sharing a reader
         read_together.setdefault(LABELS[attname], set()).update(found)
@@ -168,8 +176,15 @@ def _entries(events: Sequence[Any], tracked: type[Model]) -> list[HistoryEntry]:
         reader: reader(found) if found else {}
         for reader, found in read_together.items()
     }
-    for attname in ids:
-        labels[attname] = read[LABELS[attname]]
+    return _Names(users, {attname: read[LABELS[attname]] for attname in ids})
+
+
+def _entries(
+    events: Sequence[Any], tracked: type[Model], names: _Names | None = None
+) -> list[HistoryEntry]:
+    """Turn event rows of one model into entries with before/after values."""
+    names = names or _read_names(events)
+    users, labels = names.users, names.labels
     previous: dict[Any, dict] = {}
     entries = []
     for e in sorted(events, key=lambda ev: (ev.pgh_created_at, ev.pgh_id)):
@@ -336,6 +351,7 @@ def _changes(
     person_id: int | None,
 ) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
+    fetched: list[tuple[type[Model], list[Any]]] = []
     for tracked, entry in TRACKED.items():
         event_model = entry.event_model
         if kind and tracked._meta.label_lower != kind:
@@ -364,9 +380,12 @@ def _changes(
         qs = qs.select_related("pgh_context").order_by("-pgh_created_at", "-pgh_id")[
             :limit
         ]
+        fetched.append((tracked, list(qs)))
+    names = _read_names([e for _tracked, events in fetched for e in events])
+    for tracked, events in fetched:
         # Newest first within the model too (changes in one transaction share
         # a time); the sort below is stable, so that order holds across ties.
-        entries.extend(reversed(_entries(list(qs), tracked)))
+        entries.extend(reversed(_entries(events, tracked, names)))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 
