@@ -202,3 +202,53 @@ def test_the_log_page_asks_a_fixed_number_of_queries(
     assert _entries_of(response).count('class="when"') == 38
     with django_assert_num_queries(25):
         client.get(f"{url}?author={secretary.username}&unit={tree.cell1.pk}")
+
+
+def test_the_migration_fills_the_events_written_before_it(
+    client, tree, secretary
+) -> None:
+    """Migration 0024's statements give the events written before it the
+    unit, person and author the trigger now writes (the unit as it is when
+    the migration runs)."""
+    import importlib
+
+    from django.db import connection
+
+    from assessments import audit_models
+
+    backfill = importlib.import_module(
+        "assessments.migrations.0024_audit_event_context"
+    ).BACKFILL
+    mai = make_member(tree.cell1, "Lê Thị Mai")
+    client.force_login(secretary)
+    _save(
+        client, tree, tree.commune, f"person-{mai.pk}", level("member", YEAR, "good").pk
+    )
+    models = [getattr(audit_models, name) for name in audit_models.__all__]
+    written = {
+        model: sorted(
+            model.objects.values_list(
+                "pgh_id", "pgh_unit_id", "pgh_person_id", "pgh_author_id"
+            )
+        )
+        for model in models
+    }
+    assert sum(len(rows) for rows in written.values()) >= 4
+    for model in models:
+        model.objects.update(pgh_unit=None, pgh_person=None, pgh_author=None)
+    with connection.cursor() as cursor:
+        for statement in backfill:
+            cursor.execute(statement)
+    for model in models:
+        filled = sorted(
+            model.objects.values_list(
+                "pgh_id", "pgh_unit_id", "pgh_person_id", "pgh_author_id"
+            )
+        )
+        for (pk, unit, person, author), before in zip(
+            filled, written[model], strict=True
+        ):
+            assert (pk, person, author) == (before[0], before[2], before[3])
+            # A person's first event had no unit when written (no membership
+            # yet); the migration gives it the one the person has now.
+            assert unit == (before[1] or tree.cell1.pk), model.__name__
