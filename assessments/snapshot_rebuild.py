@@ -14,12 +14,12 @@ from django.db import connection, transaction
 from assessments.snapshot_posts import POST_FIGURES, _write_posts, posts_standing
 from assessments.snapshot_rollups import (
     stage_complete,
+    under_complete,
     year_rollups_verify,
     year_rollups_write,
 )
 from assessments.snapshots import (
     GAP_TABLE,
-    INSERT_UNITS,
     POST_TABLE,
     TOPS_CTE,
     UNIT_COLUMNS,
@@ -94,9 +94,14 @@ def year_snapshots_rebuild(
         for table in (GAP_TABLE, POST_TABLE, UNIT_TABLE):
             cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
         _stage_year(cursor, year)
+        stage_complete(cursor, year, REBUILD_WALK)
         say(f"{year}: cây tổ chức của năm đã dựng")
+        # Each row is marked as it is written (an UPDATE of every row
+        # afterwards wrote the table a second time).
         cursor.execute(
-            INSERT_UNITS + "SELECT *, now() FROM (" + _official_sql() + ") AS rows",
+            f"INSERT INTO {UNIT_TABLE} ({', '.join(UNIT_COLUMNS)}, written_at, "
+            f"rolled_up) SELECT rows.*, now(), {under_complete('rows')} "
+            f"FROM ({_official_sql()}) AS rows",
             _params(year),
         )
         count = cursor.rowcount
@@ -108,7 +113,6 @@ def year_snapshots_rebuild(
         )
         _write_posts(cursor, year, dict(cursor.fetchall()))
         say(f"{year}: chức danh cấp xã đã tính")
-        stage_complete(cursor, year, REBUILD_WALK)
         communes = year_rollups_write(cursor, year)
         say(f"{year}: {communes} xã đủ duyệt đã tổng hợp")
         return count

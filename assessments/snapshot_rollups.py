@@ -191,14 +191,23 @@ def stage_complete(cursor: Any, year: int, walk: str) -> None:
     cursor.execute(f"ANALYZE {COMPLETE_TABLE}")
 
 
+def under_complete(alias: str) -> str:
+    """Whether the row ``alias`` stands under a complete commune
+    (``stage_complete``): its ``rolled_up`` mark."""
+    return (
+        f"EXISTS (SELECT 1 FROM unnest({alias}.path) AS p(id) "
+        f"JOIN {COMPLETE_TABLE} c ON c.commune_id = p.id)"
+    )
+
+
 def year_rollups_write(cursor: Any, year: int) -> int:
-    """Every rollup of the year from its stored rows (after
-    ``stage_complete``); returns the number of communes rolled up."""
+    """Every rollup of the year from its stored rows, written marked
+    (``under_complete``) after ``stage_complete``; returns the number of
+    communes rolled up."""
     communes = f"{COMPLETE_TABLE} c"
     params = _params(year)
     cursor.execute(f"DELETE FROM {ROLLUP_TABLE} WHERE year = %(year)s", params)
     cursor.execute(ROLLUP_INSERT.format(communes=communes), params)
-    cursor.execute(FLAG_SQL.format(communes=communes), params | {"rolled": True})
     cursor.execute(f"SELECT count(*) FROM {COMPLETE_TABLE}")
     return cursor.fetchone()[0]
 
@@ -242,9 +251,7 @@ def year_rollups_verify(cursor: Any, year: int) -> list[tuple[int, str]]:
     found += [(row[0], "tổng hợp xã khác số liệu các đơn vị") for row in cursor]
     cursor.execute(
         f"""SELECT s.unit_id FROM {UNIT_TABLE} s
-        WHERE s.year = %(year)s AND s.rolled_up <> EXISTS (
-            SELECT 1 FROM unnest(s.path) AS p(id)
-            JOIN {COMPLETE_TABLE} c ON c.commune_id = p.id)
+        WHERE s.year = %(year)s AND s.rolled_up <> {under_complete("s")}
         ORDER BY 1 LIMIT 20""",
         params,
     )

@@ -93,14 +93,20 @@ WITH RECURSIVE below(id, level, kind, rolled) AS (
                AS communes_approved
     FROM counted
 ), rolled AS (
-    SELECT coalesce(sum(r.units) FILTER (WHERE r.level = ANY(%(grassroots)s)
-                                           AND r.open_at_end), 0) AS total,
-           coalesce(sum(r.units) FILTER (WHERE r.own AND r.open_at_end
-                                           AND r.kind = ANY(%(commune_kinds)s)
-                                           AND r.level = ANY(%(commune_levels)s)),
-                    0) AS communes
-    FROM {ROLLUP_TABLE} r
-    WHERE r.year = %(year)s AND r.unit_id IN (SELECT id FROM below WHERE rolled)
+    SELECT coalesce(sum(r.total), 0) AS total,
+           coalesce(sum(r.communes), 0) AS communes
+    FROM below b
+    -- Summed per complete commune, through the (year, unit) index (a plain
+    -- join was planned as a scan of every rollup of the year).
+    CROSS JOIN LATERAL (
+        SELECT sum(r.units) FILTER (WHERE r.level = ANY(%(grassroots)s)
+                                      AND r.open_at_end) AS total,
+               sum(r.units) FILTER (WHERE r.own AND r.open_at_end
+                                      AND r.kind = ANY(%(commune_kinds)s)
+                                      AND r.level = ANY(%(commune_levels)s))
+                   AS communes
+        FROM {ROLLUP_TABLE} r WHERE r.year = %(year)s AND r.unit_id = b.id) r
+    WHERE b.rolled
 )
 SELECT walked.total + rolled.total, walked.approved + rolled.total,
        walked.communes + rolled.communes,
