@@ -33,7 +33,7 @@ from assessments.models import (
     UnitClassification,
 )
 from assessments.selectors import review_sheets
-from organizations.access import is_admin, scope_unit_ids
+from organizations.access import is_admin, scope_reach, scope_unit_ids
 from organizations.closed_years import closed_years
 from organizations.models import GRASSROOTS_LEVELS, Role, Unit
 from partyquality.importing import Importer, ImportFileError, RowResult, _copy
@@ -162,10 +162,13 @@ class ClassificationImporter(Importer):
             code__in=list(by_org), level__in=GRASSROOTS_LEVELS, opened_on__lte=end
         ).exclude(closed_on__lte=start):
             found[unit.code] = unit
-        if self.user is not None and not is_admin(self.user):
-            reach = set(scope_unit_ids(self.user, roles=BOARD_ROLES))
+        reach = scope_reach(self.user, roles=BOARD_ROLES) if self.user else None
+        if reach is not None:
+            # The tree of the year, as the review pages read it (dated
+            # access, issue #16): an organization moved away is the former
+            # board's for the years before, the new one's from its move.
             for code, unit in list(found.items()):
-                if isinstance(unit, Unit) and unit.pk not in reach:
+                if isinstance(unit, Unit) and not reach.in_year(unit.pk, year):
                     found[code] = "outside"
         return found
 

@@ -29,7 +29,7 @@ from members.models import (
 )
 from members.spreadsheet_templates import MEMBERS, SPECS
 from organizations.closed_years import closed_message, closed_years
-from organizations.import_scope import Scope
+from organizations.import_scope import Scope, UnitDay
 from organizations.models import CELL_LIKE_LEVELS
 from partyquality.importing import (
     ERROR,
@@ -121,36 +121,41 @@ class PeopleImporter(Importer):
 
     def writable_people(self, person_ids: Iterable[int]) -> set[int]:
         """The people among ``person_ids`` this import may touch: those with
-        a cell or a position now in the writable units, and those with
-        neither whose last cell was there (who left, or died, there)."""
+        a cell or a position now in the units the user reaches today, and
+        those with neither whose last cell the user reached on its last day
+        (who left, or died, there) — the people whose file the user keeps
+        (``Person.objects.writable_by``, dated access, issue #16)."""
         person_ids = set(person_ids)
         if self.scope.user is None and self.scope.within is None:
             return person_ids
         allowed: set[int] = set()
+        day = datetime.timedelta(days=1)
         for chunk in _chunks(sorted(person_ids)):
-            now: dict[int, set[int]] = {}
-            last: dict[int, int] = {}
-            for person_id, unit_id, open_ in _query(
-                "SELECT m.person_id, p.cell_id, p.valid_to IS NULL "
+            now: dict[int, set[UnitDay]] = {}
+            last: dict[int, UnitDay] = {}
+            for person_id, unit_id, valid_to in _query(
+                "SELECT m.person_id, p.cell_id, p.valid_to "
                 "FROM members_cellperiod p JOIN members_membership m "
                 "ON m.id = p.membership_id WHERE m.person_id = ANY(%s) "
                 "ORDER BY p.valid_from, p.id",
                 [chunk],
             ):
-                last[person_id] = unit_id
-                if open_:
-                    now.setdefault(person_id, set()).add(unit_id)
+                last[person_id] = (unit_id, valid_to and valid_to - day)
+                if valid_to is None:
+                    now.setdefault(person_id, set()).add((unit_id, None))
             for person_id, unit_id in _query(
                 "SELECT person_id, unit_id FROM members_positionholding "
                 "WHERE person_id = ANY(%s) AND valid_to IS NULL",
                 [chunk],
             ):
-                now.setdefault(person_id, set()).add(unit_id)
+                now.setdefault(person_id, set()).add((unit_id, None))
             reach = dict(now)
-            for person_id, unit_id in last.items():
-                reach.setdefault(person_id, {unit_id})
-            ok = self.scope.writable({u for units in reach.values() for u in units})
-            allowed |= {p for p, units in reach.items() if units & ok}
+            for person_id, unit_day in last.items():
+                reach.setdefault(person_id, {unit_day})
+            ok = self.scope.writable_on(
+                {pair for pairs in reach.values() for pair in pairs}
+            )
+            allowed |= {p for p, pairs in reach.items() if pairs & ok}
         return allowed
 
     def persons_by_key(self, keys: Iterable[str]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -173,6 +174,48 @@ class Reach:
             for unit, periods in self.spans.items()
             if any(_holds(period, day) for period in periods)
         ]
+
+    @cached_property
+    def whole_set(self) -> frozenset[int]:
+        return frozenset(self.whole.ids)
+
+    def holds(self, unit: int, day: datetime.date) -> bool:
+        """Whether ``unit`` is reached on ``day``."""
+        if unit in self.whole_set:
+            return True
+        return any(_holds(period, day) for period in self.spans.get(unit, ()))
+
+    def last_day(self, unit: int, today: datetime.date) -> datetime.date:
+        """The day a write today is about: today, or the day before ``unit``
+        closed (a merged commune's records are kept by the commune it became,
+        whose reach holds its predecessors until the merger)."""
+        closed = self.closed.get(unit)
+        if closed is not None and closed <= today:
+            return closed - datetime.timedelta(days=1)
+        return today
+
+    def now(self, unit: int, today: datetime.date) -> bool:
+        """Whether ``unit`` is reached today, or on its last day if it closed:
+        what the imports write to (a unit reached only in the past, or only
+        from a later day, is out of reach)."""
+        return self.holds(unit, self.last_day(unit, today))
+
+    def now_ids(self, today: datetime.date) -> set[int]:
+        """The units reached today, or on their last day (``now``)."""
+        return set(self.whole_set) | {
+            unit for unit in self.spans if self.now(unit, today)
+        }
+
+    def in_year(self, unit: int, year: int) -> bool:
+        """Whether ``unit`` is reached in the tree of ``year`` (``years``)."""
+        if unit in self.whole_set:
+            return True
+        if unit not in self.spans:
+            return False
+        return any(
+            (first is None or first <= year) and (last is None or year < last)
+            for first, last in self.years(unit)
+        )
 
     def years(self, unit: int) -> list[tuple[int | None, int | None]]:
         """The years ``[from, to)`` (None unbounded) whose tree reached

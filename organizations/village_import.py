@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import is_admin, scope_unit_ids
+from organizations.access import is_admin, scope_reach, scope_unit_ids
 from organizations.closed_years import closed_message, closed_years
 from organizations.models import (
     CELL_LIKE_LEVELS,
@@ -87,9 +87,13 @@ class VillageImporter(Importer):
     def allowed(self) -> set[int] | None:
         within = getattr(self.within, "pk", self.within)
         ids = set(subtree_ever_ids([within])) if within else None
-        if self.user is not None and not is_admin(self.user):
-            reach = set(scope_unit_ids(self.user, roles=VILLAGE_ROLES))
-            ids = reach if ids is None else ids & reach
+        reach = scope_reach(self.user, roles=VILLAGE_ROLES) if self.user else None
+        if reach is not None:
+            # Today's tree (a closed unit's last day): a unit moved away from
+            # the user, or coming under them only later, is out of reach
+            # (dated access, issue #16).
+            now = reach.now_ids(self.today)
+            ids = now if ids is None else ids & now
         return ids
 
     def check_duplicates(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
