@@ -279,9 +279,31 @@ def scope_reach(
     return _reach_of(_root_ids(user, roles, rows))
 
 
+# The provinces of the reach, each with how many units are placed in it.
 REACH_PROVINCES_SQL = """
-SELECT DISTINCT province_id FROM organizations_unit WHERE id = ANY(%s::bigint[])
+SELECT p.province_id, (
+    SELECT count(*) FROM organizations_unit placed
+    WHERE placed.province_id = p.province_id
+)
+FROM (
+    SELECT DISTINCT province_id FROM organizations_unit WHERE id = ANY(%s::bigint[])
+) p
 """
+
+
+def _reach_provinces(user: AnyUser, rows: Rows) -> tuple[int | None, int]:
+    """The one province of every unit the user reaches (or None) and how
+    many units are placed in it, once per request and tree version."""
+    reach = scope_unit_ids(user, rows=rows)
+
+    def read() -> tuple[int | None, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(REACH_PROVINCES_SQL, [reach.text])
+            provinces = cursor.fetchall()
+        return provinces[0] if len(provinces) == 1 else (None, 0)
+
+    key = ("province", tuple(_root_ids(user, rows=rows)))
+    return _kept_or_read(key, read)
 
 
 def reach_province(user: AnyUser) -> int | None:
@@ -292,35 +314,36 @@ def reach_province(user: AnyUser) -> int | None:
     rows = assignment_rows(user)
     if not rows or is_admin(user, rows):
         return None
-    reach = scope_unit_ids(user, rows=rows)
-
-    def read() -> tuple[int | None]:
-        with connection.cursor() as cursor:
-            cursor.execute(REACH_PROVINCES_SQL, [reach.text])
-            provinces = [province for (province,) in cursor.fetchall()]
-        return (provinces[0] if len(provinces) == 1 else None,)
-
-    key = ("province", tuple(_root_ids(user, rows=rows)))
-    return _kept_or_read(key, read)[0]
+    return _reach_provinces(user, rows)[0]
 
 
 def whole_province(user: AnyUser) -> int | None:
     """The province whose every membership and cadre the user sees, or None.
 
-    When the user is assigned to a province and every unit of the reach is
-    placed in it (``reach_province``), the reach is exactly the units placed
-    in that province: each of them has it among its ancestors, so it is under
-    the province, and none is placed elsewhere. Its memberships are then those
-    whose copy of the province is it — one range of an index instead of a
-    test against 12,000 cells — and its holdings those at units placed in
-    it (members.querysets). Users assigned to no
-    province are answered without a query.
+    When the user is assigned to a province, every unit of the reach is
+    placed in it (``reach_province``) and as many units are placed in it as
+    the reach holds, the reach is exactly the units placed in that province.
+    Its memberships are then those whose copy of the province is it — one
+    range of an index instead of a test against 12,000 cells — and its
+    holdings those at units placed in it (members.querysets). Users assigned
+    to no province are answered without a query.
+
+    The count is needed: a unit is placed in the smallest province ever
+    above it, through mergers too, while the dated reach follows a merger
+    only when the successor was reached on its day (issue #16). A commune
+    merged in another province into one that moved here later is placed
+    here but was never this province's: its past posts and members would
+    have been read through the copy (tests/members/test_province_edges.py).
     """
     rows = assignment_rows(user)
     if not any(level == Level.PROVINCE for _role, _unit, level in rows):
         return None
-    province = reach_province(user)
-    return province if province in _root_ids(user, rows=rows) else None
+    if is_admin(user, rows):
+        return None
+    province, placed = _reach_provinces(user, rows)
+    if province is None or province not in _root_ids(user, rows=rows):
+        return None
+    return province if placed == len(scope_unit_ids(user, rows=rows)) else None
 
 
 def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
