@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from assessments.models import (
@@ -34,8 +35,10 @@ from organizations.access import (
     AnyUser,
     active_assignments,
     is_admin,
+    reaches_on,
     root_unit_ids,
-    scope_unit_ids,
+    scope_in_year,
+    scope_on_day,
 )
 from organizations.models import GRASSROOTS_LEVELS, Level, Role, Unit
 from organizations.tree import SUBTREES_ON_DAYS_SQL, ancestor_ids
@@ -65,16 +68,24 @@ def grassroots_of(unit: Unit, year: int) -> Unit | None:
     return None
 
 
-def approvable_units(user: AnyUser) -> QuerySet[Unit]:
-    """Units whose reviews ``user`` may approve, return and reopen: those under
-    an officer's (or administrator's) assignment."""
+def approvable_units(user: AnyUser, day: datetime.date | None = None) -> QuerySet[Unit]:
+    """Units whose reviews ``user`` may approve, return and reopen: those
+    under an officer's (or administrator's) assignment in the tree of ``day``
+    (today) — a unit moved away is no longer theirs to open campaigns for
+    (dated access, issue #16); each decision is checked on its year's tree
+    (``can_approve_unit``)."""
     if is_admin(user):
         return Unit.objects.all()
-    return Unit.objects.filter(id__any_of=scope_unit_ids(user, roles=APPROVE_ROLES))
+    day = day or timezone.localdate()
+    return Unit.objects.filter(scope_on_day(user, "id", day, roles=APPROVE_ROLES))
 
 
-def can_approve_unit(user: AnyUser, unit: Unit) -> bool:
-    return approvable_units(user).filter(pk=unit.pk).exists()
+def can_approve_unit(user: AnyUser, unit: Unit, year: int) -> bool:
+    """Whether ``user`` decides ``unit``'s ``year``: an officer's (or
+    administrator's) assignment reaches it in the tree of that year
+    (``day_in_year``), so a commune moved away is decided by its former
+    board for the years before the move, by the new one after (issue #16)."""
+    return reaches_on(user, unit.pk, day_in_year(unit, year), roles=APPROVE_ROLES)
 
 
 @dataclass
@@ -432,15 +443,34 @@ def campaign_for(organization: Unit, year: int) -> ReviewCampaign | None:
     return None
 
 
+# The units above the user's own ones in the tree of a campaign's year (its
+# last day), for each campaign row: a commune moved in July is under its new
+# board's campaign of that year, under its former board's of the years before.
+ABOVE_IN_YEAR_SQL = """
+assessments_reviewcampaign.unit_id IN (
+    WITH RECURSIVE up(id, day) AS (
+        SELECT root, make_date(assessments_reviewcampaign.year, 12, 31)
+        FROM unnest(%s::bigint[]) AS root
+      UNION
+        SELECT l.parent_id, up.day FROM organizations_unitlink l
+        JOIN up ON l.child_id = up.id
+        WHERE l.valid_from <= up.day AND (l.valid_to IS NULL OR l.valid_to > up.day)
+    )
+    SELECT id FROM up
+)
+"""
+
+
 def campaigns_for(user: AnyUser) -> QuerySet[ReviewCampaign]:
     """Campaigns opened in the user's subtree, and those opened above it:
-    every unit beneath a board sees its campaigns and deadlines, read-only."""
-    today = timezone.localdate()
-    above = {uid for root in root_unit_ids(user) for uid in ancestor_ids(root, today)}
+    every unit beneath a board sees its campaigns and deadlines, read-only.
+    Both as the tree stood in the campaign's year (dated access, issue #16)."""
+    roots = root_unit_ids(user)
+    above = RawSQL(  # noqa: S611 -- constant SQL, the roots are a parameter
+        ABOVE_IN_YEAR_SQL, (roots,), output_field=BooleanField()
+    )
     return (
-        ReviewCampaign.objects.filter(
-            Q(unit__in=Unit.objects.visible_to(user)) | Q(unit_id__in=above)
-        )
+        ReviewCampaign.objects.filter(scope_in_year(user, "unit_id", "year") | Q(above))
         .select_related("unit")
         .order_by("-year", "unit__sort_name")
     )

@@ -280,7 +280,7 @@ def review_submit(*, user: User, organization: Unit, year: int) -> OrganizationR
 
 
 def _assert_approver(user: User, review: OrganizationReview) -> None:
-    if not can_approve_unit(user, review.organization):
+    if not can_approve_unit(user, review.organization, review.year):
         raise PermissionDenied(NOT_APPROVER)
 
 
@@ -353,7 +353,7 @@ def campaign_open(
     entry_deadline: datetime.date,
     decision_deadline: datetime.date,
 ) -> ReviewCampaign:
-    if not can_approve_unit(user, unit):
+    if not can_approve_unit(user, unit, year):
         raise PermissionDenied(NOT_APPROVER)
     if decision_deadline < entry_deadline:
         raise ValidationError(DEADLINES_ORDER)

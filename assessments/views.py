@@ -192,13 +192,7 @@ def _sheet_context(request: AuthedRequest, organization: Unit, year: int) -> dic
         "editable": editable,
         "problems": problems,
         "missing": sheet.missing(),
-        "can_approve": can_approve_unit(request.user, organization)
-        and reaches_on(
-            request.user,
-            organization.pk,
-            day_in_year(organization, year),
-            roles=APPROVE_ROLES,
-        ),
+        "can_approve": can_approve_unit(request.user, organization, year),
         "transitions": (
             sheet.review.transitions.select_related("by") if sheet.review else []
         ),
@@ -371,7 +365,7 @@ def _review(request: AuthedRequest, pk: int, year: int) -> OrganizationReview:
     ).first()
     if review is None:
         raise Http404
-    if not can_approve_unit(request.user, organization):
+    if not can_approve_unit(request.user, organization, year):
         raise PermissionDenied
     return review
 

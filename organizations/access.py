@@ -495,15 +495,21 @@ def scope_last_day(
 
 
 def scope_on_day(
-    user: AnyUser, unit_field: str, day: datetime.date, *, write: bool = False
+    user: AnyUser,
+    unit_field: str,
+    day: datetime.date,
+    *,
+    write: bool = False,
+    roles: tuple[str, ...] | None = None,
 ) -> Q:
-    """Rows whose unit the user reached on ``day`` (the tree of that day)."""
+    """Rows whose unit the user's assignments (in ``roles``, if given)
+    reached on ``day`` (the tree of that day)."""
 
     def partial(reach: Reach) -> list[Q]:
         ids = reach.on(day)
         return [Q(**{f"{unit_field}__any_of": ids})] if ids else []
 
-    return _dated_filter(user, unit_field, partial, write=write)
+    return _dated_filter(user, unit_field, partial, write=write, roles=roles)
 
 
 def scope_in_year(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.reports.figures import Approval, YearRows
 from assessments.snapshots import COMMUNE_KINDS, COMMUNE_LEVELS
-from organizations.access import AnyUser, assignment_rows, is_admin, scope_unit_ids
+from organizations.access import AnyUser, Reach, scope_reach
 from organizations.models import Unit
 from partyquality import numbers
 from partyquality.lookups import IdArray
@@ -136,16 +136,19 @@ class Scope:
     snapshots (official), or with the units not approved yet computed now
     (``provisional``, "tạm tính"), as the user may see it.
 
-    Whoever may see the root sees its whole subtree in every year (a reach
-    is everything ever under one's units, their predecessors included:
-    organizations/access.py), so a root the user sees is read as ranges of
-    the snapshot alone; only a builder called on a root outside the user's
-    reach (a test, a command) limits the rows to the reach's ids.
+    A user whose reach holds the root on every day it existed sees its whole
+    subtree in every year (the subtree of a day is reached that day), so the
+    report reads ranges of the snapshot alone. Otherwise (a root that moved
+    into or out of the user's reach, or one outside it: a test, a command)
+    each year's rows are limited to the units the user reached in the tree
+    of that year (dated access, issue #16; ``Reach.in_year``): a commune
+    moved away in July counts for its former board up to the year before.
     """
 
     root: Unit
     provisional: bool = False
-    reach: IdArray | None = None
+    # The user's dated reach, when it does not hold the root whole.
+    reach: Reach | None = None
     _years: dict[int, YearRows] = field(default_factory=dict)
     _lineage: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=dict)
 
@@ -153,14 +156,17 @@ class Scope:
     def for_user(
         cls, root: Unit, user: AnyUser | None, *, provisional: bool = False
     ) -> Scope:
-        reach = None
-        if user is not None:
-            rows = assignment_rows(user)
-            if not is_admin(user, rows):
-                reach = scope_unit_ids(user, rows=rows)
-                if root.pk in reach.ids:
-                    reach = None
+        reach = None if user is None else scope_reach(user)
+        if reach is not None and root.pk in reach.whole_set:
+            reach = None
         return cls(root, provisional, reach)
+
+    def reach_in(self, year: int) -> IdArray | None:
+        """The ids the user may see in ``year``'s rows; None: all of them."""
+        if self.reach is None or self.reach.in_year(self.root.pk, year):
+            return None
+        moved = [unit for unit in self.reach.spans if self.reach.in_year(unit, year)]
+        return IdArray([*self.reach.whole, *moved])
 
     def roots_on(self, day: datetime.date) -> list[tuple[int, str]]:
         """The units standing for the root on ``day``: the root itself if
@@ -178,7 +184,7 @@ class Scope:
                 year=year,
                 roots=[r[0] for r in self.roots_on(year_end(year))],
                 provisional=self.provisional,
-                reach=self.reach,
+                reach=self.reach_in(year),
             )
         return self._years[year]
 
