@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from members.file_windows import Window, file_windows, holds, meets, meets_year
 from members.models import (
     CellPeriod,
     Discipline,
@@ -170,6 +171,8 @@ class PersonFile:
     disciplines: list[Discipline]
     classifications: list[object]
     current_membership: Membership | None
+    # The periods of the file shown, when not the whole (file_windows).
+    windows: list[Window] | None = None
 
 
 # Readers of the person's yearly classifications, for the person page. They
@@ -178,7 +181,10 @@ class PersonFile:
 CLASSIFICATION_READERS: list[Callable[[Person], list[object]]] = []
 
 
-def person_file(person: Person) -> PersonFile:
+def person_file(person: Person, user: AnyUser | None = None) -> PersonFile:
+    """The person's file as ``user`` may see it: whole for whoever keeps the
+    person today, else the records dated while the person was in the
+    user's subtree (members/file_windows.py, issue #16)."""
     memberships = list(
         person.memberships.select_related("current_cell")
         .prefetch_related(
@@ -198,23 +204,85 @@ def person_file(person: Person) -> PersonFile:
         .order_by("admitted_on")
     )
     qualifications = list(person.qualifications.order_by("dimension", "-rank"))
+    holdings = list(
+        person.holdings.select_related("unit", "position").order_by("-valid_from", "id")
+    )
+    disciplines = list(person.disciplines.select_related("unit").order_by("-date"))
+    classifications = [row for read in CLASSIFICATION_READERS for row in read(person)]
+    for m in memberships:
+        m.periods_shown = list(m.cell_periods.all())
+        m.events_shown = list(m.events.all())
     current = next((m for m in memberships if m.ended_on is None), None)
+    windows = None
+    if user is not None:
+        stays = [
+            (p.cell_id, p.valid_from, p.valid_to)
+            for m in memberships
+            for p in m.periods_shown
+        ] + [(h.unit_id, h.valid_from, h.valid_to) for h in holdings]
+        windows = file_windows(user, stays, person.registered_unit_id)
+    if windows is not None:
+        memberships = _memberships_within(memberships, windows)
+        # Where the person stands now is not the past the user saw.
+        current = None
+        qualifications = _qualifications_within(qualifications, windows)
+        holdings = [h for h in holdings if meets(windows, h.valid_from, h.valid_to)]
+        disciplines = [d for d in disciplines if holds(windows, d.date)]
+        classifications = [
+            c
+            for c in classifications
+            if meets_year(windows, c.year)  # type: ignore[attr-defined]
+        ]
     return PersonFile(
         person=person,
         memberships=memberships,
         qualifications=qualifications,
         highest=highest_qualifications(qualifications),
-        holdings=list(
-            person.holdings.select_related("unit", "position").order_by(
-                "-valid_from", "id"
-            )
-        ),
-        disciplines=list(person.disciplines.select_related("unit").order_by("-date")),
-        classifications=[
-            row for read in CLASSIFICATION_READERS for row in read(person)
-        ],
+        holdings=holdings,
+        disciplines=disciplines,
+        classifications=classifications,
         current_membership=current,
+        windows=windows,
     )
+
+
+def _memberships_within(
+    memberships: list[Membership], windows: list[Window]
+) -> list[Membership]:
+    """The memberships with a period in the windows, each with those
+    periods and the events of those days (the day a window ends too: the
+    transfer or leaving that ended it)."""
+    shown = []
+    for m in memberships:
+        m.periods_shown = [
+            p for p in m.periods_shown if meets(windows, p.valid_from, p.valid_to)
+        ]
+        m.events_shown = [
+            e for e in m.events_shown if holds(windows, e.date, last_day=True)
+        ]
+        if m.periods_shown:
+            shown.append(m)
+    return shown
+
+
+def _qualifications_within(
+    qualifications: list[Qualification], windows: list[Window]
+) -> list[Qualification]:
+    """What the person had completed by the end of the last window (a
+    qualification without a year, undated, too); a course under way only
+    inside a window reaching today."""
+    today = timezone.localdate()
+    ends = [end or today for _start, end in windows]
+    known_until = max(ends).year if ends else 0
+    return [
+        q
+        for q in qualifications
+        if (q.status == QualificationStatus.STUDYING and holds(windows, today))
+        or (
+            q.status != QualificationStatus.STUDYING
+            and (q.year is None or q.year <= known_until)
+        )
+    ]
 
 
 def person_current_membership(person: Person) -> Membership | None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
 from members import exports, selectors, services
+from members.file_windows import holds
 from members.filters import CadreFilter, MemberFilter
 from members.forms import (
     AdmitForm,
@@ -188,12 +189,21 @@ def _log_export(request: AuthedRequest, person_ids: Any) -> None:
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_for_user(Person.objects, user=request.user, pk=pk)
     writer = Person.objects.writable_by(request.user).filter(pk=person.pk).exists()
+    file = selectors.person_file(person, request.user)
+    history = history_for(person)
+    if file.windows is not None:
+        # Changes recorded while the person was in the user's subtree (#16).
+        history = [
+            entry
+            for entry in history
+            if holds(file.windows, timezone.localdate(entry.at))
+        ]
     context = {
-        "file": selectors.person_file(person),
+        "file": file,
         "person": person,
         "can_edit": writer,
         "national_id": person.national_id if writer else _mask(person.national_id),
-        "history": history_for(person),
+        "history": history,
     }
     # Member files are confidential (DOMAIN.md §7): log who opened which file.
     record_access(request=request, action="view", model=Person, ids=[person.pk])
