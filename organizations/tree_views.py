@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations.access import get_for_user, is_admin, scope_unit_ids
+from organizations.access import get_for_user, scope_reach
 from organizations.models import Unit
 from organizations.tree_export import tree_workbook
 from organizations.tree_import import TREE_ROLES
@@ -34,8 +35,10 @@ class TreeUploadForm(forms.Form):
 
 
 def may_import_under(user: object, unit: Unit) -> bool:
-    """Administrators, and the board's officers under their own units."""
-    return is_admin(user) or unit.pk in scope_unit_ids(user, roles=TREE_ROLES)  # type: ignore[arg-type]
+    """Administrators, and the board's officers under their own units as the
+    tree stands today (dated access, issue #16: not a unit moved away)."""
+    reach = scope_reach(user, roles=TREE_ROLES)  # type: ignore[arg-type]
+    return reach is None or reach.now(unit.pk, timezone.localdate())
 
 
 @require_http_methods(["GET", "POST"])

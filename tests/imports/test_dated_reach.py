@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from members import services
@@ -169,7 +170,7 @@ def new_officer(commune_moved):  # type: ignore[no-untyped-def]
 
 
 def test_a_tree_file_opens_units_only_under_today_s_subtree(
-    commune_moved, board_officer, new_officer
+    client, commune_moved, board_officer, new_officer
 ) -> None:
     content = tree_xlsx(
         [
@@ -187,6 +188,12 @@ def test_a_tree_file_opens_units_only_under_today_s_subtree(
         "2|Mã tổ chức cấp trên|Tổ chức “TC-TP” nằm ngoài phạm vi bạn được cập nhật."
     ]
     assert _dry_run("tree", content, new_officer) == []
+    # Nor is the page to import under the commune offered to the former board.
+    page = reverse("organizations:unit_tree_import", args=[commune_moved.commune.pk])
+    client.force_login(board_officer)
+    assert client.get(page).status_code == 403
+    client.force_login(new_officer)
+    assert client.get(page).status_code == 200
 
 
 def test_a_villages_file_names_communes_by_today_s_tree(
