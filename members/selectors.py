@@ -121,19 +121,29 @@ LEVEL_COLUMNS = {
 }
 
 
-def _in_reach_province(queryset: QuerySet, user: AnyUser) -> QuerySet:
+def _in_reach_province(queryset: QuerySet, user: AnyUser, unit: str) -> QuerySet:
     """The rows of a user whose whole reach lies in one province, read through
     that province's copy on the row and its index first; the scope filter of
-    ``visible_to`` stays, so nothing outside the reach is added."""
+    ``visible_to`` stays, so nothing outside the reach is added. The row's
+    ``unit`` has the same province (the copy is its unit's): said too, so
+    the list in the units' order can read the province's units in name
+    order (``unit_province_sort_name_idx``)."""
     province = reach_province(user)
-    return queryset if province is None else queryset.filter(province_id=province)
+    if province is None:
+        return queryset
+    return queryset.filter(province_id=province, **{f"{unit}__province_id": province})
 
 
 def member_list(*, user: AnyUser) -> QuerySet[Membership]:
     """Memberships the user sees, with the person, the cell and the highest
     professional and political levels in the same query, by name."""
+    # Every membership has a cell (admitted into one; one who left keeps the
+    # last), and other users' scope reads it already. Saying so makes the
+    # join inner, so the list in the cells' order can be read from the cells'
+    # name index, cell by cell, instead of sorting the whole country.
+    memberships = Membership.objects.visible_to(user).filter(current_cell__isnull=False)
     return (
-        _in_reach_province(Membership.objects.visible_to(user), user)
+        _in_reach_province(memberships, user, "current_cell")
         .select_related("person", "current_cell")
         .annotate(**LEVEL_COLUMNS)
         .order_by("person__sort_name", "id")
@@ -152,7 +162,7 @@ def cadre_list(*, user: AnyUser) -> QuerySet[PositionHolding]:
     )
     holdings = PositionHolding.objects.visible_to(user).filter(open_holdings_on(today))
     return (
-        _in_reach_province(holdings, user)
+        _in_reach_province(holdings, user, "unit")
         .select_related("person", "unit", "position")
         .annotate(**LEVEL_COLUMNS, is_member=is_member)
         .order_by("person__sort_name", "position__order", "id")
