@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -137,10 +137,14 @@ def keep(
     file_error: str | None = None,
     write_error_workbook: Callable[[Path], None] | None = None,
     notes: Sequence[str] = (),
+    column_names: Mapping[str, str] | None = None,
 ) -> None:
     """Write the outcome of checking ``base`` (the upload's path): its rows
     (objects with number, label, outcome, outcome_label, errors and perhaps
-    shown), or the error that stopped the whole file."""
+    shown), or the error that stopped the whole file. ``column_names``: our
+    column's header → the file's, for a file read through a mapping, so each
+    error names the column as the user's file calls it."""
+    names = column_names or {}
     paths = _paths(base)
     forget(base)
     summary: dict[str, Any] = {
@@ -159,7 +163,10 @@ def keep(
                             row.label,
                             row.outcome,
                             str(row.outcome_label),
-                            [[str(h), str(m)] for h, m in row.errors],
+                            [
+                                [names.get(str(h)) or str(h), str(m)]
+                                for h, m in row.errors
+                            ],
                             [str(v) for v in getattr(row, "shown", ())],
                         ],
                         ensure_ascii=False,

@@ -158,6 +158,7 @@ class StoredUpload:
         dry_runs.keep(
             self.path,
             rows=result.rows,
+            column_names=file_column_names(result),
             counts=result.counts,
             write_error_workbook=lambda path: write_error_workbook(result, path),
             notes=result.notes,
@@ -246,6 +247,17 @@ def _forget_old_uploads(directory: Path) -> None:
             continue
 
 
+def file_column_names(result: ImportResult) -> dict[str, str]:
+    """Our column's header → the file's, for a file read through a mapping
+    (empty otherwise): its errors name the columns the user sees in their
+    own file, on the review page and in the error workbook alike."""
+    mapping = result.header.mapping if result.header is not None else None
+    if mapping is None:
+        return {}
+    spec = KINDS[result.kind].spec
+    return {str(c.header): mapping.get(c.key) or "" for c in spec.columns}
+
+
 def write_error_workbook(result: ImportResult, path: Path) -> None:
     """The rows in error, as uploaded, with a column saying what to fix,
     written to ``path`` (streamed: a file may have 200,000 rows in error).
@@ -256,16 +268,14 @@ def write_error_workbook(result: ImportResult, path: Path) -> None:
     spec = KINDS[result.kind].spec
     header: list[Any] = list(spec.headers)
     kept = None  # the file's columns, but a "Lỗi" column it came back with
-    named: dict[str, str] = {}  # our column's header → the file's
-    mapping = result.header.mapping if result.header is not None else None
-    if result.header is not None and mapping is not None:
+    named = file_column_names(result)
+    if named and result.header is not None:
         kept = [
             i
             for i, v in enumerate(result.header.row)
             if not column_mapping.is_error_column(normalise_header(v))
         ]
         header = [_cell(result.header.row[i]) or "" for i in kept]
-        named = {str(c.header): mapping.get(c.key) or "" for c in spec.columns}
 
     def fix(row: Any) -> str:
         return (

@@ -241,6 +241,9 @@ def test_the_rows_in_error_come_back_in_their_own_layout_and_go_in_again(
     client.post(reverse("imports:mapping", args=[_token(url)]), chosen)
     review = client.get(url).content.decode()
     assert "Cần một ngày dạng ngày/tháng/năm" in review
+    # The review names the column as their file calls it, not the template.
+    assert "Dòng 3, cột “Ngay sinh”" in review
+    assert "cột “Ngày sinh”" not in review
     assert not Membership.objects.exists()
 
     errors = client.get(reverse("imports:errors", args=[_token(url)])).getvalue()
