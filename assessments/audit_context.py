@@ -28,13 +28,12 @@ from django.db import models
 from pghistory import config
 from pghistory import trigger as pgh_trigger
 
-from assessments.models import (
+from assessments.models import MemberClassification, UnitClassification
+from assessments.yearly_record_models import (
     CellMeeting,
     ConfidenceVote,
     CriteriaCheck,
     CriteriaResult,
-    MemberClassification,
-    UnitClassification,
 )
 from members.models import CellPeriod, MemberEvent, Membership, Person, PositionHolding
 from organizations.models import Unit

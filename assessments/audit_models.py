@@ -26,13 +26,12 @@ from assessments.audit_context import (
     about_person,
     context_fields,
 )
-from assessments.models import (
+from assessments.models import MemberClassification, UnitClassification
+from assessments.yearly_record_models import (
     CellMeeting,
     ConfidenceVote,
     CriteriaCheck,
     CriteriaResult,
-    MemberClassification,
-    UnitClassification,
 )
 from members.models import CellPeriod, MemberEvent, Membership, Person, PositionHolding
 from organizations.models import Unit
