@@ -51,6 +51,7 @@ def _bulk(model, rows, batch: int = 5000):  # type: ignore[no-untyped-def]
 def ensure_province(seed: int = 7):  # type: ignore[no-untyped-def]
     from assessments.models import MemberClassification, UnitClassification
     from assessments.scales import scale_for
+    from members import highest_levels
     from members.models import (
         CellPeriod,
         Membership,
@@ -324,4 +325,7 @@ def ensure_province(seed: int = 7):  # type: ignore[no-untyped-def]
                 )
     _bulk(PositionHolding, holdings)
     _bulk(Qualification, quals)
+    # Every writer of qualifications keeps the row of highest levels that
+    # the lists' qualification filters read (members/highest_levels.py).
+    highest_levels.refresh({q.person_id for q in quals})
     return province
