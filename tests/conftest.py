@@ -14,6 +14,7 @@ province_officer and reader are assigned to the province.
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 from dataclasses import dataclass
@@ -192,6 +193,31 @@ def reader(tree: Tree):  # type: ignore[no-untyped-def]
 def outsider(tree: Tree):  # type: ignore[no-untyped-def]
     user = UserFactory(username="bithu_huongson")
     assign(user, tree.other_commune, Role.SECRETARY)
+    return user
+
+
+# Dated access (docs/access.md): Đảng bộ xã Thanh Phong moved from Huyện
+# Thanh Chương to Huyện Tân Kỳ on 1 July 2025, and Tân Kỳ's officer.
+COMMUNE_MOVED_ON = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def commune_moved(tree: Tree) -> Tree:
+    from organizations.services import organization_move
+
+    organization_move(
+        unit=tree.commune,
+        new_parent=tree.other_district,
+        date=COMMUNE_MOVED_ON,
+        decision_number="15-QĐ/TU",
+    )
+    return tree
+
+
+@pytest.fixture
+def new_officer(commune_moved: Tree):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="cb_tanky")
+    assign(user, commune_moved.other_district, Role.OFFICER)
     return user
 
 

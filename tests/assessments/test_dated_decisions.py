@@ -17,34 +17,11 @@ from assessments import services
 from assessments.models import OrganizationReview, ReviewCampaign, ReviewState
 from assessments.reports import trends
 from assessments.selectors import approvable_units, campaigns_for, can_approve_unit
-from organizations.models import Role
-from organizations.services import organization_move
-from tests.factories import UserFactory, assign
 from tests.reports.data import approve, classify_member, classify_unit, member
-
-MOVED = datetime.date(2025, 7, 1)
-
-
-@pytest.fixture
-def moved(tree):  # type: ignore[no-untyped-def]
-    organization_move(
-        unit=tree.commune,
-        new_parent=tree.other_district,
-        date=MOVED,
-        decision_number="15-QĐ/TU",
-    )
-    return tree
-
-
-@pytest.fixture
-def new_officer(moved):  # type: ignore[no-untyped-def]
-    user = UserFactory(username="cb_tanky")
-    assign(user, moved.other_district, Role.OFFICER)
-    return user
 
 
 def test_the_units_an_officer_may_open_campaigns_for_are_today_s(
-    moved, board_officer, new_officer
+    commune_moved, board_officer, new_officer
 ) -> None:
     mine = set(approvable_units(board_officer).values_list("code", flat=True))
     theirs = set(approvable_units(new_officer).values_list("code", flat=True))
@@ -59,9 +36,9 @@ def test_the_units_an_officer_may_open_campaigns_for_are_today_s(
 
 
 def test_each_year_is_decided_by_the_board_above_it_that_year(
-    moved, board_officer, new_officer
+    commune_moved, board_officer, new_officer
 ) -> None:
-    commune = moved.commune
+    commune = commune_moved.commune
     assert can_approve_unit(board_officer, commune, 2024)
     assert not can_approve_unit(board_officer, commune, 2025)
     assert not can_approve_unit(new_officer, commune, 2024)
@@ -89,25 +66,25 @@ def test_each_year_is_decided_by_the_board_above_it_that_year(
 
 
 def test_a_campaign_is_opened_on_a_unit_of_its_year_s_tree(
-    moved, board_officer
+    commune_moved, board_officer
 ) -> None:
     deadlines = {
         "entry_deadline": datetime.date(2026, 1, 15),
         "decision_deadline": datetime.date(2026, 1, 31),
     }
     services.campaign_open(
-        user=board_officer, unit=moved.commune, year=2024, **deadlines
+        user=board_officer, unit=commune_moved.commune, year=2024, **deadlines
     )
     with pytest.raises(PermissionDenied):
         services.campaign_open(
-            user=board_officer, unit=moved.commune, year=2025, **deadlines
+            user=board_officer, unit=commune_moved.commune, year=2025, **deadlines
         )
 
 
 def test_the_campaigns_seen_are_those_above_or_below_in_their_year(
-    moved, board_officer, new_officer, secretary
+    commune_moved, board_officer, new_officer, secretary
 ) -> None:
-    for unit in (moved.district, moved.other_district):
+    for unit in (commune_moved.district, commune_moved.other_district):
         for year in (2024, 2025):
             ReviewCampaign.objects.create(
                 unit=unit,
@@ -116,7 +93,7 @@ def test_the_campaigns_seen_are_those_above_or_below_in_their_year(
                 decision_deadline=datetime.date(year + 1, 1, 31),
             )
     ReviewCampaign.objects.create(
-        unit=moved.commune,
+        unit=commune_moved.commune,
         year=2025,
         entry_deadline=datetime.date(2026, 1, 10),
         decision_deadline=datetime.date(2026, 1, 20),
@@ -131,21 +108,23 @@ def test_the_campaigns_seen_are_those_above_or_below_in_their_year(
 
 
 def test_a_report_over_both_years_counts_each_for_the_board_of_that_year(
-    moved, board_officer, new_officer, province_officer
+    commune_moved, board_officer, new_officer, province_officer
 ) -> None:
     people = [
-        member(moved.cell1, "Đảng viên Một"),
-        member(moved.cell2, "Đảng viên Hai"),
+        member(commune_moved.cell1, "Đảng viên Một"),
+        member(commune_moved.cell2, "Đảng viên Hai"),
     ]
     for year in (2024, 2025):
-        for unit in (moved.cell1, moved.cell2, moved.commune):
+        for unit in (commune_moved.cell1, commune_moved.cell2, commune_moved.commune):
             classify_unit(unit, year, "good")
         for membership in people:
             classify_member(membership, year, membership.current_cell, "good")
-        approve(moved.commune, year=year)
+        approve(commune_moved.commune, year=year)
 
     def counted(user) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-        report = trends.build(root=moved.commune, year=2025, base_year=2024, user=user)
+        report = trends.build(
+            root=commune_moved.commune, year=2025, base_year=2024, user=user
+        )
         y2024, y2025 = report.years
         return y2024.members, y2025.members
 

@@ -21,12 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
-from organizations.models import Role
 from organizations.services import organization_move
 from partyquality import importing
 from tests.assessments.test_board_import import row as board_row
 from tests.assessments.test_board_import import xlsx as board_xlsx
-from tests.factories import UserFactory, assign, make_unit
+from tests.factories import make_unit
 from tests.members.factories import make_member
 from tests.members.import_files import member_row, xlsx
 from tests.organizations.test_tree_import import row as tree_row
@@ -149,24 +148,6 @@ def test_a_discipline_file_names_people_and_cells_by_today_s_tree(
         in (former)
     )
     assert _dry_run("discipline", content, outsider) == []
-
-
-@pytest.fixture
-def commune_moved(tree):  # type: ignore[no-untyped-def]
-    organization_move(
-        unit=tree.commune,
-        new_parent=tree.other_district,
-        date=MOVED,
-        decision_number="15-QĐ/TU",
-    )
-    return tree
-
-
-@pytest.fixture
-def new_officer(commune_moved):  # type: ignore[no-untyped-def]
-    user = UserFactory(username="cb_tanky")
-    assign(user, commune_moved.other_district, Role.OFFICER)
-    return user
 
 
 def test_a_tree_file_opens_units_only_under_today_s_subtree(
