@@ -15,7 +15,7 @@ def _left(page: Page, selector: str) -> float:
     return page.locator(selector).first.bounding_box()["x"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_campaign_form_starts_under_its_heading(
     live_server, tree, province_officer, browser_page
 ) -> None:
@@ -29,7 +29,7 @@ def test_the_campaign_form_starts_under_its_heading(
         assert not scrolls_sideways(page), name
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_units_facts_stay_inside_their_card_on_a_tablet(
     live_server, tree, board_officer, browser_page
 ) -> None:
