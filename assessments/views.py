@@ -53,8 +53,8 @@ from partyquality.http import AuthedRequest
 from partyquality.models import AccessAction
 
 
-def _organization(request: AuthedRequest, pk: int, *, write: bool = False) -> Unit:
-    unit = get_for_user(Unit.objects, user=request.user, pk=pk, write=write)
+def _organization(request: AuthedRequest, pk: int) -> Unit:
+    unit = get_for_user(Unit.objects, user=request.user, pk=pk)
     if unit.level not in GRASSROOTS_LEVELS:
         raise Http404
     return unit
@@ -78,8 +78,9 @@ def _organization_year(
     organization as the tree stood that year (``day_in_year``): a year of an
     organization that moved belongs to the level above it had then (issue
     #16, dated access). 404 outside; 403 to one who reads but may not write
-    (or approve) that year."""
-    organization = _organization(request, pk, write=write)
+    (or approve) that year: writes too follow the year's tree, not today's
+    (``Unit.writable_by``), so a year belongs to one level above."""
+    organization = _organization(request, pk)
     year = _year(year)
     day = day_in_year(organization, year)
     if not reaches_on(request.user, organization.pk, day):

@@ -346,8 +346,9 @@ def whole_province(user: AnyUser) -> int | None:
     return province if placed == len(scope_unit_ids(user, rows=rows)) else None
 
 
-def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
-    """A Q limiting rows to those whose ``unit_field`` lies in the user's reach.
+def scope_filter(user: AnyUser, unit_field: str) -> Q:
+    """A Q limiting rows to those whose ``unit_field`` was ever in the user's
+    reach (what they may read; writes follow today's tree, ``scope_now``).
 
     The reach is read once (per request) as a list of ids and passed as one
     array: a subquery would re-walk the tree in every scoped query of a page,
@@ -356,7 +357,7 @@ def scope_filter(user: AnyUser, unit_field: str, *, write: bool = False) -> Q:
     rows = assignment_rows(user)  # one query outside a request, not two
     if is_admin(user, rows):
         return Q()
-    ids = scope_unit_ids(user, roles=WRITE_ROLES if write else None, rows=rows)
+    ids = scope_unit_ids(user, rows=rows)
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{unit_field}__any_of": ids})
@@ -510,6 +511,18 @@ def scope_on_day(
         return [Q(**{f"{unit_field}__any_of": ids})] if ids else []
 
     return _dated_filter(user, unit_field, partial, write=write, roles=roles)
+
+
+def scope_now(user: AnyUser, unit_field: str) -> Q:
+    """Rows whose unit the user's writing roles reach today, or on its last
+    day if it closed (``Reach.now``): a unit that moved away is written by its
+    new parent only, its past still read by the former one (issue #16)."""
+
+    def partial(reach: Reach) -> list[Q]:
+        ids = [unit for unit in reach.spans if reach.now(unit, timezone.localdate())]
+        return [Q(**{f"{unit_field}__any_of": IdArray(ids)})] if ids else []
+
+    return _dated_filter(user, unit_field, partial, write=True)
 
 
 def scope_in_year(

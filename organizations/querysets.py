@@ -32,6 +32,8 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(scope_filter(user, "id"))
 
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        from organizations.access import scope_filter
+        """The units the user writes to: today's tree (issue #16) — reads
+        (``visible_to``) reach everything ever under the user's units."""
+        from organizations.access import scope_now
 
-        return self.filter(scope_filter(user, "id", write=True))
+        return self.filter(scope_now(user, "id"))
