@@ -20,8 +20,13 @@ failure.
 
 Others reuse it: ``--extra 'weight|name|path'`` (repeatable) adds pages to
 the mix (i15's report pages), ``--report PATH`` replaces the report pages,
-``--users``/``--minutes`` scale it. Only for benchmark databases: it creates
-the bench user ``bench_load_officer``.
+``--users``/``--minutes`` scale it, ``--province CODE`` picks the officers'
+province (default: the first synthetic one). ``--central CODE`` with
+``--central-report PATH`` (repeatable) makes ``--central-users`` of the
+``--users`` officers of unit CODE (the national set's root, BENCH-VN) who
+open only those pages: a country's report under the province officers' mix.
+Only for benchmark databases: it creates the bench users
+``bench_load_officer`` and ``bench_load_central``.
 
 The bench plays the TLS proxy: it sends ``X-Forwarded-Proto: https`` and, so
 that a client on plain HTTP keeps its cookies, sets SESSION_COOKIE_SECURE and
@@ -52,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyquality.settings")
 
 USERNAME = "bench_load_officer"
+CENTRAL_USERNAME = "bench_load_central"
 # Common words of synthetic names: a secretary types a family name and a
 # middle name, or a given name (bench/member_list.py measures each alone).
 WORDS = [
@@ -66,8 +72,9 @@ WORDS = [
 ]
 
 
-def samples(password: str, reports: list[str]) -> dict:
-    """Users and records of the first synthetic province for the mix."""
+def samples(password: str, reports: list[str], args: argparse.Namespace) -> dict:
+    """Users and records of the province (the first synthetic one unless
+    ``--province``) for the mix; the central officer if ``--central``."""
     import django
 
     django.setup()
@@ -76,24 +83,38 @@ def samples(password: str, reports: list[str]) -> dict:
     from members.models import Membership
     from organizations.models import Assignment, Level, Role, Unit
 
-    province = (
-        Unit.objects.filter(code__startswith="SYN", level=Level.PROVINCE)
-        .order_by("id")
-        .first()
-    )
+    provinces = Unit.objects.filter(level=Level.PROVINCE, closed_on=None)
+    if args.province:
+        provinces = provinces.filter(code=args.province)
+    province = provinces.filter(code__startswith="SYN").order_by("id").first()
     if province is None:
         sys.exit(
             "No synthetic data: run manage.py generate_synthetic --scale province first."
         )
-    user, _ = User.objects.get_or_create(username=USERNAME)
-    user.set_password(password)
-    user.save()
-    Assignment.objects.get_or_create(
-        user=user,
-        unit=province,
-        role=Role.OFFICER,
-        defaults={"valid_from": "2000-01-01"},
-    )
+
+    def officer(username: str, unit: Unit) -> None:
+        user, _ = User.objects.get_or_create(username=username)
+        user.set_password(password)
+        user.save()
+        # Only this unit: a run with another --province must not keep the
+        # reach of the one before.
+        Assignment.objects.filter(user=user).exclude(unit=unit).delete()
+        Assignment.objects.get_or_create(
+            user=user,
+            unit=unit,
+            role=Role.OFFICER,
+            defaults={"valid_from": "2000-01-01"},
+        )
+
+    officer(USERNAME, province)
+    central = None
+    if args.central:
+        officer(CENTRAL_USERNAME, Unit.objects.get(code=args.central, closed_on=None))
+        central = {
+            "username": CENTRAL_USERNAME,
+            "users": args.central_users,
+            "reports": args.central_report,
+        }
     # "SYN1-P1-": on the national set "SYN1-P1" also starts SYN1-P10…P19.
     under = Unit.objects.filter(code__startswith=f"{province.code}-")
     superiors = list(
@@ -133,6 +154,7 @@ def samples(password: str, reports: list[str]) -> dict:
         "words": [w.replace(" ", "+") for w in WORDS],
         "reviews": [[unit, 2025] for unit in grassroots[:100]],
         "reports": reports,
+        "central": central,
     }
 
 
@@ -174,8 +196,19 @@ def main() -> None:
         default=[],
         help="weight|name|path, added to the mix",
     )
+    parser.add_argument("--province", help="the officers' province (code)")
+    parser.add_argument("--central", help="unit code of the central officers")
+    parser.add_argument(
+        "--central-report",
+        action="append",
+        default=[],
+        help="page path the central officers open",
+    )
+    parser.add_argument("--central-users", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
+    if args.central and not args.central_report:
+        sys.exit("--central needs at least one --central-report.")
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the benchmark database.")
     locust = Path(sys.executable).parent / "locust"
@@ -184,7 +217,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="pq-load-"))
     password = secrets.token_urlsafe(16)
-    data = samples(password, args.report)
+    data = samples(password, args.report, args)
     (work / "samples.json").write_text(json.dumps(data))
     port = free_port()
     site = "partyquality.example.vn"

@@ -5,11 +5,18 @@ then, a few seconds apart, opens the pages of ``PAGES`` in their weights.
 The sample records (units, people, search words, reviews, reports) come from
 the JSON file ``PQ_LOAD_SAMPLES`` names, written by bench/load.py from the
 benchmark database; ``PQ_LOAD_EXTRA`` (a JSON list of [weight, name, path])
-adds pages — i15's report pages, say — without editing this file.
+adds pages — i15's report pages, say — without editing this file. With
+``--central``, a few of the users are officers of the country who open only
+its report pages (``CentralOfficer``).
+
+Like a browser, a user who opens a page also fetches the fragments it loads
+at once (``hx-trigger="load"``: a report's approval lines), each under its
+own name in the results.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
@@ -20,6 +27,8 @@ from locust import HttpUser, between
 SAMPLES = json.loads(open(os.environ["PQ_LOAD_SAMPLES"], encoding="utf-8").read())  # noqa: SIM115
 SITE = os.environ.get("PQ_LOAD_SITE", "partyquality.example.vn")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A fragment the page asks for as soon as it is shown (htmx).
+ON_LOAD = re.compile(r'hx-get="([^"]+)" hx-trigger="load"')
 
 
 def _page(kind: str) -> tuple[str, str]:
@@ -63,6 +72,7 @@ PAGES = {
 
 class BoardOfficer(HttpUser):
     wait_time = between(1, 5)  # reading the page before the next click
+    username = SAMPLES["username"]
 
     def on_start(self) -> None:
         # The proxy's headers: the site's name and HTTPS (BEHIND_TLS_PROXY).
@@ -74,7 +84,7 @@ class BoardOfficer(HttpUser):
         with self.client.post(
             "/dang-nhap/",
             {
-                "username": SAMPLES["username"],
+                "username": self.username,
                 "password": SAMPLES["password"],
                 "csrfmiddlewaretoken": token,
             },
@@ -90,11 +100,15 @@ class BoardOfficer(HttpUser):
                 response.failure(f"login answered {response.status_code}")
 
     def _open(self, name: str, path: str) -> None:
+        fragments = []
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}")
             elif "dang-nhap" in response.url:
                 response.failure("sent to the login page")
+            fragments = ON_LOAD.findall(response.text)
+        for fragment in fragments:
+            self._open(f"{name} → its fragment", html.unescape(fragment))
 
 
 def _task(kind: str):  # type: ignore[no-untyped-def]
@@ -119,3 +133,18 @@ BoardOfficer.tasks = [
 ]
 if EXTRA:
     BoardOfficer.tasks += [_extra] * sum(w for w, _n, _p in EXTRA)
+
+
+CENTRAL = SAMPLES.get("central")
+if CENTRAL:
+    # Defined only then: locust runs every user class of the module.
+    class CentralOfficer(BoardOfficer):
+        """An officer of the country opening its reports, one of ``users``."""
+
+        fixed_count = CENTRAL["users"]
+        username = CENTRAL["username"]
+        tasks = [
+            lambda user: user._open(
+                "report page: country", random.choice(CENTRAL["reports"])
+            )
+        ]
