@@ -21,6 +21,8 @@ from assessments.models import (
 )
 from assessments.rules import load_rules
 from assessments.scales import load_scales
+from members.import_jobs import import_job_run
+from members.models import ImportJob
 from tests.e2e.conftest import SHOTS, sign_in
 
 
@@ -63,14 +65,26 @@ def test_secretary_imports_after_a_dry_run_and_the_officer_sees_the_change_log(
     sign_in(page, base, secretary.username)
     page.goto(f"{base}/danh-gia/")
     page.screenshot(path=SHOTS / "review_import_0_home.png", full_page=True)
-    page.goto(f"{base}/danh-gia/{tree.commune.pk}/2024/nhap/")
+    own_page = f"/danh-gia/{tree.commune.pk}/2024/nhap/"
+    page.goto(f"{base}{own_page}")
+    # The organization's page sends the file to the imports pages' check.
     page.set_input_files("input[type=file]", str(bad))
-    page.click("button[name=dry_run]")
+    page.click("main form button.primary")
     expect(page.locator("main")).to_contain_text("Không có chi bộ mã “tc-tp-9”")
+    expect(page.locator("main form button.primary")).to_have_count(0)
     page.screenshot(path=SHOTS / "review_import_1_errors.png", full_page=True)
+    assert not UnitClassification.objects.exists()  # all or nothing
+    # A corrected file goes in from the organization's page again.
+    page.locator(f'main a[href="{own_page}"]').first.click()
     page.set_input_files("input[type=file]", str(ok))
-    page.click("button[name=commit]")
-    expect(page.locator(".messages")).to_contain_text("Đã nhập 2 dòng.")
+    page.click("main form button.primary")
+    confirm = page.locator("main form button.primary")
+    expect(confirm).to_have_text("Xác nhận nhập 2 dòng")
+    confirm.click()
+    page.wait_for_url(f"{base}/dang-vien/nhap/ghi/*/")
+    import_job_run.call(ImportJob.objects.latest("pk").pk)  # the worker
+    page.locator("#job-status", has_text="Đã nhập").wait_for()
+    expect(page.locator("#job-status")).to_contain_text("Đã nhập 2 dòng")
     assert UnitClassification.objects.filter(year=2024).count() == 2
 
     sign_in(page, base, board_officer.username)
