@@ -67,10 +67,12 @@ format: venv
 	$(VPY) -m ruff check --fix .
 	$(VPY) -m ruff format .
 
-# Extract Vietnamese msgids and compile the English catalogue.
+# Extract Vietnamese msgids and compile the English catalogue. Neither command
+# touches the database: a placeholder URL keeps settings from starting the
+# embedded PostgreSQL when DATABASE_URL is unset.
 messages: venv
-	$(VPY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=var
-	$(VPY) manage.py compilemessages -l en --ignore=.venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://unused@127.0.0.1/unused} $(VPY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=var
+	DATABASE_URL=$${DATABASE_URL:-postgres://unused@127.0.0.1/unused} $(VPY) manage.py compilemessages -l en --ignore=.venv
 
 check: venv
 	$(VPY) manage.py makemigrations --check --dry-run

@@ -24,7 +24,6 @@ from assessments.snapshots import (
     TOPS_CTE,
     UNIT_COLUMNS,
     UNIT_TABLE,
-    _no_jit,
     _params,
     figures_sql,
     walk_sql,
@@ -89,7 +88,6 @@ def year_snapshots_rebuild(
     """Rewrite every snapshot of ``year`` from the detailed tables in a few
     set-wide statements; return the number of unit rows."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _no_jit(cursor)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         for table in (GAP_TABLE, POST_TABLE, UNIT_TABLE):
             cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
@@ -129,7 +127,6 @@ def year_snapshots_verify(year: int, *, limit: int = 20) -> list[Difference]:
     give now; an empty list means they agree."""
     differences: list[Difference] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        _no_jit(cursor)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         _stage_year(cursor, year)
         columns = [c for c in UNIT_COLUMNS if c != "year"]

@@ -29,7 +29,6 @@ from assessments.snapshots import (
     ROOTS_CTE,
     UNIT_COLUMNS,
     UNIT_TABLE,
-    _no_jit,
     _params,
     figures_sql,
     walk_sql,
@@ -139,7 +138,6 @@ def year_snapshot_write(*, organization_id: int, year: int) -> int:
     this approval completes, and its commune's rollup when the commune is
     complete. Returns the number of unit rows written."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _no_jit(cursor)
         _count, touched = _delete(
             cursor, year, "organization_id = %(organization)s", organization_id
         )

@@ -449,13 +449,6 @@ def live_rows_sql() -> str:
 INSERT_UNITS = f"INSERT INTO {UNIT_TABLE} ({', '.join(UNIT_COLUMNS)}, written_at) "
 
 
-def _no_jit(cursor: Any) -> None:
-    """JIT compilation is never worth it for these statements: the walk's
-    estimates are large (a recursive CTE), the rows few, and compiling the
-    figures' expressions took longer than running them."""
-    cursor.execute("SET LOCAL jit = off")
-
-
 # Writing and removing one organization's year, commune posts against their
 # standards, per-commune rollups, and the rebuild with its proof live beside
 # this module.

@@ -253,9 +253,6 @@ def place_in_provinces(
     changed. Every change of the tree calls it with the units it names."""
     day = day or timezone.localdate()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Recursive queries are costed far above what they do, and their JIT
-        # compilation took 0.7 s for a new cell (the query itself 3 ms).
-        cursor.execute("SET LOCAL jit = off")
         if under is None:
             cursor.execute(PLACE_IN_PROVINCES_SQL, {"day": day})
         else:

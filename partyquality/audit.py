@@ -24,7 +24,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
@@ -321,35 +320,6 @@ def audit_changes(
     of one kind of record (``kind``: a model label), one author, the units
     under a unit (``unit_ids``: that subtree's ids) and one person, each if
     given. The first ``limit``: a page N of size S asks for N × S + 1."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A scope of a province's 11,700 units is costed as if each event were
-        # compared with each unit (the array is hashed): PostgreSQL then
-        # compiled every table's query (JIT) for about 0.5 s, to run it in
-        # milliseconds (bench/RESULTS.md, "Audit log at a province's size").
-        cursor.execute("SET LOCAL jit = off")
-        return _changes(
-            user=user,
-            start=start,
-            end=end,
-            limit=limit,
-            kind=kind,
-            author_id=author_id,
-            unit_ids=unit_ids,
-            person_id=person_id,
-        )
-
-
-def _changes(
-    *,
-    user: AnyUser,
-    start: datetime.date,
-    end: datetime.date,
-    limit: int,
-    kind: str,
-    author_id: int | None,
-    unit_ids: Sequence[int] | None,
-    person_id: int | None,
-) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     fetched: list[tuple[type[Model], list[Any]]] = []
     for tracked, entry in TRACKED.items():

@@ -82,7 +82,11 @@ def database_from_url(url: str) -> dict[str, object]:
         "HOST": host,
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 0),
-        "OPTIONS": {},
+        # JIT compilation off for every statement: our queries are short, and
+        # PostgreSQL compiled recursive walks, scoped audit reads and snapshot
+        # sums for 0.5–0.7 s to run them in milliseconds (bench/RESULTS.md,
+        # "Audit log at a province's size"; organizations/tree.py's walks).
+        "OPTIONS": {"options": "-c jit=off"},
     }
 
 

@@ -262,7 +262,6 @@ class YearRows:
             sql = snapshots.live_rows_sql()
             where = "WHERE true" + self._visible("live", params)
             with connection.cursor() as cursor:
-                snapshots._no_jit(cursor)
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS "
                     f"SELECT * FROM ({sql}) AS live {where}",

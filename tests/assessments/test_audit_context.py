@@ -197,10 +197,10 @@ def test_the_log_page_asks_a_fixed_number_of_queries(
             level=level("organization", YEAR, "good"),
             remarks=f"lần {n}",
         )
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(20):
         response = client.get(url)
     assert _entries_of(response).count('class="when"') == 38
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         client.get(f"{url}?author={secretary.username}&unit={tree.cell1.pk}")
 
 
