@@ -16,7 +16,7 @@ import datetime
 import pghistory
 from django.contrib.auth.models import User
 
-from assessments import services, snapshots
+from assessments import services, snapshot_writes
 from assessments.models import (
     MemberClassification,
     OrganizationReview,
@@ -146,7 +146,7 @@ def seed() -> None:
 
 def _approve(review: OrganizationReview, officer: User | None) -> None:
     services._transition(review, ReviewState.APPROVED, user=officer)
-    snapshots.year_snapshot_write(
+    snapshot_writes.year_snapshot_write(
         organization_id=review.organization_id, year=review.year
     )
 

@@ -26,7 +26,7 @@ from assessments.models import (
 from assessments.rules import check_sheet
 from assessments.scales import scale_for
 from assessments.selectors import can_approve_unit, grassroots_of, review_sheet
-from assessments.snapshots import year_snapshot_remove, year_snapshot_write
+from assessments.snapshot_writes import year_snapshot_remove, year_snapshot_write
 from members.models import Person
 from organizations.models import Unit
 

@@ -1,6 +1,6 @@
 """Yearly snapshots (assessments/snapshots.py): commune-level posts against
-their standards (Decree 33/2023). Split from assessments/snapshots.py, which
-imports what it needs from here."""
+their standards (Decree 33/2023), written with each approved year
+(snapshot_writes.py) and read by the cadre report."""
 
 from __future__ import annotations
 

@@ -26,6 +26,12 @@ once every grassroots organization under it is approved.
 The same SQL computes the figures of units not approved yet for the
 "tạm tính" view (``live_rows_sql``): a figure is one column of
 ``UnitYearSnapshot`` and one line in ``SOURCES``.
+
+This module holds the tables' names, the figures and the SQL that computes
+them; the modules beside it import from here, never the other way:
+snapshot_writes.py (``year_snapshot_write``/``_remove``), snapshot_posts.py
+(commune posts against their standards), snapshot_rollups.py (per-commune
+sums) and snapshot_rebuild.py (``year_snapshots_rebuild``/``_verify``).
 """
 
 from __future__ import annotations
@@ -447,33 +453,3 @@ def live_rows_sql() -> str:
 
 
 INSERT_UNITS = f"INSERT INTO {UNIT_TABLE} ({', '.join(UNIT_COLUMNS)}, written_at) "
-
-
-# Writing and removing one organization's year, commune posts against their
-# standards, per-commune rollups, and the rebuild with its proof live beside
-# this module.
-from assessments.snapshot_posts import (  # noqa: E402
-    POST_FIGURES,
-    posts_standing,
-)
-from assessments.snapshot_rebuild import (  # noqa: E402
-    Difference,
-    year_snapshots_rebuild,
-    year_snapshots_verify,
-    years_with_approvals,
-)
-from assessments.snapshot_writes import (  # noqa: E402
-    year_snapshot_remove,
-    year_snapshot_write,
-)
-
-__all__ = [
-    "POST_FIGURES",
-    "Difference",
-    "posts_standing",
-    "year_snapshot_remove",
-    "year_snapshot_write",
-    "year_snapshots_rebuild",
-    "year_snapshots_verify",
-    "years_with_approvals",
-]

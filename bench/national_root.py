@@ -29,7 +29,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from assessments.snapshots import years_with_approvals  # noqa: E402
+from assessments.snapshot_rebuild import years_with_approvals  # noqa: E402
 from organizations.models import Kind, Level, Unit, UnitLink  # noqa: E402
 
 CODE = "BENCH-VN"

@@ -34,7 +34,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from assessments import snapshots  # noqa: E402
+from assessments import snapshot_writes  # noqa: E402
 from assessments.models import OrganizationReview  # noqa: E402
 from assessments.reports.common import Scope  # noqa: E402
 from assessments.reports.registry import REPORTS  # noqa: E402
@@ -169,7 +169,9 @@ def main() -> None:
     times = []
     for organization_id in sample:
         start = time.perf_counter()
-        snapshots.year_snapshot_write(organization_id=organization_id, year=args.year)
+        snapshot_writes.year_snapshot_write(
+            organization_id=organization_id, year=args.year
+        )
         times.append((time.perf_counter() - start) * 1000)
         print(
             f"  snapshot of organization {organization_id}: {times[-1]:,.0f} ms",

@@ -24,7 +24,12 @@ from members.models import (
     QualificationStatus,
 )
 from members.qualifications import LEVEL_DIMENSION, LEVEL_RANK
-from members.services import ERR_UNIT_CLOSED, _fmt, _require_alive, _require_past
+from members.service_checks import (
+    ERR_UNIT_CLOSED,
+    fmt_day,
+    require_alive,
+    require_past,
+)
 from organizations.closed_years import (
     ClosedYear,
     assert_open,
@@ -197,11 +202,11 @@ def holding_start(
     is_concurrent: bool = False,
 ) -> PositionHolding:
     """Start holding a position; several may run at once (kiêm nhiệm)."""
-    _require_past(valid_from, "valid_from")
-    _require_alive(person, valid_from)
+    require_past(valid_from, "valid_from")
+    require_alive(person, valid_from)
     if not unit.is_open_on(valid_from):
         raise ValidationError(
-            {"unit": ERR_UNIT_CLOSED.format(unit=unit, date=_fmt(valid_from))}
+            {"unit": ERR_UNIT_CLOSED.format(unit=unit, date=fmt_day(valid_from))}
         )
     overlapping = PositionHolding.objects.filter(
         person=person, unit=unit, position=position
@@ -229,12 +234,12 @@ def holding_start(
 def holding_end(
     *, holding: PositionHolding, valid_to: datetime.date
 ) -> PositionHolding:
-    _require_past(valid_to, "valid_to")
+    require_past(valid_to, "valid_to")
     if holding.valid_to is not None:
-        raise ValidationError(ERR_HOLDING_ENDED.format(date=_fmt(holding.valid_to)))
+        raise ValidationError(ERR_HOLDING_ENDED.format(date=fmt_day(holding.valid_to)))
     if valid_to <= holding.valid_from:
         raise ValidationError(
-            {"valid_to": ERR_HOLDING_END_ORDER.format(date=_fmt(holding.valid_from))}
+            {"valid_to": ERR_HOLDING_END_ORDER.format(date=fmt_day(holding.valid_from))}
         )
     assert_open([holding.unit_id], valid_to, field="valid_to")
     holding.valid_to = valid_to

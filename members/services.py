@@ -16,8 +16,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from members.career_services import (  # noqa: F401 (re-exported: callers use members.services)
+    ERR_HOLDING_END_ORDER,
+    ERR_HOLDING_ENDED,
+    ERR_HOLDING_OVERLAP,
+    ERR_QUALIFICATION_LEVEL,
+    holding_end,
+    holding_start,
+    qualification_add,
+    qualification_delete,
+    qualification_update,
+)
 from members.models import (
     MEMBER_FORMS,
     ORGANIZATION_FORMS,
@@ -31,10 +41,18 @@ from members.models import (
     MembershipStatus,
     Person,
 )
+from members.service_checks import (  # noqa: F401 (ERR_* re-exported)
+    ERR_AFTER_DEATH,
+    ERR_FUTURE_DATE,
+    ERR_UNIT_CLOSED,
+    fmt_day,
+    require_alive,
+    require_past,
+    today,
+)
 from organizations.closed_years import assert_open
 from organizations.models import CELL_LIKE_LEVELS, Unit
 
-ERR_FUTURE_DATE = "Ngày {date} ở tương lai; chỉ ghi những việc đã xảy ra."
 ERR_FULL_NOT_AFTER_ADMISSION = "Ngày chính thức phải sau ngày vào Đảng."
 # Party Charter art. 5: the probationary period is twelve months.
 ERR_FULL_BEFORE_PROBATION_ENDS = (
@@ -43,7 +61,6 @@ ERR_FULL_BEFORE_PROBATION_ENDS = (
 )
 ERR_NOT_PROBATIONARY = "Chỉ đảng viên dự bị mới được công nhận chính thức."
 ERR_OVERLAPPING_MEMBERSHIP = "Người này đã là đảng viên trong khoảng thời gian đó."
-ERR_AFTER_DEATH = "Người này đã từ trần ngày {date}; không thể ghi thêm."
 ERR_AFTER_LEAVING = "Đảng viên đã ra khỏi Đảng ngày {date}; không thể ghi thêm sự kiện."
 ERR_BEFORE_LAST_EVENT = (
     "Ngày {date} trước sự kiện gần nhất ({last}); không sửa lại lịch sử."
@@ -69,7 +86,6 @@ ERR_MEMBER_DISCIPLINE_FORM = "Hình thức kỷ luật này không áp dụng ch
 ERR_ORGANIZATION_DISCIPLINE_FORM = (
     "Tổ chức đảng chỉ bị kỷ luật khiển trách, cảnh cáo hoặc giải tán."
 )
-ERR_UNIT_CLOSED = "Tổ chức {unit} không hoạt động vào ngày {date}."
 ERR_BORN_AFTER = "Ngày {date} trước ngày sinh của người này."
 
 LEAVE_STATUS = {
@@ -80,39 +96,9 @@ LEAVE_STATUS = {
 }
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _require_past(day: datetime.date, field: str = "date") -> None:
-    if day > _today():
-        raise ValidationError({field: ERR_FUTURE_DATE.format(date=_fmt(day))})
-
-
-def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _require_decision(decision_number: str) -> None:
     if not decision_number.strip():
         raise ValidationError({"decision_number": ERR_DECISION_REQUIRED})
-
-
-def _death_date(person: Person) -> datetime.date | None:
-    event = (
-        MemberEvent.objects.filter(
-            membership__person=person, kind=MemberEventKind.DEATH
-        )
-        .order_by("date")
-        .first()
-    )
-    return event.date if event else None
-
-
-def _require_alive(person: Person, day: datetime.date) -> None:
-    died = _death_date(person)
-    if died is not None and day >= died:
-        raise ValidationError(ERR_AFTER_DEATH.format(date=_fmt(died)))
 
 
 def _require_cell(cell: Unit, day: datetime.date, field: str = "cell") -> None:
@@ -120,26 +106,29 @@ def _require_cell(cell: Unit, day: datetime.date, field: str = "cell") -> None:
         raise ValidationError({field: ERR_NOT_A_CELL.format(unit=cell)})
     if not cell.is_open_on(day):
         raise ValidationError(
-            {field: ERR_CELL_CLOSED.format(unit=cell, date=_fmt(day))}
+            {field: ERR_CELL_CLOSED.format(unit=cell, date=fmt_day(day))}
         )
 
 
 def _require_active(membership: Membership, day: datetime.date) -> None:
     """A new event on ``day``: after admission, not after leaving or death,
     not before the last recorded event."""
-    _require_past(day)
+    require_past(day)
     if membership.ended_on is not None:
         if membership.status == MembershipStatus.DECEASED:
             raise ValidationError(
-                ERR_AFTER_DEATH.format(date=_fmt(membership.ended_on))
+                ERR_AFTER_DEATH.format(date=fmt_day(membership.ended_on))
             )
-        raise ValidationError(ERR_AFTER_LEAVING.format(date=_fmt(membership.ended_on)))
+        raise ValidationError(
+            ERR_AFTER_LEAVING.format(date=fmt_day(membership.ended_on))
+        )
     last = membership.events.order_by("-date", "-id").first()
     if last is not None and day < last.date:
         raise ValidationError(
             {
                 "date": ERR_BEFORE_LAST_EVENT.format(
-                    date=_fmt(day), last=f"{last.get_kind_display()} {_fmt(last.date)}"
+                    date=fmt_day(day),
+                    last=f"{last.get_kind_display()} {fmt_day(last.date)}",
                 )
             }
         )
@@ -195,7 +184,7 @@ def _refresh_cache(membership: Membership) -> Membership:
     """Write the cached status and cell from the events and periods."""
     from members.selectors import membership_current_cell, membership_status_on
 
-    status = membership_status_on(membership, _today())
+    status = membership_status_on(membership, today())
     membership.status = status or MembershipStatus.PROBATIONARY
     membership.current_cell = membership_current_cell(membership)
     membership.save(update_fields=["status", "current_cell"])
@@ -224,7 +213,7 @@ def person_create(
     national_id: str | None = None,
     registered_unit: Unit | None = None,
 ) -> Person:
-    _require_past(date_of_birth, "date_of_birth")
+    require_past(date_of_birth, "date_of_birth")
     fields = _clean_identity(
         {
             "full_name": full_name,
@@ -261,7 +250,7 @@ def person_update(*, person: Person, **changes: Any) -> Person:
     if unknown:
         raise TypeError(f"person_update got unknown fields {sorted(unknown)}")
     if "date_of_birth" in changes:
-        _require_past(changes["date_of_birth"], "date_of_birth")
+        require_past(changes["date_of_birth"], "date_of_birth")
     if "national_id" in changes or "full_name" in changes:
         merged = {
             "national_id": changes.get("national_id", person.national_id),
@@ -289,13 +278,13 @@ def member_admit(
     note: str = "",
 ) -> Membership:
     """Admission (kết nạp): a probationary membership in ``cell``."""
-    _require_past(admitted_on, "admitted_on")
+    require_past(admitted_on, "admitted_on")
     if admitted_on < person.date_of_birth:
         raise ValidationError(
-            {"admitted_on": ERR_BORN_AFTER.format(date=_fmt(admitted_on))}
+            {"admitted_on": ERR_BORN_AFTER.format(date=fmt_day(admitted_on))}
         )
     _require_decision(decision_number)
-    _require_alive(person, admitted_on)
+    require_alive(person, admitted_on)
     _require_cell(cell, admitted_on)
     # The new member would join the sheets of that year and the next ones.
     assert_open([cell.pk], admitted_on, field="admitted_on")
@@ -347,7 +336,7 @@ def member_make_full(
     earliest = probation_ends(membership.admitted_on)
     if full_member_on < earliest:
         raise ValidationError(
-            {"date": ERR_FULL_BEFORE_PROBATION_ENDS.format(date=_fmt(earliest))}
+            {"date": ERR_FULL_BEFORE_PROBATION_ENDS.format(date=fmt_day(earliest))}
         )
     if membership.full_member_on is not None:
         raise ValidationError(ERR_NOT_PROBATIONARY)
@@ -407,7 +396,7 @@ def member_transfer(
                 raise ValidationError(
                     {
                         "date": ERR_TRANSFER_SAME_DAY.format(
-                            date=_fmt(current.valid_from)
+                            date=fmt_day(current.valid_from)
                         )
                     }
                 )
@@ -474,7 +463,7 @@ def member_leave(
     for period in open_periods:
         if date <= period.valid_from:
             raise ValidationError(
-                {"date": ERR_TRANSFER_SAME_DAY.format(date=_fmt(period.valid_from))}
+                {"date": ERR_TRANSFER_SAME_DAY.format(date=fmt_day(period.valid_from))}
             )
     membership.cell_periods.filter(valid_to__isnull=True).update(valid_to=date)
     membership.cell_periods.filter(is_temporary=True, valid_to__gt=date).update(
@@ -500,7 +489,7 @@ class DisciplineDecision:
 
 
 def _check_decision(decision: DisciplineDecision) -> None:
-    _require_past(decision.date)
+    require_past(decision.date)
     _require_decision(decision.decision_number)
     if not decision.deciding_body.strip():
         raise ValidationError({"deciding_body": ERR_DECIDING_BODY_REQUIRED})
@@ -527,7 +516,7 @@ def discipline_record(
             raise ValidationError({"form": ERR_ORGANIZATION_DISCIPLINE_FORM})
         if not unit.is_open_on(decision.date):
             raise ValidationError(
-                ERR_UNIT_CLOSED.format(unit=unit, date=_fmt(decision.date))
+                ERR_UNIT_CLOSED.format(unit=unit, date=fmt_day(decision.date))
             )
         # QĐ 366-QĐ/TW: a disciplined organization is not rated "excellent"
         # that year; the year's sheet must not change once closed.
@@ -547,7 +536,7 @@ def discipline_record(
         _require_active(membership, decision.date)
     status = membership_status_on(membership, decision.date)
     if status is None:
-        raise ValidationError(ERR_NOT_A_MEMBER.format(date=_fmt(decision.date)))
+        raise ValidationError(ERR_NOT_A_MEMBER.format(date=fmt_day(decision.date)))
     if status in LEAVE_STATUS.values():
         _require_active(membership, decision.date)
     if status == MembershipStatus.PROBATIONARY and decision.form not in (
@@ -582,17 +571,3 @@ def _fields(decision: DisciplineDecision) -> dict[str, Any]:
         "decision_number": decision.decision_number.strip(),
         "reason": decision.reason.strip(),
     }
-
-
-# Qualifications and positions live beside these (split by size).
-from members.career_services import (  # noqa: E402, F401 (re-exported)
-    ERR_HOLDING_END_ORDER,
-    ERR_HOLDING_ENDED,
-    ERR_HOLDING_OVERLAP,
-    ERR_QUALIFICATION_LEVEL,
-    holding_end,
-    holding_start,
-    qualification_add,
-    qualification_delete,
-    qualification_update,
-)

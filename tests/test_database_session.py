@@ -20,4 +20,8 @@ def test_the_app_s_connections_run_without_jit() -> None:
 def test_a_database_url_carries_the_jit_option() -> None:
     settings = database_from_url("postgres://app:secret@db.example.vn:5433/pq")
     assert settings["OPTIONS"] == {"options": "-c jit=off"}
-    assert (settings["HOST"], settings["PORT"], settings["NAME"]) == ("db.example.vn", "5433", "pq")
+    assert (settings["HOST"], settings["PORT"], settings["NAME"]) == (
+        "db.example.vn",
+        "5433",
+        "pq",
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from assessments import snapshots, standards
+from assessments import snapshot_posts, standards
 from assessments.reports.common import (
     DELTA,
     INT,
@@ -326,7 +326,7 @@ ORDER BY u.sort_name, f.commune_id
 
 def _counts(name: str, values: list[int]) -> Counts:
     figures = dict(
-        zip(snapshots.POST_FIGURES, (int(v or 0) for v in values), strict=True)
+        zip(snapshot_posts.POST_FIGURES, (int(v or 0) for v in values), strict=True)
     )
     return Counts(
         name,
@@ -348,7 +348,7 @@ def posts_by(rows: YearRows, by: str) -> list[Counts]:
     """Posts summed per position group (``by="group"``) or per commune."""
     params: dict = {}
     relation = rows.posts(params)
-    sums = ", ".join(f"sum(p.{f})" for f in snapshots.POST_FIGURES)
+    sums = ", ".join(f"sum(p.{f})" for f in snapshot_posts.POST_FIGURES)
     if by == "group":
         sql = POSTS_SQL.format(
             key="p.position_group", sums=sums, relation=relation, join="", order="1"

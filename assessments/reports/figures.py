@@ -32,7 +32,8 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from assessments import snapshots
+from assessments import snapshot_posts, snapshots
+from assessments.snapshot_posts import POST_FIGURES
 from assessments.snapshot_rollups import ROLLUP_TABLE, SUM_COLUMNS, as_sums
 from assessments.snapshots import (
     COMMUNE_KINDS,
@@ -41,7 +42,6 @@ from assessments.snapshots import (
     IS_COMMUNE,
     LINK_AT_END,
     OPEN_AT_END,
-    POST_FIGURES,
     POST_TABLE,
     ROOTS_CTE,
     UNIT_COLUMNS,
@@ -308,7 +308,7 @@ class YearRows:
                     "WHERE kind = ANY(%(commune_kinds)s)",
                     self.params(),
                 )
-                groups, found = snapshots.posts_standing(
+                groups, found = snapshot_posts.posts_standing(
                     cursor, self.year, dict(cursor.fetchall())
                 )
                 cursor.execute(

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments import snapshots
+from assessments import snapshot_rebuild
 from assessments.models import CommuneYearRollup, UnitYearSnapshot
 from assessments.reports import (
     cadre_standardization,
@@ -166,7 +166,7 @@ def test_a_commune_is_rolled_up_once_complete_and_no_longer_when_reopened(
             "commune_id", "level", "kind", "own", "units", "members", "unit_tier_4"
         )
     )
-    assert snapshots.year_snapshots_verify(YEAR) == []
+    assert snapshot_rebuild.year_snapshots_verify(YEAR) == []
 
     reopen(village3, year=YEAR)
     assert not CommuneYearRollup.objects.exists()
@@ -195,7 +195,7 @@ def test_rebuild_rewrites_the_rollups_and_the_proof_finds_one_changed(
         )
     )
     _without_rollups()
-    found = [(d.unit_id, d.what) for d in snapshots.year_snapshots_verify(YEAR)]
+    found = [(d.unit_id, d.what) for d in snapshot_rebuild.year_snapshots_verify(YEAR)]
     assert found[0] == (commune.pk, "thiếu tổng hợp xã đã đủ duyệt")
     assert {what for _unit, what in found[1:]} == {"đánh dấu đã tổng hợp sai"}
     assert len(found) == 1 + 7
@@ -216,9 +216,9 @@ def test_rebuild_rewrites_the_rollups_and_the_proof_finds_one_changed(
     CommuneYearRollup.objects.filter(unit=commune, own=True, commune=commune).update(
         villages=9
     )
-    assert [(d.unit_id, d.what) for d in snapshots.year_snapshots_verify(YEAR)] == [
-        (commune.pk, "tổng hợp xã khác số liệu các đơn vị")
-    ]
+    assert [
+        (d.unit_id, d.what) for d in snapshot_rebuild.year_snapshots_verify(YEAR)
+    ] == [(commune.pk, "tổng hợp xã khác số liệu các đơn vị")]
 
 
 def test_a_province_report_reads_the_rollup_and_prints_the_figures_of_the_rows(
@@ -226,7 +226,7 @@ def test_a_province_report_reads_the_rollup_and_prints_the_figures_of_the_rows(
 ) -> None:
     _commune, agency, village3, former = tan_phu
     approve(agency, village3, former, year=YEAR)
-    assert snapshots.year_snapshots_verify(YEAR) == []
+    assert snapshot_rebuild.year_snapshots_verify(YEAR) == []
     scope_rows = organization_quality.Scope.for_user(tree.province, province_officer)
     assert scope_rows.year(YEAR).rolled
 

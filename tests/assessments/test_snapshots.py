@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments import services, snapshots
+from assessments import services, snapshot_rebuild, snapshot_writes, snapshots
 from assessments.models import (
     MemberClassification,
     OrganizationReview,
@@ -165,7 +165,7 @@ def test_rebuild_gives_the_same_snapshot_and_verify_finds_what_changed_since(
     # the check names the unit and the figure, and refuses to pass.
     hung = MemberClassification.objects.get(person__full_name="Nguyễn Văn Hùng")
     MemberClassification.objects.filter(pk=hung.pk).update(level=good_m())
-    [difference] = snapshots.year_snapshots_verify(YEAR)
+    [difference] = snapshot_rebuild.year_snapshots_verify(YEAR)
     assert difference.unit_id == tree.cell1.pk
     assert "member_tier_1: 1 → 0" in difference.what
     assert "member_tier_2: 3 → 4" in difference.what
@@ -174,7 +174,7 @@ def test_rebuild_gives_the_same_snapshot_and_verify_finds_what_changed_since(
             "rebuild_snapshots", "--verify-only", stdout=StringIO(), stderr=StringIO()
         )
     call_command("rebuild_snapshots", stdout=StringIO(), stderr=StringIO())
-    assert snapshots.year_snapshots_verify(YEAR) == []
+    assert snapshot_rebuild.year_snapshots_verify(YEAR) == []
     assert _rows()[tree.cell1.pk]["member_tier_2"] == 4
 
 
@@ -227,7 +227,9 @@ def test_a_commune_above_grassroots_is_official_once_all_under_it_are(
     assert (posts.position_group, posts.posts, posts.university) == ("elected", 1, 1)
 
     review = OrganizationReview.objects.get(organization=first, year=YEAR)
-    snapshots.year_snapshot_remove(organization_id=review.organization_id, year=YEAR)
+    snapshot_writes.year_snapshot_remove(
+        organization_id=review.organization_id, year=YEAR
+    )
     assert not UnitYearSnapshot.objects.filter(unit=commune).exists()
     assert not PostGroupYearSnapshot.objects.exists()
 
@@ -276,4 +278,4 @@ def test_a_cell_moved_after_its_year_was_approved_follows_its_new_organization(
     moved = UnitYearSnapshot.objects.get(unit=tree.cell2, year=YEAR)
     assert moved.organization_id == tree.other_commune.pk
     assert moved.path[-2:] == [tree.other_commune.pk, tree.cell2.pk]
-    assert snapshots.year_snapshots_verify(YEAR) == []
+    assert snapshot_rebuild.year_snapshots_verify(YEAR) == []

@@ -123,7 +123,7 @@ def approve(*organizations: Unit, year: int) -> None:
     """The level above approves the organizations' year: the review is
     approved and the year's snapshot written, as ``review_approve`` does."""
     from assessments.models import OrganizationReview, ReviewState
-    from assessments.snapshots import year_snapshot_write
+    from assessments.snapshot_writes import year_snapshot_write
 
     for organization in organizations:
         OrganizationReview.objects.update_or_create(
@@ -139,7 +139,7 @@ def reopen(*organizations: Unit, year: int) -> None:
     the secretary, the snapshot removed), as ``review_reopen`` does, so that
     events dated in it can be recorded again (closed years, issue #16)."""
     from assessments.models import OrganizationReview, ReviewState
-    from assessments.snapshots import year_snapshot_remove
+    from assessments.snapshot_writes import year_snapshot_remove
 
     for organization in organizations:
         OrganizationReview.objects.filter(organization=organization, year=year).update(

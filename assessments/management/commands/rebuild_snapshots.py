@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments import snapshots
+from assessments import snapshot_rebuild
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        years = options["year"] or snapshots.years_with_approvals()
+        years = options["year"] or snapshot_rebuild.years_with_approvals()
         if not years:
             self.stdout.write("Chưa có năm nào được duyệt.")
             return
@@ -42,13 +42,15 @@ class Command(BaseCommand):
         for year in years:
             started = time.perf_counter()
             if not options["verify_only"]:
-                rows = snapshots.year_snapshots_rebuild(year, say=self.stderr.write)
+                rows = snapshot_rebuild.year_snapshots_rebuild(
+                    year, say=self.stderr.write
+                )
                 self.stdout.write(
                     f"Năm {year}: đã ghi {rows} dòng số liệu chốt "
                     f"trong {time.perf_counter() - started:.1f} s."
                 )
             started = time.perf_counter()
-            found = snapshots.year_snapshots_verify(year)
+            found = snapshot_rebuild.year_snapshots_verify(year)
             for difference in found:
                 self.stdout.write(f"  đơn vị {difference.unit_id}: {difference.what}")
             differences += len(found)
