@@ -1,4 +1,4 @@
-"""Reads for the report pages: the units one may report on, the user's files."""
+"""Reads for the report pages: the levels one may report on, the user's files."""
 
 from __future__ import annotations
 
@@ -20,16 +20,6 @@ REPORTABLE_LEVELS = (
 )
 # Above this many units the PDF is rendered by the worker, not in the request.
 LARGE_REPORT_UNITS = 400
-
-
-def reportable_units(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
-    return (
-        Unit.objects.visible_to(user)
-        .open_on(day)
-        .filter(level__in=REPORTABLE_LEVELS)
-        .order_by("level", "sort_name", "id")
-        .only("id", "name", "level")
-    )
 
 
 def default_root(*, user: AnyUser) -> Unit | None:

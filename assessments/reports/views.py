@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import ReportJob
-from assessments.reports import rendering, selectors
+from assessments.reports import rendering, selectors, unit_picker
 from assessments.reports.common import Scope
 from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
@@ -29,6 +30,10 @@ def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     if slug not in REPORTS:
         raise Http404
     values = ReportFilterForm(request.GET).values()
+    return REPORTS[slug], _root(request, values), values
+
+
+def _root(request: AuthedRequest, values: dict) -> Unit:
     if values["unit"] is None:
         root = selectors.default_root(user=request.user)
         if root is None:
@@ -39,7 +44,44 @@ def _parse(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     # stays with its former parent for the years it spent there (issue #16).
     if not reaches_on(request.user, root.pk, datetime.date(values["year"], 12, 31)):
         raise Http404
-    return REPORTS[slug], root, values
+    return root
+
+
+# The parameters a move to another unit keeps (the report's years and its
+# "tạm tính" option); anything else in the URL is not echoed back.
+KEPT = ("year", "compare", "base", "provisional")
+
+
+def page_url(slug: str) -> str:
+    """Where the picker's links lead: the report being read, or the index."""
+    return reverse("reports:report", args=[slug]) if slug else reverse("reports:index")
+
+
+def _searching(request: AuthedRequest, values: dict, slug: str) -> dict:
+    """The picker's search: its matches for ``?q=`` and how a match's link
+    keeps the report's parameters."""
+    kept = [(k, v) for k in KEPT for v in request.GET.getlist(k) if v][:8]
+    text = request.GET.get("q", "").strip()[:100]
+    matches = (
+        unit_picker.units_matching(user=request.user, text=text, year=values["year"])
+        if text
+        else None
+    )
+    return {
+        "kept": kept,
+        "keep": urlencode(kept),
+        "search_text": text,
+        "matches": matches,
+        "pick_url": page_url(slug),
+        "pick_slug": slug,
+    }
+
+
+def _picking(request: AuthedRequest, root: Unit, values: dict, slug: str) -> dict:
+    """The unit picker's context: the path, the children and, for a search
+    sent without JavaScript (``?q=``), its matches."""
+    picker = unit_picker.picker_for(user=request.user, unit=root, year=values["year"])
+    return {"picker": picker} | _searching(request, values, slug)
 
 
 def _build(module, root: Unit, values: dict, user, *, page: bool = False):  # type: ignore[no-untyped-def]
@@ -67,17 +109,28 @@ def file_name(slug: str, root: Unit, values: dict, ext: str) -> str:
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     values = ReportFilterForm(request.GET).values()
-    return render(
-        request,
-        "reports/report_index.html",
-        {
-            "reports": [(slug, m.TITLE) for slug, m in REPORTS.items()],
-            "units": selectors.reportable_units(
-                user=request.user, day=datetime.date(values["year"], 12, 31)
-            ),
-            "values": values,
-        },
-    )
+    context = {
+        "reports": [(slug, m.TITLE) for slug, m in REPORTS.items()],
+        "values": values,
+    }
+    if values["unit"] is not None or selectors.default_root(user=request.user):
+        root = _root(request, values)
+        context |= {"root": root} | _picking(request, root, values, "")
+    return render(request, "reports/report_index.html", context)
+
+
+@require_GET
+@login_required
+def unit_search(request: AuthedRequest) -> HttpResponse:
+    """The picker's search as one types (htmx): at most
+    ``unit_picker.MATCHES_SHOWN`` units in the user's reach for the year.
+    Without JavaScript the picker's form asks the report page itself
+    (``?q=``), which shows the same list."""
+    slug = request.GET.get("report", "")
+    slug = slug if slug in REPORTS else ""
+    values = ReportFilterForm(request.GET).values()
+    context = _searching(request, values, slug)
+    return render(request, "reports/_unit_picker.html#matches", context)
 
 
 @require_GET
@@ -90,7 +143,6 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "slug": slug,
         "values": values,
         "root": root,
-        "units": selectors.reportable_units(user=request.user, day=day),
         "reports": [(s, m.TITLE) for s, m in REPORTS.items()],
         "options": module.YEAR_OPTIONS,
         "large": selectors.is_large(root, day),
@@ -98,6 +150,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "jobs": selectors.report_jobs_of(user=request.user)[:5],
         "can_queue": can_act_on(request.user, root.pk),
     }
+    context |= _picking(request, root, values, slug)
     return render(request, "reports/report_detail.html", context)
 
 

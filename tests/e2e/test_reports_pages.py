@@ -10,6 +10,7 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.browser import launch
+from tests.e2e.conftest import LAPTOP, SHOTS, TABLET, scrolls_sideways, sign_in
 from tests.reports.data import approve, classify_unit
 
 
@@ -74,4 +75,62 @@ def test_board_officer_compares_years_and_downloads_excel(
         with page.expect_download() as download:
             page.click("text=Tải Excel")
         assert download.value.suggested_filename.endswith(".xlsx")
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_officer_moves_between_units_with_the_picker(
+    live_server, tree, province_officer
+) -> None:
+    """From the home page to a report, one level down by a click, then a
+    commune found by its name typed without accents: no list of every unit."""
+    classify_unit(tree.other_commune, 2025, "good")
+    approve(tree.other_commune, year=2025)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=LAPTOP)
+        sign_in(page, live_server.url, "bantochuc_tinh")
+        page.click("nav >> text=Báo cáo")
+        page.click("text=Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ")
+        page.fill("input[name=year]", "2025")
+        page.fill("input[name=compare]", "2024")
+        page.click("text=Xem báo cáo")
+        page.wait_for_selector("svg.chart")
+        assert page.locator("select[name=unit]").count() == 0
+        assert page.locator(".unit-path strong").inner_text() == "Tỉnh Nghệ An"
+        page.click(".unit-children >> text=Huyện Tân Kỳ")
+        page.wait_for_selector(".unit-path strong:has-text('Huyện Tân Kỳ')")
+        assert page.locator(".unit-path a").all_inner_texts() == ["Tỉnh Nghệ An"]
+        assert page.locator("#f-compare").input_value() == "2024"
+        page.fill("#unit-q", "huong son")
+        page.wait_for_selector("#unit-matches a")
+        assert page.locator("#unit-matches a").all_inner_texts() == [
+            "Đảng bộ xã Hương Sơn"
+        ]
+        page.click("#unit-matches >> text=Đảng bộ xã Hương Sơn")
+        page.wait_for_selector(".unit-path strong:has-text('Đảng bộ xã Hương Sơn')")
+        assert page.locator(".subtitle").inner_text() == (
+            "Đảng bộ xã Hương Sơn — năm 2025"
+        )
+        assert page.locator("#f-compare").input_value() == "2024"
+        assert page.locator(".unit-path a").all_inner_texts() == [
+            "Tỉnh Nghệ An",
+            "Huyện Tân Kỳ",
+        ]
+        page.wait_for_selector("#approval-levels:not(.pending)")
+        assert (
+            page.locator("#approval-levels").inner_text()
+            == "1/1 tổ chức cơ sở đảng đã được duyệt"
+        )
+        for name, size in (("1366", LAPTOP), ("820", TABLET)):
+            page.set_viewport_size(size)
+            page.goto(
+                page.url.replace(
+                    f"unit={tree.other_commune.pk}", f"unit={tree.province.pk}"
+                )
+            )
+            assert not scrolls_sideways(page), name
+            page.screenshot(
+                path=str(SHOTS / f"report-picker-{name}.png"), full_page=True
+            )
         browser.close()

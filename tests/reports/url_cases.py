@@ -23,6 +23,10 @@ def _other_users_job(tree) -> UrlCase:  # type: ignore[no-untyped-def]
 
 URL_CASES: dict[str, CaseBuilder] = {
     "reports:index": lambda tree: UrlCase(hidden_text=tree.other_commune.name),
+    # The unit picker's search: another commune's name finds nothing.
+    "reports:units": lambda tree: UrlCase(
+        hidden_text=tree.other_commune.name, query="?q=huong+son&year=2025"
+    ),
     "reports:report": lambda tree: UrlCase(
         kwargs={"slug": "organization_quality"}, query=f"?unit={tree.other_commune.pk}"
     ),
