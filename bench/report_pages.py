@@ -3,12 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pq_bench_national \\
         .venv/bin/python bench/report_pages.py --officer BENCH-VN \\
         --unit BENCH-VN --unit SYN1-P7 [--year 2025] [--runs 3] [--code DIR]
+        [--search "xa hoa"]
 
 Requests each report page of each ``--unit`` through Django's test client
 (server time: the view, the template, the middleware), as an officer
 assigned to ``--officer``, and prints per page the median time, the size of
 the HTML, the ``<option>``s and links of the unit picker, and the number of
-queries. ``--code DIR`` runs another checkout's code (the "before" of a
+queries; with ``--search``, the time of the picker's search. ``--code DIR`` runs another checkout's code (the "before" of a
 change) against the same database.
 
 Nothing is written: the officer and their assignment are made inside a
@@ -42,6 +43,9 @@ def main() -> None:
     parser.add_argument("--unit", action="append", required=True, help="report root")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--search", action="append", default=[], help="words for the picker's search"
+    )
     parser.add_argument("--code", default=str(Path(__file__).resolve().parent.parent))
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -106,6 +110,23 @@ def main() -> None:
                     f"| {len(response.content) / 1024:,.0f} | {html.count('<option')} "
                     f"| {picker_links} | {len(ctx.captured_queries)} |"
                 )
+        for words in args.search:
+            url = f"/bao-cao/don-vi/?q={words}&year={args.year}&report=coverage"
+            client.get(url, secure=True, headers={"hx-request": "true"})
+            times = []
+            for _ in range(args.runs):
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = client.get(
+                        url, secure=True, headers={"hx-request": "true"}
+                    )
+                    times.append((time.perf_counter() - started) * 1000)
+            print(
+                f"| search {words!r} | {response.status_code} "
+                f"| {statistics.median(times):,.0f} ms "
+                f"| {response.content.decode().count('<a ')} matches "
+                f"| {len(ctx.captured_queries)} queries |"
+            )
         transaction.set_rollback(True)
     print(f"load average {os.getloadavg()}")
 

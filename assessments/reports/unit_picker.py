@@ -122,15 +122,21 @@ def picker_for(*, user: AnyUser, unit: Unit, year: int) -> Picker:
 
 def units_matching(*, user: AnyUser, text: str, year: int) -> list[PickedUnit]:
     """At most ``MATCHES_SHOWN`` units one may report on whose folded name
-    contains every word of ``text`` (or whose code is ``text``), open in
-    ``year`` and reached by the user in that year's tree, by name."""
+    contains every word of ``text`` (or an open one whose code is ``text``),
+    open in ``year`` and reached by the user in that year's tree, by name."""
     text = text.strip()
     if not text:
         return []
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     rows = (
         Unit.objects.visible_to(user)
-        .filter(search_filter("search_name", text) | Q(code__iexact=text))
+        # A code as written or in capitals, among the open units: the
+        # index of codes (unique among open units) serves that branch of
+        # the OR; a case-insensitive match would read every unit.
+        .filter(
+            search_filter("search_name", text)
+            | Q(code__in=sorted({text, text.upper()}), closed_on__isnull=True)
+        )
         .filter(level__in=REPORTABLE_LEVELS, opened_on__lte=last)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=first))
         .order_by("sort_name", "id")
