@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from members.import_steps import stored_upload, upload_again_url
 from members.models import ColumnMapping
 from partyquality import column_mapping, import_uploads, importing
 from partyquality.http import AuthedRequest
@@ -125,9 +126,7 @@ def _page(
 def mapping(request: AuthedRequest, token: str) -> HttpResponse:
     """Choose (or change) the file's column for each column of the import;
     saved for this user, this kind and these headers."""
-    from members.import_views import _stored, _upload_url
-
-    stored = _stored(request, token)
+    stored = stored_upload(request, token)
     if stored.columns is None:  # a template's headers, or not checked yet
         return redirect("imports:review", token=token)
     headers = list(stored.columns["headers"])
@@ -155,4 +154,4 @@ def mapping(request: AuthedRequest, token: str) -> HttpResponse:
         form = MappingForm(
             initial=initial, spec=spec, headers=headers, repeated=repeated
         )
-    return _page(request, stored, form, _upload_url(stored))
+    return _page(request, stored, form, upload_again_url(stored))

@@ -21,9 +21,9 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from members.import_jobs import import_job_start, upload_check_start
 from members.import_mapping_views import decide
+from members.import_steps import require_importer, stored_upload, upload_again_url
 from members.models import ColumnMapping, ImportJob, UploadCheck
 from members.spreadsheet_templates import KIND_LABELS
-from organizations.access import can_write
 from partyquality import import_uploads, importing
 from partyquality.dry_runs import PAGE_ROWS, DryRun
 from partyquality.http import AuthedRequest
@@ -60,25 +60,6 @@ def _kind_label(kind: str) -> object:
 def _number(value: int) -> str:
     """30.000 in Vietnamese, 30,000 in English."""
     return number_format(value, force_grouping=True)
-
-
-def _writer(request: AuthedRequest, kind: str | None = None) -> None:
-    """403 unless the user may import something (of ``kind``, if given)."""
-    if kind is not None:
-        allowed = kind in importing.KINDS and importing.KINDS[kind].allows(request.user)
-    else:
-        allowed = can_write(request.user) or any(
-            k.allows(request.user) for k in importing.KINDS.values()
-        )
-    if not allowed:
-        raise PermissionDenied
-
-
-def _stored(request: AuthedRequest, token: str) -> import_uploads.StoredUpload:
-    _writer(request)
-    stored = import_uploads.load_upload(user=request.user, token=token)
-    _writer(request, stored.kind)
-    return stored
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,7 +134,7 @@ def _review_page(
         "stored": stored,
         "kind_label": importing.KINDS[stored.kind].label,
         "row_header": importing.KINDS[stored.kind].row_header,
-        "upload_url": _upload_url(stored),
+        "upload_url": upload_again_url(stored),
         "result": kept,
         "file_error": kept.file_error,
         "page": page,
@@ -177,17 +158,6 @@ def _mapping_shown(stored: import_uploads.StoredUpload) -> list[tuple[str, str]]
         (str(c.header), stored.mapping.get(c.key) or "")
         for c in importing.KINDS[stored.kind].spec.columns
     ]
-
-
-def _upload_url(stored: import_uploads.StoredUpload) -> str:
-    """Where to upload a corrected file: the page it was sent from (an
-    organization's review), the unit's page for a file imported under a unit
-    (the tree), else the upload page."""
-    if stored.page:
-        return stored.page
-    if stored.within is not None:
-        return reverse("organizations:unit_tree_import", args=[stored.within])
-    return reverse("imports:upload")
 
 
 def _checked_in_background(stored: import_uploads.StoredUpload) -> bool:
@@ -218,9 +188,9 @@ def _checking_page(
 @require_GET
 @login_required
 def review(request: AuthedRequest, token: str) -> HttpResponse:
-    stored = _stored(request, token)
+    stored = stored_upload(request, token)
     if stored.needs_mapping():  # its check found headers of its own
-        mapping_page = decide(request, stored, _upload_url(stored))
+        mapping_page = decide(request, stored, upload_again_url(stored))
         if mapping_page is not None:
             return mapping_page
     if _checked_in_background(stored):
@@ -235,7 +205,7 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
         return HttpResponseClientRefresh()
     kept = _dry_run(request, stored)
     if stored.needs_mapping():  # this check found headers of its own
-        mapping_page = decide(request, stored, _upload_url(stored))
+        mapping_page = decide(request, stored, upload_again_url(stored))
         if mapping_page is not None:
             return mapping_page
         kept = _dry_run(request, stored)  # by the user's saved mapping
@@ -246,7 +216,7 @@ def review(request: AuthedRequest, token: str) -> HttpResponse:
 @login_required
 def confirm(request: AuthedRequest, token: str) -> HttpResponse:
     """Queue the writing (a big file takes tens of seconds) and follow it."""
-    stored = _stored(request, token)
+    stored = stored_upload(request, token)
     job = import_job_start(
         user=request.user,
         stored=stored,
@@ -263,11 +233,11 @@ def confirm(request: AuthedRequest, token: str) -> HttpResponse:
 @login_required
 def job(request: AuthedRequest, pk: int) -> HttpResponse:
     """How far the writing is; the page asks again every second until done."""
-    _writer(request)
+    require_importer(request)
     jobs = ImportJob.objects.filter(user=request.user)
     fail_stale(jobs.filter(pk=pk))
     job = get_object_or_404(jobs, pk=pk)
-    _writer(request, job.kind)
+    require_importer(request, job.kind)
     context = {
         "job": job,
         "kind_label": _kind_label(job.kind),
@@ -287,7 +257,7 @@ def job(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def errors(request: AuthedRequest, token: str) -> HttpResponse:
-    stored = _stored(request, token)
+    stored = stored_upload(request, token)
     if _checked_in_background(stored):  # its check expired: check it again
         return redirect("imports:review", token=token)
     workbook = _dry_run(request, stored).error_workbook
