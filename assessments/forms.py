@@ -54,7 +54,11 @@ class ReasonForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đảng bộ"))
+    # Chosen with the page's unit picker (assessments/campaign_units.py): a
+    # drop-down of every unit one approves grew with the tree.
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Đảng bộ"), widget=forms.HiddenInput
+    )
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Năm"))
     entry_deadline = forms.DateField(label=_("Hạn nhập"), widget=DayInput())
     decision_deadline = forms.DateField(label=_("Hạn quyết định"), widget=DayInput())

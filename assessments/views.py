@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
+from assessments.campaign_units import campaign_picking
 from assessments.confidence import flagged_votes
 from assessments.copying import levels_copy_from_last_year
 from assessments.forms import CampaignForm, ImportForm, ReasonForm, RowForm
@@ -132,7 +133,12 @@ def campaign_open(request: AuthedRequest) -> HttpResponse:
     can_open = units.exists()
     if request.method == "POST" and not can_open:
         raise PermissionDenied
-    form = CampaignForm(request.POST or None, units=units)
+    chosen, picking = campaign_picking(
+        user=request.user,
+        units=units,
+        data=request.POST if request.method == "POST" else request.GET,
+    )
+    form = CampaignForm(request.POST or None, units=units, initial={"unit": chosen})
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_open(user=request.user, **form.cleaned_data)
@@ -143,7 +149,7 @@ def campaign_open(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/reviewcampaign_form.html",
-        {"form": form, "can_open": can_open},
+        {"form": form, "can_open": can_open} | picking,
     )
 
 

@@ -18,10 +18,11 @@ children are reached through the chosen unit on that same day.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from assessments.reports.selectors import REPORTABLE_LEVELS
 from organizations.access import AnyUser, scope_reach
@@ -92,22 +93,39 @@ def picker_for(*, user: AnyUser, unit: Unit, year: int) -> Picker:
     """The path to ``unit`` and its children in the tree of ``year`` (one
     query once the user's reach is read; the report page has read it)."""
     day = picker_day(unit, year)
+    reach = scope_reach(user)
+    return tree_picker(
+        unit=unit,
+        day=day,
+        levels=REPORTABLE_LEVELS,
+        shown=None if reach is None else (lambda pk: reach.holds(pk, day)),
+    )
+
+
+def tree_picker(
+    *,
+    unit: Unit,
+    day: datetime.date,
+    levels: tuple[str, ...],
+    shown: Callable[[int], bool] | None,
+) -> Picker:
+    """The path to ``unit`` on ``day`` from the topmost unit ``shown`` holds
+    (None: every unit), and its children of ``levels`` on that day, by name."""
     with connection.cursor() as cursor:
         cursor.execute(
             PICKER_SQL,
             {
                 "unit": unit.pk,
                 "day": day,
-                "levels": list(REPORTABLE_LEVELS),
+                "levels": list(levels),
                 "limit": CHILDREN_SHOWN + 1,
             },
         )
         rows = cursor.fetchall()
-    reach = scope_reach(user)
     path: list[PickedUnit] = []
     children: list[PickedUnit] = []
     for side, pk, name, level, _position in rows:
-        if reach is not None and not reach.holds(pk, day):
+        if shown is not None and not shown(pk):
             # Above the user's own unit: the path starts at it.
             if side == "up":
                 path.clear()
@@ -124,31 +142,49 @@ def units_matching(*, user: AnyUser, text: str, year: int) -> list[PickedUnit]:
     """At most ``MATCHES_SHOWN`` units one may report on whose folded name
     contains every word of ``text`` (or an open one whose code is ``text``),
     open in ``year`` and reached by the user in that year's tree, by name."""
-    text = text.strip()
-    if not text:
-        return []
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rows = (
+    units = (
         Unit.objects.visible_to(user)
-        # A code as written or in capitals, among the open units: the
-        # index of codes (unique among open units) serves that branch of
-        # the OR; a case-insensitive match would read every unit.
-        .filter(
-            search_filter("search_name", text)
-            | Q(code__in=sorted({text, text.upper()}), closed_on__isnull=True)
-        )
         .filter(level__in=REPORTABLE_LEVELS, opened_on__lte=last)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=first))
-        .order_by("sort_name", "id")
-        .values_list("id", "name", "level", "closed_on")[:MATCHES_READ]
     )
     reach = scope_reach(user)
-    found = []
-    for pk, name, level, closed_on in rows:
+
+    def shown(pk: int, closed_on: datetime.date | None) -> bool:
         # The year's tree, or the day before the unit closed (``picker_day``).
         day = last
         if closed_on is not None and closed_on <= last:
             day = closed_on - datetime.timedelta(days=1)
-        if reach is None or reach.holds(pk, day):
-            found.append(PickedUnit(pk, name, level))
+        return reach is None or reach.holds(pk, day)
+
+    return units_named(units, text, shown)
+
+
+def units_named(
+    units: QuerySet[Unit],
+    text: str,
+    shown: Callable[[int, datetime.date | None], bool],
+) -> list[PickedUnit]:
+    """At most ``MATCHES_SHOWN`` of ``units`` whose folded name contains every
+    word of ``text`` (or an open one whose code is ``text``), by name, kept
+    by ``shown(id, closed_on)``."""
+    text = text.strip()
+    if not text:
+        return []
+    rows = (
+        # A code as written or in capitals, among the open units: the
+        # index of codes (unique among open units) serves that branch of
+        # the OR; a case-insensitive match would read every unit.
+        units.filter(
+            search_filter("search_name", text)
+            | Q(code__in=sorted({text, text.upper()}), closed_on__isnull=True)
+        )
+        .order_by("sort_name", "id")
+        .values_list("id", "name", "level", "closed_on")[:MATCHES_READ]
+    )
+    found = [
+        PickedUnit(pk, name, level)
+        for pk, name, level, closed_on in rows
+        if shown(pk, closed_on)
+    ]
     return found[:MATCHES_SHOWN]

@@ -74,6 +74,7 @@ def _searching(request: AuthedRequest, values: dict, slug: str) -> dict:
         "matches": matches,
         "pick_url": page_url(slug),
         "pick_slug": slug,
+        "search_url": reverse("reports:units"),
     }
 
 

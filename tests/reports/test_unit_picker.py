@@ -191,3 +191,34 @@ def test_search_returns_at_most_a_page_of_matches_in_pinned_queries(
 
 
 SEARCH_QUERIES = 4
+
+
+def test_a_campaign_is_opened_on_a_unit_chosen_with_the_picker(
+    client, tree, province_officer, board_officer
+) -> None:
+    url = reverse("assessments:campaign_open")
+    client.force_login(province_officer)
+    page = client.get(url).content.decode()
+    assert "<option" not in page.split('id="campaign-unit"')[0]
+    assert '<select name="unit"' not in page
+    picker = picker_of(page)
+    assert [name for _h, name in links(picker)] == [
+        "Huyện Tân Kỳ",
+        "Huyện Thanh Chương",
+    ]
+    page = client.get(url, {"unit": tree.district.pk}).content.decode()
+    assert links(picker_of(page)) == [
+        (f"{url}?unit={tree.province.pk}", "Tỉnh Nghệ An")
+    ]
+    assert "<strong>Huyện Thanh Chương</strong>" in page
+    assert f'name="unit" value="{tree.district.pk}"' in page
+    page = client.get(url, {"unit": tree.province.pk, "q": "tan ky"}).content.decode()
+    matches = re.search(r'<div id="unit-matches".*?</div>', page, re.S)[0]
+    assert [name for _h, name in links(matches)] == ["Huyện Tân Kỳ"]
+    # A district's officer: nothing above, nothing of the other district.
+    client.force_login(board_officer)
+    page = client.get(url, {"q": "tan ky"}).content.decode()
+    assert "Tân Kỳ" not in page
+    assert "Tỉnh Nghệ An" not in page
+    page = client.get(url, {"unit": tree.other_district.pk}).content.decode()
+    assert "Tân Kỳ" not in page
