@@ -134,3 +134,26 @@ def test_officer_moves_between_units_with_the_picker(
                 path=str(SHOTS / f"report-picker-{name}.png"), full_page=True
             )
         browser.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_province_officer_opens_a_campaign_on_a_district_chosen_by_click(
+    live_server, tree, province_officer
+) -> None:
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport=TABLET)
+        sign_in(page, live_server.url, "bantochuc_tinh")
+        page.goto(live_server.url + "/danh-gia/dot/mo/")
+        assert page.locator("#campaign-unit strong").inner_text() == "Tỉnh Nghệ An"
+        page.click(".unit-children >> text=Huyện Thanh Chương")
+        page.wait_for_selector("#campaign-unit strong:has-text('Huyện Thanh Chương')")
+        assert not scrolls_sideways(page)
+        page.screenshot(path=str(SHOTS / "campaign-picker-820.png"), full_page=True)
+        page.fill("input[name=year]", "2025")
+        page.fill("input[name=entry_deadline]", "15/01/2026")
+        page.fill("input[name=decision_deadline]", "15/02/2026")
+        page.click("form.narrow button.primary")
+        page.wait_for_url(lambda url: "/dot/mo/" not in url)
+        assert "Huyện Thanh Chương" in page.locator("h1").inner_text()
+        browser.close()
