@@ -24,12 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import ConfidenceVote
+from assessments.selectors import day_in_year
 from members.cadre_models import PositionHolding
 from organizations.access import APPROVE_ROLES, get_for_user, reaches_on
 from organizations.models import Unit
@@ -106,9 +106,13 @@ def confidence_votes(request: AuthedRequest, pk: int, year: int) -> HttpResponse
     board officers approve and vote counts are theirs to enter)."""
     unit = get_for_user(Unit.objects, user=request.user, pk=pk)
     year = _year(year)
-    editable = reaches_on(
-        request.user, unit.pk, timezone.localdate(), roles=APPROVE_ROLES
-    )
+    # A year's votes belong to the level above the unit in that year's tree,
+    # like the review pages (issue #16): after a move the former board reads
+    # and enters the years it held, the new one those from the move on.
+    day = day_in_year(unit, year)
+    if not reaches_on(request.user, unit.pk, day):
+        raise Http404
+    editable = reaches_on(request.user, unit.pk, day, roles=APPROVE_ROLES)
     if request.method == "POST" and not editable:
         raise PermissionDenied
     holdings = holdings_in_year(unit, year)

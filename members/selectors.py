@@ -314,7 +314,7 @@ def visible_cells(user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
     from organizations.models import CELL_LIKE_LEVELS
 
     return (
-        Unit.objects.visible_to(user)
+        Unit.objects.visible_on(user, day)
         .open_on(day)
         .filter(level__in=CELL_LIKE_LEVELS)
         .order_by("sort_name", "id")

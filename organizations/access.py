@@ -3,7 +3,7 @@
 Deny by default. A user sees the units under the units they are assigned to
 (today's assignments), across the tree's history, and the records attached
 to those units while they were under them (dated access, issue #16:
-``Reach`` and the ``scope_*`` filters below). Every queryset that reaches a user goes through
+``Reach`` and the ``scope_*`` filters of ``organizations.dated_scope``). Every queryset that reaches a user goes through
 ``scope_filter`` (via ``.visible_to(user)``) and every single-record view
 through ``get_for_user``, which answers 404 outside the subtree and 403 to a
 read-only role asking to write.
@@ -11,13 +11,10 @@ read-only role asking to write.
 
 from __future__ import annotations
 
-import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -28,8 +25,21 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+# The dated reach and its filters live in organizations.dated_scope; they are
+# re-exported here, the one place views import access from.
+from organizations.dated_scope import (  # noqa: F401 (re-exported)
+    Reach,
+    day_reached,
+    last_year_reached,
+    reached_until,
+    scope_during,
+    scope_in_year,
+    scope_last_day,
+    scope_now,
+    scope_on,
+    scope_on_day,
+)
 from organizations.models import Assignment, Level, Role
-from organizations.tree import Span
 from partyquality.lookups import IdArray
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -153,104 +163,25 @@ def _root_ids(
     return sorted({unit for role, unit, _l in rows if roles is None or role in roles})
 
 
-@dataclass(frozen=True)
-class Reach:
-    """The units under some roots across the tree's history, with dates
-    (``organizations.tree.dated_reach``). ``ids``: every unit ever reached;
-    ``whole``: those reached every day they existed (all their records);
-    ``spans``: for the others — a unit moved in or away — the periods it was
-    reached, ``[from, to)``, None unbounded (issue #16, dated access)."""
-
-    ids: IdArray
-    whole: IdArray
-    spans: dict[int, list[Span]] = field(default_factory=dict)
-    # The closing day of those of ``spans`` that closed.
-    closed: dict[int, datetime.date] = field(default_factory=dict)
-
-    def on(self, day: datetime.date) -> list[int]:
-        """The units of ``spans`` reached on ``day``."""
-        return [
-            unit
-            for unit, periods in self.spans.items()
-            if any(_holds(period, day) for period in periods)
-        ]
-
-    @cached_property
-    def whole_set(self) -> frozenset[int]:
-        return frozenset(self.whole.ids)
-
-    def holds(self, unit: int, day: datetime.date) -> bool:
-        """Whether ``unit`` is reached on ``day``."""
-        if unit in self.whole_set:
-            return True
-        return any(_holds(period, day) for period in self.spans.get(unit, ()))
-
-    def last_day(self, unit: int, today: datetime.date) -> datetime.date:
-        """The day a write today is about: today, or the day before ``unit``
-        closed (a merged commune's records are kept by the commune it became,
-        whose reach holds its predecessors until the merger)."""
-        closed = self.closed.get(unit)
-        if closed is not None and closed <= today:
-            return closed - datetime.timedelta(days=1)
-        return today
-
-    def now(self, unit: int, today: datetime.date) -> bool:
-        """Whether ``unit`` is reached today, or on its last day if it closed:
-        what the imports write to (a unit reached only in the past, or only
-        from a later day, is out of reach)."""
-        return self.holds(unit, self.last_day(unit, today))
-
-    def now_ids(self, today: datetime.date) -> set[int]:
-        """The units reached today, or on their last day (``now``)."""
-        return set(self.whole_set) | {
-            unit for unit in self.spans if self.now(unit, today)
-        }
-
-    def in_year(self, unit: int, year: int) -> bool:
-        """Whether ``unit`` is reached in the tree of ``year`` (``years``)."""
-        if unit in self.whole_set:
-            return True
-        if unit not in self.spans:
-            return False
-        return any(
-            (first is None or first <= year) and (last is None or year < last)
-            for first, last in self.years(unit)
-        )
-
-    def years(self, unit: int) -> list[tuple[int | None, int | None]]:
-        """The years ``[from, to)`` (None unbounded) whose tree reached
-        ``unit``, one of ``spans``. A year's tree is that of its last day, or
-        of the day before the unit closed (``assessments.selectors.day_in_year``):
-        a unit moved on 1 July 2025 belongs for 2025 to its new parent."""
-        closed = self.closed.get(unit)
-        years = []
-        for start, end in self.spans[unit]:
-            first = None if start is None else start.year
-            # A period lasting to the unit's closing holds its last year too.
-            last = (
-                None
-                if end is None or (closed is not None and end >= closed)
-                else end.year
-            )
-            if first is None or last is None or first < last:
-                years.append((first, last))
-        return years
-
-
-def _holds(period: Span, day: datetime.date) -> bool:
-    start, end = period
-    return (start is None or start <= day) and (end is None or day < end)
-
-
 def _reach_of(roots: list[int]) -> Reach:
     """The dated reach of the roots (``_kept_or_read``)."""
     from organizations.tree import dated_reach
 
+    today = timezone.localdate()
+
     def read() -> Reach:
         whole, spans, closed = dated_reach(roots)
+        # A period that has not started is no reach yet: a unit that will
+        # move under the user later shows them nothing of it before the day
+        # (issue #16). The kept reach is therefore today's (its key).
+        spans = {
+            unit: started
+            for unit, periods in spans.items()
+            if (started := [p for p in periods if p[0] is None or p[0] <= today])
+        }
         return Reach(IdArray([*whole, *spans]), IdArray(whole), spans, closed)
 
-    return _kept_or_read(("reach", tuple(roots)), read)
+    return _kept_or_read(("reach", tuple(roots), today), read)
 
 
 def _reach(roots: list[int]) -> IdArray:
@@ -361,214 +292,6 @@ def scope_filter(user: AnyUser, unit_field: str) -> Q:
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{unit_field}__any_of": ids})
-
-
-# Dated scopes (issue #16): a record belongs to the units above its unit on
-# its own date, so a unit that moved stays with its former parent only for
-# what happened while it was there. The units reached on every day of their
-# life (``Reach.whole``, nearly all) are tested by id as before — the same
-# SQL, as fast — and only the few that moved carry their dates.
-
-
-def _dated_filter(
-    user: AnyUser,
-    unit_field: str,
-    partial: Callable[[Reach], list[Q]],
-    *,
-    write: bool = False,
-    roles: tuple[str, ...] | None = None,
-    province_field: str | None = None,
-) -> Q:
-    roles = WRITE_ROLES if write else roles
-    rows = assignment_rows(user)
-    reach = scope_reach(user, roles=roles, rows=rows)
-    if reach is None:
-        return Q()
-    if not reach.ids:
-        return Q(pk__in=[])
-    moved = partial(reach) if reach.spans else []
-    province = None if roles or province_field is None else whole_province(user)
-    if province is not None:
-        # access.whole_province: the rows of the province by their copy of it,
-        # less those of the units reached only part of the time, outside it.
-        q = Q(**{province_field: province})
-        if reach.spans:
-            q &= _any([~Q(**{f"{unit_field}__any_of": IdArray(reach.spans)}), *moved])
-        return q
-    whole = [Q(**{f"{unit_field}__any_of": reach.whole})] if reach.whole else []
-    return _any([*whole, *moved])
-
-
-def _any(conditions: list[Q]) -> Q:
-    if not conditions:
-        return Q(pk__in=[])
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
-
-
-def _period(field_from: str, field_to: str | None, start: Any, end: Any) -> Q:
-    """Rows whose ``[field_from, field_to)`` meets ``[start, end)``."""
-    q = Q()
-    if end is not None:
-        q &= Q(**{f"{field_from}__lt": end})
-    if start is not None:
-        reaches = Q(**{f"{field_to or field_from}__gte": start})
-        if field_to is not None:
-            reaches = Q(**{f"{field_to}__isnull": True}) | Q(
-                **{f"{field_to}__gt": start}
-            )
-        q &= reaches
-    return q
-
-
-def scope_on(
-    user: AnyUser,
-    unit_field: str,
-    day_field: str,
-    *,
-    write: bool = False,
-    province_field: str | None = None,
-) -> Q:
-    """Rows whose unit the user reached on the row's day (``day_field``).
-    With ``province_field`` (the unit's province, e.g. ``unit__province``),
-    an officer of a whole province is answered by it, as the lists are: a
-    unit placed elsewhere today is then not searched, even for the days it
-    was in the province."""
-
-    def partial(reach: Reach) -> list[Q]:
-        return [
-            Q(**{unit_field: unit}) & _period(day_field, None, start, end)
-            for unit, periods in reach.spans.items()
-            for start, end in periods
-        ]
-
-    return _dated_filter(
-        user, unit_field, partial, write=write, province_field=province_field
-    )
-
-
-def scope_during(user: AnyUser, unit_field: str, from_field: str, to_field: str) -> Q:
-    """Rows whose period at the unit (``[from_field, to_field)``) meets a
-    time the user reached the unit: a person's file follows any period of
-    theirs the user saw."""
-
-    def partial(reach: Reach) -> list[Q]:
-        return [
-            Q(**{unit_field: unit}) & _period(from_field, to_field, start, end)
-            for unit, periods in reach.spans.items()
-            for start, end in periods
-        ]
-
-    return _dated_filter(user, unit_field, partial)
-
-
-def scope_last_day(
-    user: AnyUser,
-    unit_field: str,
-    end_field: str,
-    *,
-    write: bool = False,
-    province_field: str | None = None,
-) -> Q:
-    """Rows (a membership, a post held) whose unit the user reached on the
-    row's last day: today for one still open, the day before ``end_field``
-    for one that ended. Lists show where a record stands now, or stood when
-    it ended: a unit that moved away leaves its current members with its new
-    parent and its past ones with the old."""
-
-    def partial(reach: Reach) -> list[Q]:
-        today = reach.on(timezone.localdate())
-        open_now = Q(**{f"{end_field}__isnull": True, f"{unit_field}__any_of": today})
-        ended = [
-            Q(**{unit_field: unit, f"{end_field}__isnull": False})
-            & Q(**({f"{end_field}__gt": start} if start else {}))
-            & Q(**({f"{end_field}__lte": end} if end else {}))
-            for unit, periods in reach.spans.items()
-            for start, end in periods
-        ]
-        return [open_now, *ended] if today else ended
-
-    return _dated_filter(
-        user, unit_field, partial, write=write, province_field=province_field
-    )
-
-
-def scope_on_day(
-    user: AnyUser,
-    unit_field: str,
-    day: datetime.date,
-    *,
-    write: bool = False,
-    roles: tuple[str, ...] | None = None,
-) -> Q:
-    """Rows whose unit the user's assignments (in ``roles``, if given)
-    reached on ``day`` (the tree of that day)."""
-
-    def partial(reach: Reach) -> list[Q]:
-        ids = reach.on(day)
-        return [Q(**{f"{unit_field}__any_of": ids})] if ids else []
-
-    return _dated_filter(user, unit_field, partial, write=write, roles=roles)
-
-
-def scope_now(user: AnyUser, unit_field: str) -> Q:
-    """Rows whose unit the user's writing roles reach today, or on its last
-    day if it closed (``Reach.now``): a unit that moved away is written by its
-    new parent only, its past still read by the former one (issue #16)."""
-
-    def partial(reach: Reach) -> list[Q]:
-        ids = [unit for unit in reach.spans if reach.now(unit, timezone.localdate())]
-        return [Q(**{f"{unit_field}__any_of": IdArray(ids)})] if ids else []
-
-    return _dated_filter(user, unit_field, partial, write=True)
-
-
-def scope_in_year(
-    user: AnyUser,
-    unit_field: str,
-    year_field: str,
-    *,
-    roles: tuple[str, ...] | None = None,
-) -> Q:
-    """Rows of a year (a review, its approval) whose unit the user's
-    assignments (in ``roles``, if given) reached in the tree of that year:
-    the lists' form of ``reaches_on`` (``Reach.years``)."""
-
-    def partial(reach: Reach) -> list[Q]:
-        moved = []
-        for unit in reach.spans:
-            for first, last in reach.years(unit):
-                q = Q(**{unit_field: unit})
-                if first is not None:
-                    q &= Q(**{f"{year_field}__gte": first})
-                if last is not None:
-                    q &= Q(**{f"{year_field}__lt": last})
-                moved.append(q)
-        return moved
-
-    return _dated_filter(user, unit_field, partial, roles=roles)
-
-
-def day_reached(
-    user: AnyUser, unit_id: int, day: datetime.date
-) -> datetime.date | None:
-    """``day`` if the user reaches the unit on it, else the nearest day they
-    did (a unit that moved away is shown as it was on its last day with
-    them), or None. No query once the reach is read."""
-    reach = scope_reach(user)
-    if reach is None or unit_id in reach.whole.ids:
-        return day
-    periods = reach.spans.get(unit_id)
-    if not periods:
-        return None
-    if any(_holds(period, day) for period in periods):
-        return day
-    before = [end for _start, end in periods if end is not None and end <= day]
-    if before:
-        return max(before) - datetime.timedelta(days=1)
-    return min(start for start, _end in periods if start is not None)
 
 
 def reaches_on(

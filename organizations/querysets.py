@@ -31,6 +31,23 @@ class UnitQuerySet(models.QuerySet):
 
         return self.filter(scope_filter(user, "id"))
 
+    def visible_now(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        """The units the user reaches on today's tree (a closed one on its
+        last day): today's pages — the unit list and its search, the unit
+        pickers. A unit that moved away leaves its former parent's lists;
+        ``visible_to`` still opens its past (issue #16)."""
+        from organizations.access import scope_now
+
+        return self.filter(scope_now(user, "id", write=False))
+
+    def visible_on(
+        self, user: AbstractBaseUser | AnonymousUser, day: datetime.date
+    ) -> UnitQuerySet:
+        """The units the user reaches on ``day``'s tree (a year's pages)."""
+        from organizations.access import scope_on_day
+
+        return self.filter(scope_on_day(user, "id", day))
+
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
         """The units the user writes to: today's tree (issue #16) — reads
         (``visible_to``) reach everything ever under the user's units."""

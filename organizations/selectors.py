@@ -74,17 +74,29 @@ def unit_parent_on(unit: Unit, day: datetime.date) -> Unit | None:
     return link.parent if link else None
 
 
-def unit_events(unit: Unit) -> QuerySet[UnitEvent]:
+def unit_events(
+    unit: Unit, *, until: datetime.date | None = None
+) -> QuerySet[UnitEvent]:
+    """The unit's events, those up to ``until`` if given."""
+    events = UnitEvent.objects.all()
+    if until is not None:
+        events = events.filter(date__lte=until)
     return (
-        UnitEvent.objects.filter(Q(predecessors=unit) | Q(successors=unit))
+        events.filter(Q(predecessors=unit) | Q(successors=unit))
         .distinct()
         .prefetch_related("predecessors", "successors")
         .order_by("-date", "-id")
     )
 
 
-def unit_parent_history(unit: Unit) -> QuerySet[UnitLink]:
-    return unit.parent_links.select_related("parent").order_by("valid_from")
+def unit_parent_history(
+    unit: Unit, *, until: datetime.date | None = None
+) -> QuerySet[UnitLink]:
+    """The unit's parents in order, those begun by ``until`` if given."""
+    links = unit.parent_links.all()
+    if until is not None:
+        links = links.filter(valid_from__lte=until)
+    return links.select_related("parent").order_by("valid_from")
 
 
 def unit_residential_coverage(

@@ -69,7 +69,11 @@ def unit_tree_import(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def unit_tree_export(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit = get_for_user(Unit.objects, user=request.user, pk=pk)
+    """Today's tree under the unit: 404 to a former parent of a unit that
+    moved away (issue #16), as for today's unit list."""
+    unit = get_for_user(
+        Unit.objects.visible_now(request.user), user=request.user, pk=pk
+    )
     response = HttpResponse(tree_workbook(unit), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="he-thong-to-chuc-{unit.pk}.xlsx"'

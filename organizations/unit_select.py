@@ -48,7 +48,9 @@ def _unit_id(value: str | None) -> int | None:
 
 def visible_units(request: object) -> QuerySet[Unit]:
     user = getattr(request, "user", None)
-    return Unit.objects.visible_to(user)  # type: ignore[arg-type]
+    # Today's tree (issue #16): a unit that moved away is no longer offered
+    # to its former parent, nor kept when named in the URL.
+    return Unit.objects.visible_now(user)  # type: ignore[arg-type]
 
 
 def unit_select(request: object, selected: str | None, *, attrs: Any) -> LongSelect:

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations import forms, selectors, services
-from organizations.access import day_reached, get_for_user, is_admin
+from organizations.access import (
+    day_reached,
+    get_for_user,
+    is_admin,
+    reached_until,
+)
 from organizations.filters import UnitFilter
 from organizations.models import Unit
 from organizations.tree_views import may_import_under
@@ -62,7 +67,7 @@ def tree_children(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def unit_list(request: AuthedRequest) -> HttpResponse:
-    units = Unit.objects.visible_to(request.user).order_by("sort_name", "id")
+    units = Unit.objects.visible_now(request.user).order_by("sort_name", "id")
     unit_filter = UnitFilter(request.GET, queryset=units)
     page = Paginator(unit_filter.qs, 50).get_page(request.GET.get("page"))
     template = "organizations/unit_list.html"
@@ -87,8 +92,14 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if day < unit.opened_on or unit.closed_on is None
             else unit.closed_on - datetime.timedelta(days=1)
         )
-    events = list(selectors.unit_events(unit))
-    parent_history = list(selectors.unit_parent_history(unit))
+    # Its former parent sees nothing of it dated after its last day with them
+    # (issue #16): not its later events, parents or changes, not today's lists.
+    until = reached_until(request.user, unit.pk)
+    events = list(selectors.unit_events(unit, until=until))
+    parent_history = list(selectors.unit_parent_history(unit, until=until))
+    history = _history(unit)
+    if until is not None:
+        history = [e for e in history if timezone.localdate(e.at) <= until]
     context = {
         "unit": unit,
         "day": day,
@@ -98,7 +109,8 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "events": events,
         "residential_units": selectors.unit_residential_coverage(unit, day),
         "former_names": unit.former_names.all(),
-        "history": _history(unit),
+        "history": history,
+        "reached_today": until is None,
         # Lineage and parents may lie outside the user's subtree: named, not linked.
         "linkable": selectors.visible_ids(
             request.user,

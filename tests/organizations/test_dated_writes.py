@@ -114,13 +114,26 @@ def test_the_former_parent_no_longer_records_the_cells_meetings(
     assert CellMeeting.objects.get().cell == moved.cell2
 
 
-def test_the_former_board_no_longer_records_the_cells_votes(client, moved) -> None:
-    url = reverse("assessments:confidence_votes", args=[moved.cell2.pk, 2025])
-    client.force_login(_user("uy_ban_a", moved.commune, Role.OFFICER))
-    assert client.get(url).status_code == 200  # reads
-    assert client.post(url, {}).status_code == 403
-    client.force_login(_user("uy_ban_b", moved.other_commune, Role.OFFICER))
-    assert client.post(url, {}).status_code == 200  # the form, nothing to vote on
+def test_the_cells_votes_follow_each_years_tree(client, moved) -> None:
+    """The vote form is a year's page like the review's (issue #16): 2025's
+    tree (its last day) puts cell 2 under B, whose board reads and records
+    it, while A's board finds no 2025 page for it; 2024 is A's to record,
+    not B's. Before, the form asked today's tree for every year: A read
+    2025 and B recorded 2024."""
+    board_a = _user("uy_ban_a", moved.commune, Role.OFFICER)
+    board_b = _user("uy_ban_b", moved.other_commune, Role.OFFICER)
+    in_2025 = reverse("assessments:confidence_votes", args=[moved.cell2.pk, 2025])
+    in_2024 = reverse("assessments:confidence_votes", args=[moved.cell2.pk, 2024])
+    client.force_login(board_a)
+    assert client.get(in_2025).status_code == 404
+    assert client.post(in_2025, {}).status_code == 404
+    assert client.get(in_2024).status_code == 200
+    assert client.post(in_2024, {}).status_code == 200  # the form, nothing to vote on
+    client.force_login(board_b)
+    assert client.get(in_2025).status_code == 200
+    assert client.post(in_2025, {}).status_code == 200
+    assert client.get(in_2024).status_code == 404
+    assert client.post(in_2024, {}).status_code == 404
     assert not ConfidenceVote.objects.exists()
 
 
