@@ -212,9 +212,8 @@ class Unit(models.Model):
             GinIndex(
                 OpClass(F("search_name"), name="gin_trgm_ops"), name="unit_search_trgm"
             ),
-            # The member list sorted by cell: cells in name order, each
-            # cell's members read in turn (1.9 s → 23 ms nationally).
-            models.Index(fields=["name", "id"], name="unit_name_idx"),
+            # The member list sorted by cell: cells in Vietnamese name order,
+            # each cell's members read in turn (docs/member_list.md).
             models.Index(fields=["sort_name", "id"], name="unit_sort_name_idx"),
             # The same for a province officer: the province's cells in name
             # order (members.selectors._in_reach_province).
