@@ -1,10 +1,7 @@
-"""Filters of the member and cadre lists (GET forms: every filtered list is a
-shareable URL). Each filter is a plain WHERE clause; the name search is one
-full-text condition (partyquality/search.py); the chosen sort ends with the
-row's id, so equal keys keep one order from page to page. Both lists have a
-``person`` foreign key, so the person's filters are shared; qualification
-filters use the highest completed level per dimension, as reports do.
-docs/member_list.md says why the list is built so."""
+"""Filters of the member and cadre lists (GET forms: a filtered list is a
+shareable URL). Each filter is a plain WHERE clause, the name search one
+full-text condition, the sort ends with the row's id; both lists have a
+``person``, so the person's filters are shared. docs/member_list.md."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
@@ -24,11 +22,13 @@ from members.models import (
     Membership,
     MembershipStatus,
     Origin,
+    Person,
     Position,
     PositionGroup,
     PositionHolding,
 )
 from members.qualifications import Dimension, levels_of
+from organizations.access import is_admin
 from organizations.models import Unit
 from organizations.tree import subtree_ids_sql
 from organizations.unit_select import unit_select, visible_units
@@ -76,17 +76,11 @@ def band_q(field: str, bands: list, value: str) -> Q:
 
 
 def found_first(key: str, row: str = "id") -> OrderBy:
-    """The list's sort key as an expression no index holds, so that
-    PostgreSQL finds a search's rows first (the words index) and sorts only
-    them. On the plain key it walks the list's order, expecting matches
-    spread along it; but names sort by given name (DOMAIN.md §8), so all the
-    "Hương" lie together far down the order and the walk read most of the
-    country first (9–21 s, bench/RESULTS.md). The key is read only once the
-    list's own ``row`` is there (``CASE WHEN row.id IS NOT NULL THEN key``,
-    which sorts as ``key`` does, NULLs too): an expression of the key's
-    table alone, such as ``COALESCE(k, k)``, let PostgreSQL sort the 369,000
-    cells first and walk them, testing each member's name (50 s for the
-    administrator's ``o=cell&q=nguyen le``)."""
+    """The sort key as an expression no index holds, read only once the
+    list's own ``row`` is there (``CASE WHEN row.id IS NOT NULL THEN key``):
+    PostgreSQL then finds a search's rows first and sorts only them, rather
+    than walk the name order, where all the "Hương" lie together far down
+    (docs/member_list.md, point 4)."""
     name = key.removeprefix("-")
     found = Case(When(**{f"{row}__isnull": False}, then=F(name)))
     return found.desc() if key.startswith("-") else found.asc()
@@ -187,10 +181,31 @@ class PersonFilterSet(django_filters.FilterSet):
     name_field = "person__search_name"
     tiebreak = "id"
 
+    # Whether an administrator's name search over the whole country lists at
+    # most settings.MEMBER_LIST_SEARCH_CAP people (docs/member_list.md).
+    caps_national_search = False
+    too_broad = False
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():
             return queryset
-        return NameSearch.parse(value).matches(queryset, self.name_field)
+        search = NameSearch.parse(value)
+        if self._too_broad(search):
+            self.too_broad = True
+            return queryset.none()
+        return search.matches(queryset, self.name_field)
+
+    def _too_broad(self, search: NameSearch) -> bool:
+        """More people of the country match than the cap, and no unit is
+        chosen: 50 of them in name order say nothing, and finding and sorting
+        them all takes seconds. One query, on the words index."""
+        if not self.caps_national_search or self.form.cleaned_data.get("unit"):
+            return False
+        if self.request is None or not is_admin(self.request.user):
+            return False
+        cap = settings.MEMBER_LIST_SEARCH_CAP
+        found = search.matches(Person.objects.all(), "search_name")
+        return found.values("pk")[: cap + 1].count() > cap
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """The filters, then the chosen sort ended by the tie-breaker; with a
@@ -251,6 +266,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
 class MemberFilter(PersonFilterSet):
     own_empty_labels = ("status",)
+    caps_national_search = True
     # Without a choice the list shows the members in activity (not those who
     # left the Party); "all" shows every status.
     status = django_filters.ChoiceFilter(

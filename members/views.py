@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +107,7 @@ def _list_page(
         "can_write": can_write(request.user),
         "query": query,
         "counted": counted,
+        "search_cap": settings.MEMBER_LIST_SEARCH_CAP,
     }
     if request.htmx and not request.htmx.boosted:
         response = render(request, template + "#results", context)
@@ -120,13 +122,20 @@ def _count_fragment(
     under a timeout: loaded after the rows, which never wait for it."""
     list_filter = filter_class(request.GET, queryset=queryset, request=request)
     capped = list_filter.qs.order_by().values("pk")[: COUNT_CAP + 1]
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS:d}")
-            count: int | None = capped.count()
-    except OperationalError:  # the timeout: a count of many rows
-        count = None
-    context = {"count": count, "cap": COUNT_CAP, "noun": noun}
+    count: int | None = None
+    if not list_filter.too_broad:  # the page says why it lists no one
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS:d}")
+                count = capped.count()
+        except OperationalError:  # the timeout: a count of many rows
+            count = None
+    context = {
+        "count": count,
+        "cap": COUNT_CAP,
+        "noun": noun,
+        "too_broad": list_filter.too_broad,
+    }
     return render(request, "members/includes/list_count.html", context)
 
 
