@@ -204,7 +204,7 @@ class PersonFilterSet(django_filters.FilterSet):
         if self.request is None or not is_admin(self.request.user):
             return False
         cap = settings.MEMBER_LIST_SEARCH_CAP
-        found = search.matches(Person.objects.all(), "search_name")
+        found = search.matches(Person.objects.order_by(), "search_name")
         return found.values("pk")[: cap + 1].count() > cap
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

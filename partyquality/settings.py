@@ -317,7 +317,7 @@ PGTRIGGER_INSTALL_ON_MIGRATE = True
 # The member list: an administrator's name search that more people of the
 # country match than this, with no unit chosen, asks for a unit or another
 # word instead of sorting them all (docs/member_list.md).
-MEMBER_LIST_SEARCH_CAP = 20_000
+MEMBER_LIST_SEARCH_CAP = 10_000
 
 # Background worker: how often it records that it is alive, and after how
 # long without a sign it is taken for dead (its running jobs are then failed,
