@@ -190,22 +190,23 @@ class PersonFilterSet(django_filters.FilterSet):
         if not value.strip():
             return queryset
         search = NameSearch.parse(value)
-        if self._too_broad(search):
-            self.too_broad = True
+        found = self._found_in_country(search)
+        self.too_broad = found is not None and found > settings.MEMBER_LIST_SEARCH_CAP
+        if found == 0 or self.too_broad:
             return queryset.none()
         return search.matches(queryset, self.name_field)
 
-    def _too_broad(self, search: NameSearch) -> bool:
-        """More people of the country match than the cap, and no unit is
-        chosen: 50 of them in name order say nothing, and finding and sorting
-        them all takes seconds. One query, on the words index."""
+    def _found_in_country(self, search: NameSearch) -> int | None:
+        """For an administrator with no unit chosen, how many people of the
+        country the search matches, up to the cap and one: past it, 50 of
+        them in name order say nothing and sorting them all takes seconds;
+        none, and the rows need no query. One query, on the words index."""
         if not self.caps_national_search or self.form.cleaned_data.get("unit"):
-            return False
+            return None
         if self.request is None or not is_admin(self.request.user):
-            return False
-        cap = settings.MEMBER_LIST_SEARCH_CAP
+            return None
         found = search.matches(Person.objects.order_by(), "search_name")
-        return found.values("pk")[: cap + 1].count() > cap
+        return found.values("pk")[: settings.MEMBER_LIST_SEARCH_CAP + 1].count()
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """The filters, then the chosen sort ended by the tie-breaker; with a

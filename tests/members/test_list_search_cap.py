@@ -75,3 +75,17 @@ def test_the_cadre_list_keeps_its_search(client, admin_user, three_huong) -> Non
     client.force_login(admin_user)
     body = client.get(reverse("members:cadre_list"), {"q": "huong"}).content.decode()
     assert ASKS not in body
+
+
+def test_a_search_no_one_in_the_country_matches_runs_no_row_query(
+    client, admin_user, three_huong, django_assert_num_queries
+) -> None:
+    client.force_login(admin_user)
+    # The page's five queries and the words' count, which found no one.
+    with django_assert_num_queries(6):
+        response = client.get(LIST, {"q": "nguyen le"})
+    assert listed(response) == []
+    assert "Không có đảng viên nào khớp bộ lọc." in response.content.decode()
+    assert client.get(COUNT, {"q": "nguyen le"}).content.decode().strip() == (
+        "0 đảng viên"
+    )
