@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from assessments import services, snapshot_rebuild, snapshot_writes, snapshots
 from assessments.models import (
@@ -279,3 +280,24 @@ def test_a_cell_moved_after_its_year_was_approved_follows_its_new_organization(
     assert moved.organization_id == tree.other_commune.pk
     assert moved.path[-2:] == [tree.other_commune.pk, tree.cell2.pk]
     assert snapshot_rebuild.year_snapshots_verify(YEAR) == []
+
+
+def test_a_rebuild_leaves_the_planner_statistics_of_the_rows_it_wrote(
+    thanh_phong, tree, secretary, board_officer
+) -> None:
+    """The proof that follows a rebuild reads each commune's range of rows:
+    with the statistics of the table before the bulk write it scanned the
+    whole table per commune (996 s for the country, 69 s once analyzed)."""
+    review = services.review_submit(
+        user=secretary, organization=tree.commune, year=YEAR
+    )
+    services.review_approve(user=board_officer, review=review)
+    call_command("rebuild_snapshots", stdout=StringIO(), stderr=StringIO())
+    rows = UnitYearSnapshot.objects.count()
+    assert rows > 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [UnitYearSnapshot._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == rows
