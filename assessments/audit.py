@@ -5,7 +5,6 @@ every other, so the reader below imports none."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, Q
@@ -15,7 +14,7 @@ from assessments.audit_context import about_person
 from assessments.models import CriteriaItem, CriteriaResult, CriteriaSet, ScaleLevel
 from members.cadre_models import Position
 from members.models import MemberEvent, Membership, Person
-from organizations.access import AnyUser, is_admin, scope_on
+from organizations.access import AnyUser, Reach, is_admin, scope_on, under_on
 from organizations.models import Unit
 from partyquality import audit
 
@@ -55,10 +54,10 @@ def scope(event_model: type[Model], user: AnyUser) -> Q:
     return dated | Q(pgh_unit__isnull=True, pgh_person_id__in=members)
 
 
-def within(event_model: type[Model], unit_ids: Sequence[int]) -> Q:
-    """Events of records that sat under some units when written (the audit
-    log's unit filter)."""
-    return Q(pgh_unit_id__any_of=unit_ids)
+def within(event_model: type[Model], under: Reach) -> Q:
+    """Events of records that sat under some units when written, by the tree
+    of that day (the audit log's unit filter, ``access.units_reach``)."""
+    return under_on(under, "pgh_unit_id", RECORDED_ON)
 
 
 def about(event_model: type[Model], person_id: int) -> Q | None:

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_GET
 
 from assessments.forms import AuditFilterForm
 from members.models import Person
+from organizations.access import units_reach
 from organizations.models import Unit
-from organizations.tree import subtree_ever_ids
 from partyquality.audit import audit_changes, record_access, tracked_kinds
 from partyquality.http import AuthedRequest
-from partyquality.lookups import IdArray
 from partyquality.models import AccessAction
 from partyquality.xlsx import Sheet, workbook_response
 
@@ -46,8 +45,12 @@ def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict, dict]:
         # A unit or person outside the user's subtree finds nothing, as an
         # unknown one does; the names shown are only those the user may see.
         if data["unit"] is not None:
+            # Named by anyone who ever reached it (a former parent, for its
+            # past); its events are those of the units under it on each
+            # event's day, and the scope keeps the days the user reached
+            # them (issue #16, docs/access.md).
             unit = Unit.objects.visible_to(request.user).filter(pk=data["unit"]).first()
-            values["unit_ids"] = IdArray(subtree_ever_ids([unit.pk]) if unit else [])
+            values["under"] = units_reach([unit.pk] if unit else [])
             named["unit"] = unit
         if data["person"] is not None:
             person = (

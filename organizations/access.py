@@ -38,6 +38,7 @@ from organizations.dated_scope import (  # noqa: F401 (re-exported)
     scope_now,
     scope_on,
     scope_on_day,
+    under_on,
 )
 from organizations.models import Assignment, Level, Role
 from partyquality.lookups import IdArray
@@ -187,6 +188,12 @@ def _reach_of(roots: list[int]) -> Reach:
 def _reach(roots: list[int]) -> IdArray:
     """Ids of every unit ever under the roots."""
     return _reach_of(roots).ids
+
+
+def units_reach(unit_ids: list[int]) -> Reach:
+    """The dated subtree of some units, whoever asks: each unit ever under
+    them with the days it was (a filter by a unit, ``under_on``)."""
+    return _reach_of(sorted(unit_ids))
 
 
 def scope_unit_ids(

@@ -194,15 +194,28 @@ def scope_on(
     was in the province."""
 
     def partial(reach: Reach) -> list[Q]:
-        return [
-            Q(**{unit_field: unit}) & _period(day_field, None, start, end)
-            for unit, periods in reach.spans.items()
-            for start, end in periods
-        ]
+        return _spans_on(reach, unit_field, day_field)
 
     return _dated_filter(
         user, unit_field, partial, write=write, province_field=province_field
     )
+
+
+def _spans_on(reach: Reach, unit_field: str, day_field: str) -> list[Q]:
+    return [
+        Q(**{unit_field: unit}) & _period(day_field, None, start, end)
+        for unit, periods in reach.spans.items()
+        for start, end in periods
+    ]
+
+
+def under_on(reach: Reach, unit_field: str, day_field: str) -> Q:
+    """Rows whose unit was in ``reach`` (the dated subtree of some units,
+    ``access.units_reach``) on the row's day: the audit log's unit filter,
+    so a district's log holds a commune that moved away for its days there
+    only, whoever reads it."""
+    whole = [Q(**{f"{unit_field}__any_of": reach.whole})] if reach.whole else []
+    return _any([*whole, *_spans_on(reach, unit_field, day_field)])
 
 
 def scope_during(user: AnyUser, unit_field: str, from_field: str, to_field: str) -> Q:

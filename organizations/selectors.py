@@ -28,18 +28,14 @@ def tree_roots(*, user: AnyUser, day: datetime.date) -> QuerySet[Unit]:
     parent that day the user cannot see. For an administrator, the tree's
     roots; for a 2026 commune officer looking at 2024, the old communes and
     organizations that became theirs."""
-    visible = Unit.objects.visible_to(user)
     # The units reached that day (issue #16): a unit that moved away is not a
-    # root of its former parent's tree after the move.
-    roots = (
-        Unit.objects.filter(scope_on_day(user, "id", day))
-        .open_on(day)
-        .exclude(
-            Exists(
-                _links_on(day).filter(
-                    child=OuterRef("pk"), parent__in=visible.values("pk")
-                )
-            )
+    # root of its former parent's tree after the move. A root's parent is
+    # asked of that day's reach too: one reached only another day (a unit
+    # that moved) is not shown, so the unit under it is a root.
+    reached = Unit.objects.filter(scope_on_day(user, "id", day))
+    roots = reached.open_on(day).exclude(
+        Exists(
+            _links_on(day).filter(child=OuterRef("pk"), parent__in=reached.values("pk"))
         )
     )
     return _with_child_flag(roots, day)

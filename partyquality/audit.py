@@ -43,7 +43,7 @@ class Tracked:
 
     event_model: type[Model]
     scope: Callable[[type[Model], AnyUser], Q]
-    within: Callable[[type[Model], Sequence[int]], Q] | None = None
+    within: Callable[[type[Model], Any], Q] | None = None
     about: Callable[[type[Model], int], Q | None] | None = None
 
 
@@ -57,7 +57,7 @@ def register(
     event_model: type[Model],
     *,
     scope: Callable[[type[Model], AnyUser], Q],
-    within: Callable[[type[Model], Sequence[int]], Q] | None = None,
+    within: Callable[[type[Model], Any], Q] | None = None,
     about: Callable[[type[Model], int], Q | None] | None = None,
 ) -> None:
     tracked = event_model.pgh_tracked_model  # type: ignore[attr-defined]
@@ -313,13 +313,14 @@ def audit_changes(
     limit: int = 2000,
     kind: str = "",
     author_id: int | None = None,
-    unit_ids: Sequence[int] | None = None,
+    under: Any = None,
     person_id: int | None = None,
 ) -> list[HistoryEntry]:
     """Recorded changes in the user's subtree between two dates, newest first,
     of one kind of record (``kind``: a model label), one author, the units
-    under a unit (``unit_ids``: that subtree's ids) and one person, each if
-    given. The first ``limit``: a page N of size S asks for N × S + 1."""
+    under a unit (``under``: that unit's dated subtree, handed to each
+    table's ``within``: the units under it on each event's day) and one
+    person, each if given. The first ``limit``: a page N of size S asks for N × S + 1."""
     entries: list[HistoryEntry] = []
     fetched: list[tuple[type[Model], list[Any]]] = []
     for tracked, entry in TRACKED.items():
@@ -327,10 +328,10 @@ def audit_changes(
         if kind and tracked._meta.label_lower != kind:
             continue
         narrow = []
-        if unit_ids is not None:
+        if under is not None:
             if entry.within is None:
                 continue
-            narrow.append(entry.within(event_model, unit_ids))
+            narrow.append(entry.within(event_model, under))
         if person_id is not None:
             about = entry.about(event_model, person_id) if entry.about else None
             if about is None:
