@@ -20,6 +20,7 @@ from assessments import snapshot_posts, standards
 from assessments.reports.common import (
     DELTA,
     INT,
+    PAGE_ROWS,
     RATIO,
     TEXT,
     YEAR,
@@ -32,6 +33,7 @@ from assessments.reports.common import (
     Table,
     YearRows,
     delta,
+    first_rows,
     lineage_note,
     target_table,
     year_end,
@@ -131,6 +133,8 @@ class CadreStandardization:
     # The totals of the comparison and base years, when asked for.
     others: dict[int, Counts] = field(default_factory=dict)
     others_approval: str | Later = ""
+    # The page's rows per table (``PAGE_OPTIONS``); None: all (the files).
+    listed: int | None = None
 
     @staticmethod
     def _columns(first: str) -> list[Column]:
@@ -225,7 +229,7 @@ class CadreStandardization:
         tables = [groups]
         if self.others:
             tables.append(self.change_table())
-        tables += [communes, rotations]
+        tables += [first_rows(communes, self.listed), rotations]
         if self.targets is not None and self.targets.rows:
             tables.append(self.targets)
         tables.append(gaps)
@@ -312,7 +316,7 @@ SELECT count(*) FROM {relation}
 # The page lists the first rows of the named list: the whole country's is
 # tens of thousands of rows (~0.9 s to read, bench/RESULTS-reports.md) that
 # nobody reads on a screen; the files carry all of it.
-PAGE_OPTIONS = {"listed": 500}
+PAGE_OPTIONS = {"listed": PAGE_ROWS}
 UNIT_SQL = """
 SELECT {sums} FROM {relation}
 """
@@ -475,6 +479,7 @@ def build(
             approval=lines["groups"],
             others=others,
             others_approval=lines.get("change", ""),
+            listed=listed,
         )
         civil = per_group.get(PositionGroup.CIVIL_SERVANT, Counts(""))
         elected = per_group.get(PositionGroup.ELECTED, Counts(""))

@@ -112,6 +112,28 @@ class Table:
     approval: str | Later = ""
 
 
+# The page lists the first rows of a long table (a report's ``PAGE_OPTIONS``):
+# the country's per-commune tables are thousands of rows, megabytes of HTML
+# that nobody reads on a screen (bench/RESULTS-reports.md); the files carry
+# every row. Totals are computed from all rows before the cut.
+PAGE_ROWS = 500
+
+
+def first_rows(table: Table, listed: int | None) -> Table:
+    """``table`` with its first ``listed`` rows and a line saying how many
+    there are in all; unchanged when ``listed`` is None (the files)."""
+    if listed is None or len(table.rows) <= listed:
+        return table
+    line = str(
+        _(
+            "Trang hiển thị {shown} dòng đầu trong {total} dòng; danh sách đầy đủ có trong tệp Excel, PDF và Word."
+        )
+    ).format(shown=numbers.grouped(listed), total=numbers.grouped(len(table.rows)))
+    table.rows = table.rows[:listed]
+    table.note = f"{table.note} {line}" if table.note else line
+    return table
+
+
 @dataclass
 class Bar:
     label: str

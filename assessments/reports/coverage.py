@@ -23,6 +23,7 @@ from assessments.reports.common import (
     DELTA,
     INT,
     NUMBER,
+    PAGE_ROWS,
     RATIO,
     TEXT,
     Bar,
@@ -34,6 +35,7 @@ from assessments.reports.common import (
     Table,
     YearRows,
     delta,
+    first_rows,
     lineage_note,
     target_table,
     year_end,
@@ -43,6 +45,8 @@ from organizations.models import CELL_LIKE_LEVELS, Kind, Unit
 from partyquality import numbers
 
 SLUG = "coverage"
+# The page shows the first rows of the per-commune tables; the files all.
+PAGE_OPTIONS = {"listed": PAGE_ROWS}
 TITLE = _("Báo cáo tình hình tổ chức đảng, đảng viên ở thôn, tổ dân phố")
 # The years a reader may set beside the report's year; each is honoured.
 YEAR_OPTIONS = ("compare", "base")
@@ -151,6 +155,8 @@ class Coverage:
     # The totals of the comparison and base years, when asked for.
     others: dict[int, CommuneCoverage] = field(default_factory=dict)
     others_approval: str | Later = ""
+    # The page's rows per table (``PAGE_OPTIONS``); None: all (the files).
+    listed: int | None = None
 
     def tables(self) -> list[Table]:
         def cells(c: CommuneCoverage) -> list:
@@ -184,7 +190,7 @@ class Coverage:
             total=cells(self.total),
             approval=self.approval,
         )
-        tables = [per_commune]
+        tables = [first_rows(per_commune, self.listed)]
         if self.others:
             tables.append(self.change_table())
         uncovered = Table(
@@ -198,7 +204,7 @@ class Coverage:
             rows=[list(u) for u in self.uncovered],
             approval=self.approval,
         )
-        tables.append(uncovered)
+        tables.append(first_rows(uncovered, self.listed))
         if self.targets is not None and self.targets.rows:
             tables.append(self.targets)
         return tables
@@ -323,7 +329,10 @@ def build(
     base_year: int | None = None,
     user=None,
     provisional: bool = False,
+    listed: int | None = None,
 ) -> Coverage:  # type: ignore[no-untyped-def]
+    """``listed``: the rows of each per-commune table the page shows (its
+    ``PAGE_OPTIONS``); all of them when None (the files)."""
     scope = Scope.for_user(root, user, provisional=provisional)
     lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
@@ -362,6 +371,7 @@ def build(
             approval=lines["communes"],
             others=others,
             others_approval=lines.get("change", ""),
+            listed=listed,
         )
         report.targets = target_table(
             targets_for(root_id=root.pk, year=year, report=SLUG),

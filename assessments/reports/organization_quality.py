@@ -19,6 +19,7 @@ from assessments.reports.common import (
     CHANGE_NOTE,
     DELTA,
     INT,
+    PAGE_ROWS,
     RATIO,
     TEXT,
     Bar,
@@ -30,6 +31,7 @@ from assessments.reports.common import (
     Table,
     YearRows,
     delta,
+    first_rows,
     lineage_note,
     target_table,
     year_end,
@@ -38,6 +40,8 @@ from assessments.targets import targets_for
 from organizations.models import Kind, Level, Unit
 
 SLUG = "organization_quality"
+# The page shows the first rows of the list of weak units; the files all.
+PAGE_OPTIONS = {"listed": PAGE_ROWS}
 TITLE = _("Báo cáo chất lượng tổ chức cơ sở đảng và chi bộ")
 # The years a reader may set beside the report's year; each is honoured.
 YEAR_OPTIONS = ("compare", "base")
@@ -117,6 +121,8 @@ class OrganizationQuality:
     change_approval: str | Later = ""
     # Each year's own abbreviations of its levels (TSVM in 2013, HTXSNV now).
     short_labels: dict[int, dict[int, str]] = field(default_factory=dict)
+    # The page's rows of the list of weak units (``PAGE_OPTIONS``); None: all.
+    listed: int | None = None
 
     def tables(self) -> list[Table]:
         level_cols = [Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL, Level.CELL]
@@ -210,7 +216,7 @@ class OrganizationQuality:
             ],
             approval=self.approval,
         )
-        tables = [counts, levels, change, weak]
+        tables = [counts, levels, change, first_rows(weak, self.listed)]
         if self.targets is not None and self.targets.rows:
             tables.append(self.targets)
         return tables
@@ -383,7 +389,10 @@ def build(
     base_year: int | None = None,
     user=None,
     provisional: bool = False,
+    listed: int | None = None,
 ) -> OrganizationQuality:  # type: ignore[no-untyped-def]
+    """``listed``: the rows of the list of weak units the page shows (its
+    ``PAGE_OPTIONS``); all of them when None (the files)."""
     scope = Scope.for_user(root, user, provisional=provisional)
     lines = approvals(scope, year=year, compare_year=compare_year, base_year=base_year)
     with transaction.atomic():
@@ -418,6 +427,7 @@ def build(
             short_labels={
                 y: {t: pair[1] for t, pair in labels[y].items()} for y in shown
             },
+            listed=listed,
         )
         grassroots = report.groups["grassroots"]
         report.targets = target_table(

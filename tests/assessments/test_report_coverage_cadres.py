@@ -223,6 +223,18 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
         "Excel, PDF và Word."
     )
     assert next(t for t in report.tables() if t.key == "gaps").note == ""
+    # The page's per-commune table too: its first row, the totals of both.
+    one = cadre_standardization.build(
+        root=tree.province, year=2025, user=province_officer, listed=1
+    )
+    cut = next(t for t in one.tables() if t.key == "communes")
+    full = next(t for t in report.tables() if t.key == "communes")
+    assert (len(cut.rows), len(full.rows)) == (1, 2)
+    assert cut.total == full.total == report.total.row()
+    assert cut.note == (
+        "Trang hiển thị 1 dòng đầu trong 2 dòng; danh sách đầy đủ có trong tệp "
+        "Excel, PDF và Word."
+    )
     elected = next(g for g in report.groups if g.name == "Cán bộ chuyên trách cấp xã")
     assert (elected.posts, elected.university, elected.political) == (2, 1, 1)
     assert report.rotations == {"rotated_down": 1}
