@@ -141,21 +141,20 @@ def tree_picker(
 def units_matching(*, user: AnyUser, text: str, year: int) -> list[PickedUnit]:
     """At most ``MATCHES_SHOWN`` units one may report on whose folded name
     contains every word of ``text`` (or an open one whose code is ``text``),
-    open in ``year`` and reached by the user in that year's tree, by name."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    in the tree of ``year`` (its 31 December, as the report page checks:
+    ``views._root``) and reached by the user in it, by name. A unit closed
+    during the year has no place in that tree (its months count under its
+    successor), so it is offered for the years it ended open."""
+    last = datetime.date(year, 12, 31)
     units = (
         Unit.objects.visible_to(user)
         .filter(level__in=REPORTABLE_LEVELS, opened_on__lte=last)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=first))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=last))
     )
     reach = scope_reach(user)
 
     def shown(pk: int, closed_on: datetime.date | None) -> bool:
-        # The year's tree, or the day before the unit closed (``picker_day``).
-        day = last
-        if closed_on is not None and closed_on <= last:
-            day = closed_on - datetime.timedelta(days=1)
-        return reach is None or reach.holds(pk, day)
+        return reach is None or reach.holds(pk, last)
 
     return units_named(units, text, shown)
 

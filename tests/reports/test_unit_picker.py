@@ -4,6 +4,7 @@ never a drop-down of every unit (a country's made the page 4–10 MB)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -222,3 +223,28 @@ def test_a_campaign_is_opened_on_a_unit_chosen_with_the_picker(
     assert "Tỉnh Nghệ An" not in page
     page = client.get(url, {"unit": tree.other_district.pk}).content.decode()
     assert "Tân Kỳ" not in page
+
+
+def test_every_match_opens_and_a_unit_closed_in_the_year_is_not_offered(
+    client, tree, province_officer
+) -> None:
+    """A report of a year follows the tree of its 31 December; a unit closed
+    during the year (a district dissolved on 1 July 2025) has no place in it,
+    so the search offers it for the years it ended open, and each link it
+    gives opens its report (it offered the district for 2025, whose page
+    then answered 404)."""
+    tree.district.closed_on = datetime.date(2025, 7, 1)
+    tree.district.save(update_fields=["closed_on"])
+    client.force_login(province_officer)
+    assert tree.district.name not in search(client, "thanh chuong", 2025)
+    assert tree.district.name in search(client, "thanh chuong", 2024)
+    for year in (2024, 2025):
+        response = client.get(
+            reverse("reports:units"),
+            {"q": "thanh", "year": year, "report": "coverage"},
+            **HTMX,
+        )
+        hrefs = [href for href, _name in links(response.content.decode())]
+        assert hrefs
+        for href in hrefs:
+            assert client.get(href.replace("&amp;", "&")).status_code == 200, href
