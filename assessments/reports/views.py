@@ -20,7 +20,7 @@ from assessments.reports.common import Scope
 from assessments.reports.forms import ReportFilterForm
 from assessments.reports.registry import REPORTS
 from assessments.reports.tasks import report_job_start
-from organizations.access import can_act_on, get_for_user, reaches_on
+from organizations.access import can_act_on, reaches, reaches_on
 from organizations.models import Unit
 from partyquality.http import AuthedRequest
 from partyquality.jobs import fail_stale
@@ -39,7 +39,10 @@ def _root(request: AuthedRequest, values: dict) -> Unit:
         if root is None:
             raise Http404
         values["unit"] = root.pk
-    root = get_for_user(Unit.objects, user=request.user, pk=values["unit"])
+    # The reach is tested in Python (``reaches``), the unit read by its key.
+    if not reaches(request.user, values["unit"]):
+        raise Http404
+    root = get_object_or_404(Unit, pk=values["unit"])
     # A unit's year is reported to those above it that year: one that moved
     # stays with its former parent for the years it spent there (issue #16).
     if not reaches_on(request.user, root.pk, datetime.date(values["year"], 12, 31)):
