@@ -227,6 +227,13 @@ def test_cadre_standardization_per_dimension(cadres, tree, province_officer) -> 
     one = cadre_standardization.build(
         root=tree.province, year=2025, user=province_officer, listed=1
     )
+    # The list's first row comes from the first commune by name, its people
+    # in order; the count is of every row (the named list reads the communes
+    # holding its first rows, then their people).
+    assert [(g.person, g.commune, g.dimension) for g in one.gaps] == [
+        ("Lê Phó Chủ Tịch", report.gaps[0].commune, "Chuyên môn")
+    ]
+    assert (one.gaps_total, first.gaps_total) == (3, 3)
     cut = next(t for t in one.tables() if t.key == "communes")
     full = next(t for t in report.tables() if t.key == "communes")
     assert (len(cut.rows), len(full.rows)) == (1, 2)
