@@ -301,17 +301,6 @@ def scope_filter(user: AnyUser, unit_field: str) -> Q:
     return Q(**{f"{unit_field}__any_of": ids})
 
 
-def reaches(user: AnyUser, unit_id: int) -> bool:
-    """Whether the unit was ever in the user's reach: ``visible_to`` for one
-    unit, tested on the kept reach. Filtering the one row by the reach in
-    SQL sends the whole reach as a literal (369,000 ids for an officer of the
-    country: ~300 ms per report page, bench/RESULTS-reports.md)."""
-    rows = assignment_rows(user)
-    if is_admin(user, rows):
-        return True
-    return unit_id in scope_unit_ids(user, rows=rows).ids
-
-
 def reaches_on(
     user: AnyUser, unit_id: int, day: Any, *, roles: tuple[str, ...] | None = None
 ) -> bool:
